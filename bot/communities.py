@@ -1,0 +1,78 @@
+"""Communities (社区 / 小区): each is bound to one main group chat."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.config import Language
+from bot.errors import NotAllowed, UserError
+
+if TYPE_CHECKING:
+    from bot.ports import UnitOfWork
+
+MAX_NAME_LENGTH = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Community:
+    id: int
+    chat_id: int
+    name: str
+    language: Language
+    timezone: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetupResult:
+    community: Community
+    created: bool
+    old_name: str | None
+
+
+async def setup_community(
+    uow: UnitOfWork,
+    *,
+    chat_id: int,
+    name: str,
+    is_chat_admin: bool,
+    user_id: int,
+    language: Language,
+    timezone: str,
+    now: datetime,
+) -> SetupResult:
+    """Bind the group as a community, or rename the community it already is."""
+    if not is_chat_admin:
+        raise NotAllowed("setup.not_admin")
+    clean = " ".join(name.split())
+    if not clean:
+        raise UserError("usage.setup")
+    if len(clean) > MAX_NAME_LENGTH:
+        raise UserError("setup.name_too_long", max=MAX_NAME_LENGTH)
+    existing = await uow.communities.by_chat(chat_id)
+    if existing is None:
+        created = await uow.communities.add(
+            chat_id=chat_id,
+            name=clean,
+            language=language,
+            timezone=timezone,
+            created_by=user_id,
+            now=now,
+        )
+        await uow.commit()
+        return SetupResult(created, created=True, old_name=None)
+    await uow.communities.rename(existing.id, clean)
+    await uow.commit()
+    renamed = Community(existing.id, existing.chat_id, clean, existing.language, existing.timezone)
+    return SetupResult(renamed, created=False, old_name=existing.name)
+
+
+async def set_community_language(
+    uow: UnitOfWork, community: Community, language: Language, *, is_admin: bool
+) -> Community:
+    if not is_admin:
+        raise NotAllowed("lang.group_not_admin")
+    await uow.communities.set_language(community.id, language)
+    await uow.commit()
+    return Community(community.id, community.chat_id, community.name, language, community.timezone)

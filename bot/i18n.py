@@ -1,0 +1,57 @@
+"""Texts in Chinese and English, and locale-aware formatting of numbers and dates (Babel)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_skeleton
+from babel.numbers import format_decimal
+
+from bot.config import Language
+from bot.texts import en, zh
+
+LANGUAGES: Final[tuple[Language, ...]] = ("zh", "en")
+CATALOGS: Final[dict[Language, dict[str, str]]] = {"zh": zh.TEXTS, "en": en.TEXTS}
+_LOCALES: Final[dict[Language, Locale]] = {
+    "zh": Locale.parse("zh_Hans_CN"),
+    "en": Locale.parse("en_GB"),
+}
+
+
+def t(lang: Language, key: str, **params: Any) -> str:
+    """The text `key` in `lang`, with its placeholders filled (plain text, no markup)."""
+    return CATALOGS[lang][key].format(**params)
+
+
+def parse_language(value: str | None) -> Language | None:
+    """`zh`/`en` (also `zh-hans`, `EN`, `中文`...) as a Language, else None."""
+    if not value:
+        return None
+    lowered = value.strip().lower()
+    if lowered.startswith("zh") or lowered in {"中文", "汉语", "chinese"}:
+        return "zh"
+    if lowered.startswith("en") or lowered in {"english", "英文", "英语"}:
+        return "en"
+    return None
+
+
+def number(value: int | Decimal, lang: Language) -> str:
+    """A number with the locale's grouping and decimal sign."""
+    return format_decimal(value, locale=_LOCALES[lang])
+
+
+def area(value: Decimal, lang: Language) -> str:
+    """An area in square metres, e.g. `1,234.5 m²`."""
+    return f"{format_decimal(value, format='#,##0.##', locale=_LOCALES[lang])} m²"
+
+
+def when(moment: datetime, lang: Language, timezone: str) -> str:
+    """A date and time to the minute in the community's time zone, as the locale writes it."""
+    zone = ZoneInfo(timezone)
+    day = format_skeleton("yMMMd", moment, tzinfo=zone, locale=_LOCALES[lang])
+    clock = format_skeleton("Hm", moment, tzinfo=zone, locale=_LOCALES[lang])
+    return f"{day} {clock}"

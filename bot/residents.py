@@ -1,0 +1,188 @@
+"""Households and residents: join requests, their review by reps and admins, leaving."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from bot.errors import NotAllowed, NotFound, UserError
+from bot.roles import Actor
+from bot.units import normalize_unit_code
+
+if TYPE_CHECKING:
+    from bot.communities import Community
+    from bot.ports import UnitOfWork
+
+
+class Relation(StrEnum):
+    OWNER = "owner"
+    TENANT = "tenant"
+
+
+class MembershipStatus(StrEnum):
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+    LEFT = "left"
+
+
+class Verification(StrEnum):
+    REVIEW = "review"
+    CODE = "code"
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """One user's residence in one unit (household); a household may have several."""
+
+    id: int
+    community_id: int
+    unit_code: str
+    building: str
+    user_id: int
+    user_name: str
+    relation: Relation
+    status: MembershipStatus
+    verification: Verification
+    requested_at: datetime
+    decided_at: datetime | None = None
+    decided_by_name: str | None = None
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in (MembershipStatus.PENDING, MembershipStatus.VERIFIED)
+
+
+def parse_relation(value: str) -> Relation | None:
+    aliases = {
+        "owner": Relation.OWNER,
+        "业主": Relation.OWNER,
+        "tenant": Relation.TENANT,
+        "租户": Relation.TENANT,
+    }
+    return aliases.get(value.strip().lower())
+
+
+async def check_can_join(
+    uow: UnitOfWork, community_id: int, user_id: int, unit_code: str
+) -> tuple[int, str]:
+    """The unit's id and building, if the user may ask to join it; else a UserError."""
+    code = normalize_unit_code(unit_code)
+    unit = await uow.units.get(community_id, code)
+    if unit is None or unit.retired:
+        raise NotFound("join.unknown_unit", unit=code)
+    live = await uow.residents.live_for(community_id, user_id, code)
+    if live is not None and live.status is MembershipStatus.VERIFIED:
+        raise UserError("join.already_verified", unit=code)
+    if live is not None:
+        raise UserError("join.already_pending", unit=code)
+    return unit.id, unit.building
+
+
+async def request_join(
+    uow: UnitOfWork,
+    *,
+    community: Community,
+    user_id: int,
+    user_name: str,
+    unit_code: str,
+    relation: Relation,
+    now: datetime,
+) -> Membership:
+    """A pending request, to be reviewed by an admin or a rep of the unit's building."""
+    unit_id, _ = await check_can_join(uow, community.id, user_id, unit_code)
+    await uow.users.remember(user_id, user_name, now=now)
+    membership = await uow.residents.add(
+        unit_id=unit_id,
+        user_id=user_id,
+        relation=relation,
+        status=MembershipStatus.PENDING,
+        verification=Verification.REVIEW,
+        now=now,
+    )
+    await uow.commit()
+    return membership
+
+
+async def attach_card(uow: UnitOfWork, membership_id: int, chat_id: int, message_id: int) -> None:
+    """Remember where the request's card is, so that it can be updated when decided."""
+    await uow.residents.set_card(membership_id, chat_id, message_id)
+    await uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    membership: Membership
+    card: tuple[int, int] | None
+
+
+async def decide_join(
+    uow: UnitOfWork,
+    *,
+    community: Community,
+    membership_id: int,
+    actor: Actor,
+    actor_name: str,
+    approve: bool,
+    now: datetime,
+) -> Decision:
+    """Approve or reject a pending request of this community; a second press changes nothing."""
+    membership = await uow.residents.get(membership_id)
+    if membership is None or membership.community_id != community.id:
+        raise NotFound("join.request_not_found")
+    if not actor.can_review(membership.building):
+        raise NotAllowed("join.not_reviewer", building=membership.building)
+    if membership.status is not MembershipStatus.PENDING:
+        raise UserError(
+            f"join.decided_{membership.status.value}", by=membership.decided_by_name or "-"
+        )
+    status = MembershipStatus.VERIFIED if approve else MembershipStatus.REJECTED
+    await uow.users.remember(actor.user_id, actor_name, now=now)
+    await uow.residents.decide(membership_id, status, decided_by=actor.user_id, now=now)
+    decided = await uow.residents.get(membership_id)
+    card = await uow.residents.card(membership_id)
+    await uow.commit()
+    assert decided is not None
+    return Decision(decided, card)
+
+
+async def leave(uow: UnitOfWork, *, membership_id: int, user_id: int, now: datetime) -> Membership:
+    """End one's own membership (or withdraw a pending request)."""
+    membership = await uow.residents.get(membership_id)
+    if membership is None or membership.user_id != user_id:
+        raise NotFound("leave.not_found")
+    if not membership.is_live:
+        raise UserError("leave.already_left", unit=membership.unit_code)
+    await uow.residents.decide(membership_id, MembershipStatus.LEFT, decided_by=user_id, now=now)
+    await uow.commit()
+    return membership
+
+
+@dataclass(frozen=True, slots=True)
+class BuildingMembers:
+    building: str
+    households: dict[str, list[Membership]]
+
+
+async def list_members(
+    uow: UnitOfWork, *, community_id: int, actor: Actor
+) -> list[BuildingMembers]:
+    """Verified households per building, for admins (all) and reps (their buildings)."""
+    if not (actor.is_admin or actor.is_rep):
+        raise NotAllowed("members.not_allowed")
+    buildings = actor.visible_buildings(await uow.units.buildings(community_id))
+    verified = await uow.residents.verified(community_id)
+    by_building: dict[str, dict[str, list[Membership]]] = defaultdict(lambda: defaultdict(list))
+    for membership in verified:
+        by_building[membership.building][membership.unit_code].append(membership)
+    return [
+        BuildingMembers(b, dict(sorted(by_building[b].items())))
+        for b in sorted(buildings, key=_natural_key)
+    ]
+
+
+def _natural_key(text: str) -> tuple[int, str]:
+    return (int(text), "") if text.isdigit() else (1 << 30, text)

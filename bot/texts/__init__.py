@@ -1,0 +1,1 @@
+"""One catalog per language; `tests/test_texts.py` checks keys and placeholders match."""

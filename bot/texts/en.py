@@ -1,0 +1,191 @@
+"""English texts. Placeholders in braces; `zh.py` has the same keys and placeholders."""
+
+TEXTS: dict[str, str] = {
+    # command menu and /help
+    "cmd.join": "Join your household: /join <unit> [owner|tenant]",
+    "cmd.me": "Your communities, units and roles",
+    "cmd.leave": "Leave a household",
+    "cmd.lang": "Language: 中文 / English",
+    "cmd.help": "What you can do here",
+    "cmd.members": "Verified households per building",
+    "cmd.setup": "Set this group up as a community: /setup <name>",
+    "cmd.units": "Import the unit register (CSV)",
+    "cmd.codes": "Letterbox verification codes (sent privately)",
+    "cmd.role": "Give a member a role (reply to their message)",
+    "help.header": "What you can do:",
+    "help.footer_private": (
+        "To join your household, open the link from your community group, or use the code "
+        "from your letterbox: /join <unit> <code>."
+    ),
+    "help.footer_group": "Join your household here with /join <unit>, e.g. /join 3-2-501.",
+    "start.join_context": (
+        "You are joining {community}. Send /join <unit> [owner|tenant], e.g. /join 3-2-501. "
+        "A building rep will check it; with the code from your letterbox it is at once: "
+        "/join 3-2-501 ABCD-EFGH."
+    ),
+    "start.unknown_link": "This link is not valid any more. Ask in your community group for a new one.",
+    # common answers
+    "common.group_only": "Please send this in your community group.",
+    "common.not_set_up": (
+        "This group is not set up as a community yet. An administrator can send /setup <name>."
+    ),
+    "common.stale_button": "This button is no longer valid.",
+    "common.open_private": "Open a private chat with me",
+    "common.start_private_first": (
+        "I cannot write to you privately yet. Open a private chat with me (button below), "
+        "press Start, then try again here."
+    ),
+    "common.unknown_command": "I don't know {command}. Send /help to see what you can do.",
+    "common.use_commands": "I work with commands and buttons. Send /help to see what you can do.",
+    "error.generic": "Sorry, something went wrong on my side. Nothing was changed; please try again later.",
+    # usage lines
+    "usage.setup": "Usage: /setup <community name>, e.g. /setup Sunny Garden",
+    "usage.units": (
+        "Send the unit register as a CSV file with the caption /units (or reply /units to the file). "
+        "Columns: unit,building,area_m2,owner"
+    ),
+    "usage.join": (
+        "Usage: /join <unit> [owner|tenant], e.g. /join 3-2-501 tenant. "
+        "With the code from your letterbox, in a private chat: /join 3-2-501 ABCD-EFGH"
+    ),
+    "usage.role": (
+        "Usage: reply to the member's message with /role <admin|committee|rep|resident> [buildings], "
+        "e.g. /role rep 1,2 — or /role <user id> <role> [buildings]"
+    ),
+    "usage.lang": "Usage: /lang zh or /lang en",
+    # setup
+    "setup.greeting": (
+        "Hello! I am the community bot: residents join their households here, and later vote, "
+        "report repairs and read notices.\n"
+        "An administrator of this group: send /setup <community name>.\n"
+        "Please make me an administrator of the group so that I can pin results."
+    ),
+    "setup.welcome_back": "Hello again, {name}! Everything is as it was.",
+    "setup.in_group_only": "Send /setup <name> in the group chat you want to set up as a community.",
+    "setup.not_admin": "Only the group's creator or an administrator can set it up.",
+    "setup.name_too_long": "That name is too long (at most {max} characters).",
+    "setup.done": (
+        "This group is now the community “{name}”.\n"
+        "Next: send the unit register as a CSV with the caption /units "
+        "(columns unit,building,area_m2,owner); then residents join with /join <unit>."
+    ),
+    "setup.renamed": "The community “{old}” is now called “{name}”.",
+    # unit register
+    "units.not_admin": "Only an administrator can import the unit register.",
+    "units.file_too_large": "The file is too large (at most {max_mb} MB). Nothing was changed.",
+    "units.not_utf8": (
+        "The file is not UTF-8 text. In Excel, save it as “CSV UTF-8”. Nothing was changed."
+    ),
+    "units.unreadable": "I could not read this file as CSV. Nothing was changed.",
+    "units.empty_file": "The file is empty. Nothing was changed.",
+    "units.wrong_header": ("The first row must be exactly: {expected}. Nothing was changed."),
+    "units.too_many_rows": "The file has too many rows (at most {max_rows}). Nothing was changed.",
+    "units.no_rows": "The file has a header but no units. Nothing was changed.",
+    "units.bad_rows": "{count} bad rows; nothing was changed. Fix them and send the file again:",
+    "units.row_error": "line {line}: {problem}",
+    "units.more_problems": "… and {count} more",
+    "units.problem.missing_field": "“{detail}” is empty",
+    "units.problem.bad_area": "area “{detail}” is not a number of m² (up to 2 decimals)",
+    "units.problem.negative_area": "area “{detail}” must be greater than 0",
+    "units.problem.duplicate_unit": "unit {detail} appears twice (unit@first line)",
+    "units.problem.wrong_columns": "expected 4 columns, found {detail}",
+    "units.imported": (
+        "Unit register saved: {units} units in {buildings} buildings, {owners} owners by headcount "
+        "(the developer's {developer_units} unsold units count as one), total area {area}.\n"
+        "New {added}, changed {updated}, removed {removed}."
+    ),
+    "units.kept_missing": (
+        "Not in the file but still inhabited, so kept until their residents leave: {units}"
+    ),
+    # joining
+    "join.unknown_unit": "There is no unit {unit} in the register. Check the number, e.g. 3-2-501.",
+    "join.already_verified": "You are already a verified resident of {unit}.",
+    "join.already_pending": "You have already asked to join {unit}; a building rep will answer soon.",
+    "join.which_community": (
+        "Which community? Open the link from your community group (send /join there), or use the "
+        "code from your letterbox: /join <unit> <code>."
+    ),
+    "join.code_in_private": (
+        "Please send codes only in a private chat with me, so that nobody else sees them."
+    ),
+    "join.card": "Join request: {name} asks to join {unit} (building {building}) as {relation}.",
+    "join.card_pending": "An administrator or a rep of building {building} can approve it.",
+    "join.card_verified": "✅ Approved by {by}, {at}.",
+    "join.card_rejected": "❌ Rejected by {by}, {at}.",
+    "join.approve": "✅ Approve",
+    "join.reject": "❌ Reject",
+    "join.requested_private": (
+        "Your request to join {unit} in {community} was sent to the building reps. "
+        "I will tell you the answer here."
+    ),
+    "join.verified_by_code": "✅ Verified: you are now a resident of {unit} in {community}.",
+    "join.request_not_found": "This request does not exist in this community.",
+    "join.not_reviewer": "Only administrators and the reps of building {building} can decide this.",
+    "join.decided_verified": "Already approved by {by}.",
+    "join.decided_rejected": "Already rejected by {by}.",
+    "join.decided_left": "This resident has left already ({by}).",
+    "join.answer_verified": "Approved: {unit}",
+    "join.answer_rejected": "Rejected: {unit}",
+    "join.outcome_verified": "✅ Your request to join {unit} in {community} was approved. Welcome!",
+    "join.outcome_rejected": (
+        "❌ Your request to join {unit} in {community} was not approved. "
+        "Please talk to your building rep."
+    ),
+    # verification codes
+    "code.wrong": "That code is not right for this unit. Attempts left: {left}.",
+    "code.throttled": "Too many wrong codes. Please try again in {minutes} minutes.",
+    "code.used_up": (
+        "This code has been used {max} times already. Ask your building rep to approve you instead."
+    ),
+    "codes.not_admin": "Only an administrator can issue verification codes.",
+    "codes.no_register": "Import the unit register first (/units).",
+    "codes.caption": (
+        "{count} verification codes for {community}: print them and put each in its letterbox. "
+        "A code serves up to 4 residents of its unit."
+    ),
+    "codes.regenerated": "New code for {unit} in {community}: {code}. The old code no longer works.",
+    "codes.sent_privately": "I have sent the codes to you in a private chat.",
+    "codes.start_private_first": (
+        "Codes are sent only privately. Open a private chat with me (button below), press Start, "
+        "then send /codes here again."
+    ),
+    # profile, leaving, members, roles
+    "me.nothing": "You are not a member of any community yet. Send /join <unit> in your community group.",
+    "me.header": "Your communities:",
+    "me.community": "🏘 {name}",
+    "me.role": "Role: {role}",
+    "me.unit": "  {unit} — {relation}, {status}",
+    "status.pending": "waiting for approval",
+    "status.verified": "verified",
+    "status.rejected": "rejected",
+    "status.left": "left",
+    "relation.owner": "owner",
+    "relation.tenant": "tenant",
+    "role.admin": "administrator",
+    "role.committee": "committee member",
+    "role.rep": "building rep",
+    "role.resident": "resident",
+    "role.rep_of": "{role} of building(s) {buildings}",
+    "role.not_admin": "Only an administrator can give roles.",
+    "role.rep_needs_buildings": "Which buildings? e.g. /role rep 1,2",
+    "role.unknown_buildings": "These buildings are not in the register: {buildings}",
+    "role.buildings_only_for_rep": "Only reps have buildings. Leave them out for this role.",
+    "role.done": "{name} is now {role}.",
+    "leave.nothing": "You have no household to leave here.",
+    "leave.choose": "Which household do you want to leave?",
+    "leave.button": "Leave {unit} · {community}",
+    "leave.done": "You have left {unit} in {community}.",
+    "leave.not_found": "This is not one of your households.",
+    "leave.already_left": "You have already left {unit}.",
+    "members.not_allowed": "Only administrators and building reps can list the households.",
+    "members.header": "Verified households of {community}:",
+    "members.building": "Building {building} ({households} households)",
+    "members.none": "none yet",
+    "members.sent_privately": "The list is long: I have sent it to you in a private chat.",
+    # language
+    "lang.name": "English",
+    "lang.choose": "Choose a language / 选择语言:",
+    "lang.user_set": "I will speak English with you.",
+    "lang.community_set": "The community {name} now uses English.",
+    "lang.group_not_admin": "Only an administrator can change the community's language.",
+}

@@ -1,0 +1,1 @@
+"""Telegram glue: parse the update, call a use case, render the reply or keyboard."""

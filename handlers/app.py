@@ -1,0 +1,69 @@
+"""Building the Application: services in `bot_data`, started in `post_init` and stopped in
+`post_shutdown`; every handler module's `register`, in the order documented here."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, ContextTypes
+
+from bot.config import Settings
+from handlers import codes, communities, language, residents, start, units
+from handlers.context import BotApplication, BotContext, Services
+from handlers.errors import on_error
+from handlers.menus import set_command_menus
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+
+# Telegram answers 429 past its flood limits; the limiter keeps to them (20 a minute per group,
+# 30 a second overall) and waits and retries when told to.
+RETRIES_AFTER_FLOOD = 5
+
+
+def build_application(settings: Settings) -> BotApplication:
+    app: BotApplication = (
+        Application.builder()
+        .token(settings.bot_token.get_secret_value())
+        .base_url(settings.bot_api_base_url)
+        .base_file_url(settings.bot_api_file_url)
+        .context_types(ContextTypes(context=BotContext))
+        .rate_limiter(AIORateLimiter(max_retries=RETRIES_AFTER_FLOOD))
+        .post_init(_start_services)
+        .post_shutdown(_stop_services)
+        .build()
+    )
+    app.bot_data["settings"] = settings
+    register_handlers(app)
+    return app
+
+
+def register_handlers(app: BotApplication) -> None:
+    """Order matters only for the fallbacks, which must come last."""
+    start.register(app)
+    communities.register(app)
+    units.register(app)
+    residents.register(app)
+    codes.register(app)
+    language.register(app)
+    start.register_fallbacks(app)
+    app.add_error_handler(on_error)
+
+
+async def _start_services(app: BotApplication) -> None:
+    settings: Settings = app.bot_data["settings"]
+    database = await Database.open(settings.database_path)
+    app.bot_data["database"] = database
+    app.bot_data["services"] = Services(uow=database.unit_of_work, settings=settings)
+    await set_command_menus(app.bot, settings.bot_language)
+    log.info("bot @%s started; database %s", app.bot.username, settings.database_path)
+
+
+async def _stop_services(app: BotApplication) -> None:
+    database = app.bot_data.pop("database", None)
+    if isinstance(database, Database):
+        await database.close()
+
+
+ALLOWED_UPDATES = Update.ALL_TYPES

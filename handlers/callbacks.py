@@ -1,0 +1,40 @@
+"""Compact, versioned button payloads: `v1:<kind>:<arg>...` (≤ 64 bytes). Payloads are forgeable,
+so every handler re-checks who presses what; anything unparsable is answered as stale."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+VERSION: Final = "v1"
+MAX_BYTES: Final = 64
+
+JOIN_REVIEW: Final = "jr"
+LEAVE: Final = "lv"
+LANGUAGE: Final = "lg"
+
+
+def pack(kind: str, *args: int | str) -> str:
+    data = ":".join([VERSION, kind, *(str(a) for a in args)])
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"callback data too long: {data!r}")
+    return data
+
+
+def pattern(kind: str) -> re.Pattern[str]:
+    """The handler pattern for one kind of button."""
+    return re.compile(rf"^{VERSION}:{kind}(:|$)")
+
+
+def unpack(data: str | None, kind: str, arity: int) -> list[str] | None:
+    """The arguments of a `kind` payload, or None if it is not one (old, forged, garbled)."""
+    if not data:
+        return None
+    parts = data.split(":")
+    if len(parts) != 2 + arity or parts[0] != VERSION or parts[1] != kind:
+        return None
+    return parts[2:]
+
+
+def int_arg(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) < 19 else None

@@ -1,0 +1,164 @@
+"""Helpers every handler uses: languages, the community of a chat, who is acting, replying and
+writing privately with a deep-link fallback."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from telegram import (
+    ChatMember,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
+from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from bot.communities import Community
+from bot.config import Language
+from bot.errors import UserError
+from bot.i18n import parse_language, t
+from bot.roles import Actor
+from handlers.context import BotContext
+
+log = logging.getLogger(__name__)
+
+ADMIN_CACHE_TTL = timedelta(seconds=60)
+# Telegram's "GroupAnonymousBot": the sender of messages by anonymous group admins.
+ANONYMOUS_ADMIN_ID = 1087968824
+
+
+def display_name(user: User) -> str:
+    return user.full_name or user.username or str(user.id)
+
+
+def is_private(update: Update) -> bool:
+    return update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
+
+
+async def user_language(context: BotContext, user: User | None) -> Language:
+    """The user's own choice (/lang), else their Telegram app's language, else the default."""
+    if user is None:
+        return context.services.settings.bot_language
+    async with context.services.uow() as uow:
+        profile = await uow.users.get(user.id)
+    if profile is not None and profile.language is not None:
+        return profile.language
+    return parse_language(user.language_code) or context.services.settings.bot_language
+
+
+async def community_of_chat(context: BotContext, chat_id: int) -> Community | None:
+    async with context.services.uow() as uow:
+        return await uow.communities.by_chat(chat_id)
+
+
+async def chat_language(update: Update, context: BotContext) -> Language:
+    """Private chats speak the user's language; groups the community's."""
+    if is_private(update) or update.effective_chat is None:
+        return await user_language(context, update.effective_user)
+    community = await community_of_chat(context, update.effective_chat.id)
+    if community is not None:
+        return community.language
+    return context.services.settings.bot_language
+
+
+async def require_community(update: Update, context: BotContext) -> Community:
+    """The community this group is; in a private chat or an unset group, a UserError."""
+    if is_private(update):
+        raise UserError("common.group_only")
+    assert update.effective_chat is not None
+    community = await community_of_chat(context, update.effective_chat.id)
+    if community is None:
+        raise UserError("common.not_set_up")
+    return community
+
+
+async def is_chat_admin(context: BotContext, chat_id: int, user_id: int) -> bool:
+    """Whether Telegram says the user is the group's creator or an administrator (cached 60 s)."""
+    services = context.services
+    now = services.now()
+    cached = services.admin_cache.get((chat_id, user_id))
+    if cached is not None and now - cached[1] < ADMIN_CACHE_TTL:
+        return cached[0]
+    try:
+        member = await context.bot.get_chat_member(chat_id, user_id)
+        admin = member.status in (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
+    except TelegramError as exc:
+        log.warning("getChatMember failed for chat %s: %s", chat_id, exc)
+        return False
+    services.admin_cache[(chat_id, user_id)] = (admin, now)
+    return admin
+
+
+def sent_by_anonymous_admin(message: Message | None) -> bool:
+    """An anonymous admin writes as the group itself."""
+    return (
+        message is not None
+        and message.sender_chat is not None
+        and message.sender_chat.id == message.chat.id
+    )
+
+
+async def actor_in(context: BotContext, community: Community, user_id: int) -> Actor:
+    async with context.services.uow() as uow:
+        grant = await uow.roles.get(community.id, user_id)
+    chat_admin = await is_chat_admin(context, community.chat_id, user_id)
+    return Actor.of(user_id, grant, is_chat_admin=chat_admin)
+
+
+def deep_link(context: BotContext, payload: str | None = None) -> str:
+    base = f"https://t.me/{context.bot.username}"
+    return f"{base}?start={payload}" if payload else base
+
+
+def open_private_button(
+    context: BotContext, lang: Language, payload: str | None = None
+) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t(lang, "common.open_private"), url=deep_link(context, payload))]]
+    )
+
+
+async def reply(update: Update, text: str, **kwargs: Any) -> Message | None:
+    """Answer the message that triggered the update, in its chat."""
+    message = update.effective_message
+    if message is None:
+        return None
+    return await message.reply_text(text, do_quote=not is_private(update), **kwargs)
+
+
+async def send_private(context: BotContext, user_id: int, text: str, **kwargs: Any) -> bool:
+    """Write to a user in private; False if they never opened a chat with the bot (403)."""
+    try:
+        await context.bot.send_message(user_id, text, **kwargs)
+    except Forbidden:
+        return False
+    except BadRequest as exc:
+        if "chat not found" in exc.message.lower():
+            return False
+        raise
+    return True
+
+
+async def edit_text(
+    context: BotContext, chat_id: int, message_id: int, text: str, **kwargs: Any
+) -> None:
+    """Edit a message; 'message is not modified' is not an error."""
+    try:
+        await context.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id, **kwargs)
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            raise
+
+
+def command_args(update: Update) -> list[str]:
+    """The words after the command, from a text or a caption (`/units` on a document)."""
+    message = update.effective_message
+    if message is None:
+        return []
+    words = (message.text or message.caption or "").split()
+    return words[1:]

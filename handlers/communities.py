@@ -1,0 +1,80 @@
+"""Being added to a group, and `/setup <name>` binding the group as a community."""
+
+from __future__ import annotations
+
+from telegram import ChatMember, ChatMemberUpdated, Update
+from telegram.ext import ChatMemberHandler, CommandHandler
+
+from bot.communities import setup_community
+from bot.config import Language
+from bot.errors import UserError
+from bot.i18n import t
+from handlers.common import (
+    chat_language,
+    community_of_chat,
+    is_chat_admin,
+    is_private,
+    reply,
+    sent_by_anonymous_admin,
+)
+from handlers.context import BotApplication, BotContext
+
+_PRESENT = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER)
+
+
+def _was_added(change: ChatMemberUpdated) -> bool:
+    return (
+        change.old_chat_member.status not in _PRESENT and change.new_chat_member.status in _PRESENT
+    )
+
+
+async def on_my_chat_member(update: Update, context: BotContext) -> None:
+    """Greet a group the bot was added to, with how to set it up (in both languages)."""
+    change = update.my_chat_member
+    if change is None or change.chat.type == "private" or not _was_added(change):
+        return
+    community = await community_of_chat(context, change.chat.id)
+    if community is not None:
+        text = t(community.language, "setup.welcome_back", name=community.name)
+    else:
+        first = context.services.settings.bot_language
+        second: Language = "en" if first == "zh" else "zh"
+        text = f"{t(first, 'setup.greeting')}\n\n{t(second, 'setup.greeting')}"
+    await context.bot.send_message(change.chat.id, text)
+
+
+async def cmd_setup(update: Update, context: BotContext) -> None:
+    """`/setup <name>` by the group's creator or an administrator; again to rename."""
+    if is_private(update):
+        raise UserError("setup.in_group_only")
+    message = update.effective_message
+    chat = update.effective_chat
+    user = update.effective_user
+    assert message is not None and chat is not None and user is not None
+    name = (message.text or "").partition(" ")[2]
+    admin = sent_by_anonymous_admin(message) or await is_chat_admin(context, chat.id, user.id)
+    settings = context.services.settings
+    async with context.services.uow() as uow:
+        result = await setup_community(
+            uow,
+            chat_id=chat.id,
+            name=name,
+            is_chat_admin=admin,
+            user_id=user.id,
+            language=settings.bot_language,
+            timezone=settings.bot_timezone,
+            now=context.services.now(),
+        )
+    community = result.community
+    lang = await chat_language(update, context)
+    if result.created:
+        await reply(update, t(lang, "setup.done", name=community.name))
+    else:
+        await reply(
+            update, t(lang, "setup.renamed", old=result.old_name or "", name=community.name)
+        )
+
+
+def register(app: BotApplication) -> None:
+    app.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(CommandHandler("setup", cmd_setup))

@@ -1,0 +1,40 @@
+"""The services every handler needs, handed over through a typed CallbackContext (the PTB way,
+no globals): `context.services.uow()`, `context.services.settings`, `context.services.now()`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.config import Settings
+from bot.ports import UnitOfWork
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(slots=True)
+class Services:
+    uow: Callable[[], UnitOfWork]
+    settings: Settings
+    now: Callable[[], datetime] = utc_now
+    admin_cache: dict[tuple[int, int], tuple[bool, datetime]] = field(default_factory=dict)
+
+
+class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    @property
+    def services(self) -> Services:
+        services = self.bot_data.get("services")
+        if not isinstance(services, Services):
+            raise RuntimeError("services are not set up: see handlers.app.build_application")
+        return services
+
+
+BotApplication = Application[
+    ExtBot[Any], BotContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any
+]

@@ -1,0 +1,57 @@
+"""The one place where failures become answers. A UserError is a refusal in the user's language
+(a pop-up for buttons, a reply otherwise); anything else is logged with its traceback and
+answered with a short apology. No exception text ever reaches a chat."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.errors import UserError
+from bot.i18n import t
+from bot.units import UnitFileRejected
+from handlers.common import chat_language, reply, user_language
+from handlers.context import BotContext
+from handlers.render import unit_file_problems
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    error = context.error
+    if isinstance(update, Update) and isinstance(error, UserError):
+        await tell_refusal(update, context, error)
+        return
+    log.error("unhandled error while handling %s", _describe(update), exc_info=error)
+    if not isinstance(update, Update):
+        return
+    try:
+        if update.callback_query is not None:
+            lang = await user_language(context, update.effective_user)
+            await update.callback_query.answer(t(lang, "error.generic"), show_alert=True)
+        elif update.effective_message is not None:
+            await reply(update, t(await chat_language(update, context), "error.generic"))
+    except (TelegramError, UserError, OSError) as exc:
+        log.warning("could not send the apology: %s", exc)
+    except Exception:
+        log.exception("the apology itself failed")
+
+
+async def tell_refusal(update: Update, context: BotContext, error: UserError) -> None:
+    if update.callback_query is not None:
+        lang = await user_language(context, update.effective_user)
+        await update.callback_query.answer(t(lang, error.key, **error.params), show_alert=True)
+        return
+    lang = await chat_language(update, context)
+    text = t(lang, error.key, **error.params)
+    if isinstance(error, UnitFileRejected) and error.row_errors:
+        text = f"{text}\n{unit_file_problems(error.row_errors, lang)}"
+    await reply(update, text)
+
+
+def _describe(update: object) -> str:
+    if isinstance(update, Update):
+        return f"update {update.update_id}"
+    return repr(update)[:200]

@@ -1,0 +1,86 @@
+"""The command list, in one place: the command menus (per language and scope, with
+set_my_commands) and the role-aware /help are both built from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+)
+
+from bot.config import Language
+from bot.i18n import LANGUAGES, t
+
+
+class Audience(IntEnum):
+    EVERYONE = 0
+    REP = 1
+    ADMIN = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    audience: Audience
+    in_private: bool = True
+    in_group: bool = True
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("join", Audience.EVERYONE),
+    Command("me", Audience.EVERYONE),
+    Command("leave", Audience.EVERYONE),
+    Command("lang", Audience.EVERYONE),
+    Command("help", Audience.EVERYONE),
+    Command("members", Audience.REP, in_private=False),
+    Command("setup", Audience.ADMIN, in_private=False),
+    Command("units", Audience.ADMIN, in_private=False),
+    Command("codes", Audience.ADMIN, in_private=False),
+    Command("role", Audience.ADMIN, in_private=False),
+)
+
+
+def bot_commands(lang: Language, *, private: bool, audience: Audience) -> list[BotCommand]:
+    return [
+        BotCommand(c.name, t(lang, f"cmd.{c.name}"))
+        for c in COMMANDS
+        if c.audience <= audience and (c.in_private if private else c.in_group)
+    ]
+
+
+def help_text(lang: Language, *, private: bool, audience: Audience) -> str:
+    lines = [t(lang, "help.header")]
+    lines += [
+        f"/{c.name} — {t(lang, f'cmd.{c.name}')}"
+        for c in COMMANDS
+        if c.audience <= audience and (c.in_private if private else c.in_group)
+    ]
+    lines.append("")
+    lines.append(t(lang, "help.footer_private" if private else "help.footer_group"))
+    return "\n".join(lines)
+
+
+async def set_command_menus(bot: Bot, default_language: Language) -> None:
+    """Menus for private chats, groups and group admins, in each language (and the default)."""
+    scopes: list[tuple[BotCommandScope, bool, Audience]] = [
+        (BotCommandScopeAllPrivateChats(), True, Audience.EVERYONE),
+        (BotCommandScopeAllGroupChats(), False, Audience.EVERYONE),
+        (BotCommandScopeAllChatAdministrators(), False, Audience.ADMIN),
+    ]
+    for scope, private, audience in scopes:
+        for lang in LANGUAGES:
+            await bot.set_my_commands(
+                bot_commands(lang, private=private, audience=audience),
+                scope=scope,
+                language_code=lang,
+            )
+        await bot.set_my_commands(
+            bot_commands(default_language, private=private, audience=audience), scope=scope
+        )

@@ -1,0 +1,1 @@
+"""aiosqlite repositories and the numbered SQL migrations. No Telegram here."""

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from bot.communities import Community
+from bot.config import Language
+from storage.rows import stored_language, to_text
+
+
+def _community(row: aiosqlite.Row) -> Community:
+    return Community(
+        id=row["id"],
+        chat_id=row["chat_id"],
+        name=row["name"],
+        language=stored_language(row["language"]) or "zh",
+        timezone=row["timezone"],
+    )
+
+
+class SqliteCommunityRepo:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def get(self, community_id: int) -> Community | None:
+        async with self._conn.execute(
+            "SELECT * FROM communities WHERE id = :id", {"id": community_id}
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _community(row) if row else None
+
+    async def by_chat(self, chat_id: int) -> Community | None:
+        async with self._conn.execute(
+            "SELECT * FROM communities WHERE chat_id = :chat_id", {"chat_id": chat_id}
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _community(row) if row else None
+
+    async def add(
+        self,
+        *,
+        chat_id: int,
+        name: str,
+        language: Language,
+        timezone: str,
+        created_by: int,
+        now: datetime,
+    ) -> Community:
+        cursor = await self._conn.execute(
+            "INSERT INTO communities (chat_id, name, language, timezone, created_by, created_at)"
+            " VALUES (:chat_id, :name, :language, :timezone, :created_by, :created_at)",
+            {
+                "chat_id": chat_id,
+                "name": name,
+                "language": language,
+                "timezone": timezone,
+                "created_by": created_by,
+                "created_at": to_text(now),
+            },
+        )
+        assert cursor.lastrowid is not None
+        return Community(cursor.lastrowid, chat_id, name, language, timezone)
+
+    async def rename(self, community_id: int, name: str) -> None:
+        await self._conn.execute(
+            "UPDATE communities SET name = :name WHERE id = :id", {"name": name, "id": community_id}
+        )
+
+    async def set_language(self, community_id: int, language: Language) -> None:
+        await self._conn.execute(
+            "UPDATE communities SET language = :language WHERE id = :id",
+            {"language": language, "id": community_id},
+        )

@@ -1,0 +1,95 @@
+"""The one SQLite connection of the process: WAL, foreign keys on, migrated at opening.
+
+Use cases run one at a time on it (an asyncio lock), each inside one transaction; that is plenty
+for a community bot and keeps every use case atomic."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from types import TracebackType
+
+import aiosqlite
+
+from storage.codes import SqliteCodeRepo
+from storage.communities import SqliteCommunityRepo
+from storage.migrate import migrate
+from storage.residents import SqliteResidentRepo
+from storage.roles import SqliteRoleRepo
+from storage.units import SqliteUnitRepo
+from storage.users import SqliteUserRepo
+
+
+async def connect(path: Path) -> aiosqlite.Connection:
+    """Open (creating the folder) with the pragmas every connection needs."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    conn.row_factory = aiosqlite.Row
+    await conn.execute("PRAGMA journal_mode = WAL")
+    await conn.execute("PRAGMA synchronous = FULL")
+    await conn.execute("PRAGMA foreign_keys = ON")
+    await conn.execute("PRAGMA busy_timeout = 5000")
+    return conn
+
+
+class Database:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path) -> Database:
+        conn = await connect(path)
+        try:
+            await migrate(conn)
+        except BaseException:
+            await conn.close()
+            raise
+        return cls(conn)
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._conn.close()
+
+    def unit_of_work(self) -> SqliteUnitOfWork:
+        return SqliteUnitOfWork(self._conn, self._lock)
+
+
+class SqliteUnitOfWork:
+    """`async with db.unit_of_work() as uow:` ... `await uow.commit()`; no commit → rollback."""
+
+    def __init__(self, conn: aiosqlite.Connection, lock: asyncio.Lock) -> None:
+        self._conn = conn
+        self._lock = lock
+        self.communities = SqliteCommunityRepo(conn)
+        self.units = SqliteUnitRepo(conn)
+        self.residents = SqliteResidentRepo(conn)
+        self.roles = SqliteRoleRepo(conn)
+        self.codes = SqliteCodeRepo(conn)
+        self.users = SqliteUserRepo(conn)
+
+    async def __aenter__(self) -> SqliteUnitOfWork:
+        await self._lock.acquire()
+        try:
+            await self._conn.execute("BEGIN")
+        except BaseException:
+            self._lock.release()
+            raise
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self._conn.in_transaction:
+                await self._conn.execute("ROLLBACK")
+        finally:
+            self._lock.release()
+
+    async def commit(self) -> None:
+        """Make everything so far durable, then go on in a new transaction."""
+        await self._conn.execute("COMMIT")
+        await self._conn.execute("BEGIN")

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.residents import Membership, MembershipStatus, Relation, Verification
+from storage.rows import from_text, to_text
+
+_SELECT = """
+SELECT m.*, u.community_id, u.code AS unit_code, u.building,
+       usr.display_name AS user_name, dec.display_name AS decided_by_name
+FROM memberships m
+JOIN units u ON u.id = m.unit_id
+JOIN users usr ON usr.id = m.user_id
+LEFT JOIN users dec ON dec.id = m.decided_by
+"""
+
+
+def _membership(row: aiosqlite.Row) -> Membership:
+    requested = from_text(row["requested_at"])
+    assert requested is not None
+    return Membership(
+        id=row["id"],
+        community_id=row["community_id"],
+        unit_code=row["unit_code"],
+        building=row["building"],
+        user_id=row["user_id"],
+        user_name=row["user_name"],
+        relation=Relation(row["relation"]),
+        status=MembershipStatus(row["status"]),
+        verification=Verification(row["verification"]),
+        requested_at=requested,
+        decided_at=from_text(row["decided_at"]),
+        decided_by_name=row["decided_by_name"],
+    )
+
+
+class SqliteResidentRepo:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def _many(self, where: str, params: dict[str, Any]) -> list[Membership]:
+        async with self._conn.execute(f"{_SELECT} WHERE {where}", params) as cursor:
+            return [_membership(row) for row in await cursor.fetchall()]
+
+    async def get(self, membership_id: int) -> Membership | None:
+        found = await self._many("m.id = :id", {"id": membership_id})
+        return found[0] if found else None
+
+    async def live_for(self, community_id: int, user_id: int, unit_code: str) -> Membership | None:
+        found = await self._many(
+            "u.community_id = :cid AND m.user_id = :uid AND u.code = :code"
+            " AND m.status IN ('pending', 'verified')",
+            {"cid": community_id, "uid": user_id, "code": unit_code},
+        )
+        return found[0] if found else None
+
+    async def add(
+        self,
+        *,
+        unit_id: int,
+        user_id: int,
+        relation: Relation,
+        status: MembershipStatus,
+        verification: Verification,
+        now: datetime,
+    ) -> Membership:
+        decided = to_text(now) if status is not MembershipStatus.PENDING else None
+        cursor = await self._conn.execute(
+            "INSERT INTO memberships (unit_id, user_id, relation, status, verification,"
+            " requested_at, decided_at) VALUES (:unit, :uid, :rel, :status, :ver, :now, :decided)",
+            {
+                "unit": unit_id,
+                "uid": user_id,
+                "rel": relation.value,
+                "status": status.value,
+                "ver": verification.value,
+                "now": to_text(now),
+                "decided": decided,
+            },
+        )
+        assert cursor.lastrowid is not None
+        added = await self.get(cursor.lastrowid)
+        assert added is not None
+        return added
+
+    async def decide(
+        self, membership_id: int, status: MembershipStatus, *, decided_by: int, now: datetime
+    ) -> None:
+        await self._conn.execute(
+            "UPDATE memberships SET status = :status, decided_by = :by, decided_at = :now"
+            " WHERE id = :id",
+            {"status": status.value, "by": decided_by, "now": to_text(now), "id": membership_id},
+        )
+
+    async def set_card(self, membership_id: int, chat_id: int, message_id: int) -> None:
+        await self._conn.execute(
+            "UPDATE memberships SET card_chat_id = :chat, card_message_id = :msg WHERE id = :id",
+            {"chat": chat_id, "msg": message_id, "id": membership_id},
+        )
+
+    async def card(self, membership_id: int) -> tuple[int, int] | None:
+        async with self._conn.execute(
+            "SELECT card_chat_id, card_message_id FROM memberships WHERE id = :id",
+            {"id": membership_id},
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None or row["card_chat_id"] is None:
+            return None
+        return int(row["card_chat_id"]), int(row["card_message_id"])
+
+    async def verified(self, community_id: int) -> list[Membership]:
+        return await self._many(
+            "u.community_id = :cid AND m.status = 'verified' ORDER BY u.building, u.code, m.id",
+            {"cid": community_id},
+        )
+
+    async def inhabited_units(self, community_id: int) -> set[str]:
+        async with self._conn.execute(
+            "SELECT DISTINCT u.code FROM memberships m JOIN units u ON u.id = m.unit_id"
+            " WHERE u.community_id = :cid AND m.status IN ('pending', 'verified')",
+            {"cid": community_id},
+        ) as cursor:
+            return {row["code"] for row in await cursor.fetchall()}
+
+    async def live_of_user(self, user_id: int) -> list[Membership]:
+        return await self._many(
+            "m.user_id = :uid AND m.status IN ('pending', 'verified') ORDER BY u.code",
+            {"uid": user_id},
+        )

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import aiosqlite
+
+from bot.units import StoredUnit, Unit
+from storage.rows import from_centi, to_centi
+
+
+def _stored(row: aiosqlite.Row) -> StoredUnit:
+    unit = Unit(row["code"], row["building"], from_centi(row["area_centi_m2"]), row["owner_key"])
+    return StoredUnit(row["id"], unit, bool(row["retired"]))
+
+
+class SqliteUnitRepo:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def get(self, community_id: int, code: str) -> StoredUnit | None:
+        async with self._conn.execute(
+            "SELECT * FROM units WHERE community_id = :cid AND code = :code",
+            {"cid": community_id, "code": code},
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _stored(row) if row else None
+
+    async def stored(self, community_id: int) -> list[StoredUnit]:
+        async with self._conn.execute(
+            "SELECT * FROM units WHERE community_id = :cid ORDER BY building, code",
+            {"cid": community_id},
+        ) as cursor:
+            return [_stored(row) for row in await cursor.fetchall()]
+
+    async def in_register(self, community_id: int) -> list[Unit]:
+        return [s.unit for s in await self.stored(community_id) if not s.retired]
+
+    async def buildings(self, community_id: int) -> set[str]:
+        async with self._conn.execute(
+            "SELECT DISTINCT building FROM units WHERE community_id = :cid AND retired = 0",
+            {"cid": community_id},
+        ) as cursor:
+            return {row["building"] for row in await cursor.fetchall()}
+
+    async def save(
+        self,
+        community_id: int,
+        units: Iterable[Unit],
+        *,
+        retire: Iterable[str],
+        remove: Iterable[str],
+    ) -> None:
+        """Upsert the file's units, retire the inhabited missing ones, delete the rest."""
+        await self._conn.executemany(
+            "INSERT INTO units (community_id, code, building, area_centi_m2, owner_key, retired)"
+            " VALUES (:cid, :code, :building, :area, :owner, 0)"
+            " ON CONFLICT (community_id, code) DO UPDATE SET building = excluded.building,"
+            " area_centi_m2 = excluded.area_centi_m2, owner_key = excluded.owner_key, retired = 0",
+            [
+                {
+                    "cid": community_id,
+                    "code": u.code,
+                    "building": u.building,
+                    "area": to_centi(u.area_m2),
+                    "owner": u.owner_key,
+                }
+                for u in units
+            ],
+        )
+        await self._conn.executemany(
+            "UPDATE units SET retired = 1 WHERE community_id = :cid AND code = :code",
+            [{"cid": community_id, "code": code} for code in retire],
+        )
+        removed = [{"cid": community_id, "code": code} for code in remove]
+        await self._conn.executemany(
+            "DELETE FROM memberships WHERE unit_id IN"
+            " (SELECT id FROM units WHERE community_id = :cid AND code = :code)",
+            removed,
+        )
+        await self._conn.executemany(
+            "DELETE FROM units WHERE community_id = :cid AND code = :code", removed
+        )

@@ -1,0 +1,244 @@
+"""Handler tests with real PTB objects and no network: the Application talks to an in-process
+`RecordingRequest` (like PTB's own offline test request) that answers the Bot API methods the
+handlers use and records every call. Updates are real `Update.de_json(...)` objects fed to
+`Application.process_update`."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import Update
+from telegram._utils.types import ODVInput
+from telegram.ext import Application, ContextTypes
+from telegram.request import BaseRequest, RequestData
+
+from bot.config import Settings
+from handlers.app import register_handlers
+from handlers.context import BotApplication, BotContext, Services
+from storage.database import Database
+from tests.conftest import NOW
+
+TOKEN = "4242:HANDLER-TESTS"
+BOT = {"id": 4242, "is_bot": True, "first_name": "Community", "username": "community_test_bot"}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass
+class RecordingRequest(BaseRequest):
+    """Answers Bot API calls from a small model of the world; fails on anything unexpected."""
+
+    admins: set[tuple[int, int]] = field(default_factory=set)
+    private_open: set[int] = field(default_factory=set)
+    files: dict[str, bytes] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = None,
+        write_timeout: ODVInput[float] = None,
+        connect_timeout: ODVInput[float] = None,
+        pool_timeout: ODVInput[float] = None,
+    ) -> tuple[int, bytes]:
+        if "/file/bot" in url:
+            return 200, self.files[url.rsplit("/", 1)[1]]
+        api_method = url.rsplit("/", 1)[1]
+        params = dict(request_data.parameters) if request_data else {}
+        self.calls.append(Call(api_method, params))
+        status, result = self._answer(api_method, params)
+        if status != 200:
+            return status, json.dumps(
+                {"ok": False, "error_code": status, "description": result}
+            ).encode()
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def _answer(self, method: str, params: dict[str, Any]) -> tuple[int, Any]:
+        chat_id = int(params.get("chat_id", 0) or 0)
+        if method == "getMe":
+            return 200, BOT
+        if method in {"sendMessage", "sendDocument"}:
+            if chat_id > 0 and chat_id not in self.private_open:
+                return 403, "Forbidden: bot can't initiate conversation with a user"
+            chat = {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup", "title": "g"}
+            message = {
+                "message_id": next(self._ids),
+                "date": int(NOW.timestamp()),
+                "chat": chat,
+                "from": BOT,
+            }
+            if method == "sendMessage":
+                message["text"] = params["text"]
+            else:
+                message["document"] = {
+                    "file_id": "doc",
+                    "file_unique_id": "doc",
+                    "file_name": "codes.csv",
+                }
+            return 200, message
+        if method in {"editMessageText", "answerCallbackQuery", "setMyCommands", "pinChatMessage"}:
+            return 200, True
+        if method == "getChatMember":
+            status = (
+                "administrator" if (chat_id, int(params["user_id"])) in self.admins else "member"
+            )
+            user = {"id": int(params["user_id"]), "is_bot": False, "first_name": "U"}
+            if status == "administrator":
+                return 200, {
+                    "status": status,
+                    "user": user,
+                    "can_be_edited": False,
+                    "is_anonymous": False,
+                    "can_manage_chat": True,
+                    "can_delete_messages": True,
+                    "can_manage_video_chats": True,
+                    "can_restrict_members": True,
+                    "can_promote_members": False,
+                    "can_change_info": True,
+                    "can_invite_users": True,
+                    "can_post_stories": False,
+                    "can_edit_stories": False,
+                    "can_delete_stories": False,
+                }
+            return 200, {"status": status, "user": user}
+        if method == "getFile":
+            return 200, {
+                "file_id": params["file_id"],
+                "file_unique_id": "u",
+                "file_path": params["file_id"],
+            }
+        raise AssertionError(f"unexpected Bot API call {method} {params}")
+
+    def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[dict[str, Any]]:
+        return [
+            c.params
+            for c in self.calls
+            if c.method == method
+            and (chat_id is None or int(c.params.get("chat_id", 0)) == chat_id)
+        ]
+
+    def texts(self, chat_id: int | None = None) -> list[str]:
+        return [str(p["text"]) for p in self.sent("sendMessage", chat_id)]
+
+    def answers(self) -> list[dict[str, Any]]:
+        return self.sent("answerCallbackQuery")
+
+
+class HandlerHarness:
+    """One application on a fresh database; helpers make realistic update payloads."""
+
+    def __init__(self, app: BotApplication, request: RecordingRequest, database: Database) -> None:
+        self.app = app
+        self.request = request
+        self.database = database
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1)
+
+    @classmethod
+    async def start(cls, database: Database, language: str = "en") -> HandlerHarness:
+        request = RecordingRequest()
+        app: BotApplication = (
+            Application.builder()
+            .token(TOKEN)
+            .request(request)
+            .get_updates_request(RecordingRequest())
+            .context_types(ContextTypes(context=BotContext))
+            .build()
+        )
+        settings = Settings(
+            bot_token=TOKEN, bot_language=language, database_url="sqlite:///unused.db"
+        )
+        app.bot_data["services"] = Services(
+            uow=database.unit_of_work, settings=settings, now=lambda: NOW
+        )
+        register_handlers(app)
+        await app.initialize()
+        return cls(app, request, database)
+
+    async def stop(self) -> None:
+        await self.app.shutdown()
+
+    async def feed(self, payload: dict[str, Any]) -> None:
+        payload = {"update_id": next(self._update_ids), **payload}
+        await self.app.process_update(Update.de_json(payload, self.app.bot))
+
+    def message(
+        self,
+        chat: dict[str, Any],
+        user: dict[str, Any],
+        text: str | None = None,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(NOW.timestamp()),
+            "chat": chat,
+            "from": user,
+            **extra,
+        }
+        if text is not None:
+            body["text"] = text
+            if text.startswith("/"):
+                body["entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+                ]
+        return body
+
+    async def say(
+        self, chat: dict[str, Any], user: dict[str, Any], text: str, **extra: Any
+    ) -> None:
+        await self.feed({"message": self.message(chat, user, text, **extra)})
+
+    async def press(
+        self, chat: dict[str, Any], user: dict[str, Any], message_id: int, data: str
+    ) -> None:
+        message = {
+            "message_id": message_id,
+            "date": int(NOW.timestamp()),
+            "chat": chat,
+            "from": BOT,
+            "text": "card",
+        }
+        await self.feed(
+            {
+                "callback_query": {
+                    "id": str(next(self._update_ids)),
+                    "from": user,
+                    "chat_instance": "ci",
+                    "message": message,
+                    "data": data,
+                }
+            }
+        )
+
+
+def user(user_id: int, name: str, language: str = "en") -> dict[str, Any]:
+    return {"id": user_id, "is_bot": False, "first_name": name, "language_code": language}
+
+
+def group(chat_id: int, title: str = "Sunny Garden") -> dict[str, Any]:
+    return {"id": chat_id, "type": "supergroup", "title": title}
+
+
+def private(of: dict[str, Any]) -> dict[str, Any]:
+    return {"id": of["id"], "type": "private", "first_name": of["first_name"]}

@@ -1,0 +1,178 @@
+"""The foundation's handlers with real PTB Update objects and an offline Bot API."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers import callbacks
+from tests.conftest import WORKED_EXAMPLE_CSV
+from tests.handlers.harness import HandlerHarness, group, private, user
+
+GROUP = group(-1001)
+CREATOR = user(1, "Carol")
+REP = user(7, "Rep Bob")
+ALICE = user(42, "Alice")
+MALLORY = user(66, "Mallory")
+
+
+async def set_up(h: HandlerHarness) -> None:
+    h.request.admins.add((GROUP["id"], CREATOR["id"]))
+    await h.say(GROUP, CREATOR, "/setup Sunny Garden")
+    h.request.files["units-file"] = WORKED_EXAMPLE_CSV
+    document = {
+        "file_id": "units-file",
+        "file_unique_id": "uf",
+        "file_name": "units.csv",
+        "file_size": len(WORKED_EXAMPLE_CSV),
+    }
+    await h.feed({"message": h.message(GROUP, CREATOR, None, document=document, caption="/units")})
+    await h.say(GROUP, CREATOR, "/role rep 2", reply_to_message=h.message(GROUP, REP, "hi"))
+
+
+async def test_setup_refused_for_a_non_admin_and_nothing_changes(harness: HandlerHarness) -> None:
+    await harness.say(GROUP, MALLORY, "/setup Evil")
+    assert harness.request.texts(GROUP["id"]) == [
+        "Only the group's creator or an administrator can set it up."
+    ]
+    await harness.say(GROUP, MALLORY, "/join 1-101")
+    assert "not set up as a community" in harness.request.texts(GROUP["id"])[-1]
+
+
+async def test_setup_units_join_and_review(harness: HandlerHarness) -> None:
+    h = harness
+    await set_up(h)
+    texts = h.request.texts(GROUP["id"])
+    assert texts[0].startswith("This group is now the community “Sunny Garden”")
+    assert texts[1].startswith(
+        "Unit register saved: 10 units in 3 buildings, 8 owners by headcount"
+    )
+    assert "total area 860 m²" in texts[1]
+    assert texts[2] == "Rep Bob is now building rep of building(s) 2."
+
+    await h.say(GROUP, ALICE, "/join 2-101 tenant")
+    card = h.request.sent("sendMessage", GROUP["id"])[-1]
+    assert "Alice asks to join 2-101 (building 2) as tenant" in card["text"]
+    buttons = card["reply_markup"]["inline_keyboard"][0]
+    assert [b["text"] for b in buttons] == ["✅ Approve", "❌ Reject"]
+    approve = buttons[0]["callback_data"]
+
+    await h.press(GROUP, MALLORY, 1000, approve)
+    assert h.request.answers()[-1]["show_alert"] is True
+    assert "Only administrators and the reps of building 2" in h.request.answers()[-1]["text"]
+
+    h.request.private_open.add(ALICE["id"])
+    await h.press(GROUP, REP, 1000, approve)
+    assert h.request.answers()[-1]["text"] == "Approved: 2-101"
+    edited = h.request.sent("editMessageText")[-1]
+    assert "✅ Approved by Rep Bob" in edited["text"]
+    assert "reply_markup" not in edited
+    assert "approved. Welcome!" in h.request.texts(ALICE["id"])[-1]
+
+    await h.press(GROUP, REP, 1000, approve)
+    assert h.request.answers()[-1]["text"] == "Already approved by Rep Bob."
+
+    await h.say(private(ALICE), ALICE, "/me")
+    assert "2-101 — tenant, verified" in h.request.texts(ALICE["id"])[-1]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "v1:jr:99999:a",  # unknown id
+        "v1:jr:abc:a",  # garbled
+        "v1:jr:1:x",  # unknown value
+        "v0:jr:1:a",  # another version
+        "something else",
+    ],
+)
+async def test_forged_or_stale_buttons_get_a_clear_answer(
+    harness: HandlerHarness, data: str
+) -> None:
+    await set_up(harness)
+    await harness.press(GROUP, CREATOR, 1000, data)
+    answer = harness.request.answers()[-1]
+    assert answer["show_alert"] is True
+    assert answer["text"] in {
+        "This button is no longer valid.",
+        "This request does not exist in this community.",
+    }
+
+
+async def test_a_request_of_another_community_cannot_be_decided_here(
+    harness: HandlerHarness,
+) -> None:
+    h = harness
+    await set_up(h)
+    other = group(-2002, "Other")
+    h.request.admins.add((other["id"], MALLORY["id"]))
+    await h.say(other, MALLORY, "/setup Other")
+    await h.say(GROUP, ALICE, "/join 1-101")
+    approve = h.request.sent("sendMessage", GROUP["id"])[-1]["reply_markup"]["inline_keyboard"][0][
+        0
+    ]["callback_data"]
+    await h.press(other, MALLORY, 1000, approve)
+    assert h.request.answers()[-1]["text"] == "This request does not exist in this community."
+    assert h.request.sent("editMessageText") == []
+
+
+async def test_unknown_commands_and_bad_arguments_get_usage(harness: HandlerHarness) -> None:
+    await set_up(harness)
+    await harness.say(GROUP, ALICE, "/frobnicate")
+    assert (
+        harness.request.texts(GROUP["id"])[-1]
+        == "I don't know /frobnicate. Send /help to see what you can do."
+    )
+    count = len(harness.request.texts())
+    await harness.say(GROUP, ALICE, "/frobnicate@some_other_bot")
+    assert len(harness.request.texts()) == count
+    await harness.say(GROUP, ALICE, "/join 1-101 owner extra words")
+    assert harness.request.texts(GROUP["id"])[-1].startswith("Usage: /join <unit>")
+    await harness.say(GROUP, ALICE, "/join 9-999")
+    assert harness.request.texts(GROUP["id"])[-1].startswith("There is no unit 9-999")
+
+
+async def test_codes_in_a_group_are_refused_and_private_code_join_verifies(
+    harness: HandlerHarness,
+) -> None:
+    h = harness
+    await set_up(h)
+    await h.say(GROUP, CREATOR, "/codes")
+    assert "Open a private chat" in h.request.texts(GROUP["id"])[-1]
+    h.request.private_open.add(CREATOR["id"])
+    await h.say(GROUP, CREATOR, "/codes")
+    assert h.request.texts(GROUP["id"])[-1] == "I have sent the codes to you in a private chat."
+    assert h.request.sent("sendDocument", CREATOR["id"])
+
+    async with h.database.unit_of_work() as uow:
+        community = await uow.communities.by_chat(GROUP["id"])
+        assert community is not None
+        code = (await uow.codes.active(community.id))["3-101"]
+    await h.say(GROUP, ALICE, f"/join 3-101 {code}")
+    assert "only in a private chat" in h.request.texts(GROUP["id"])[-1]
+    h.request.private_open.add(ALICE["id"])
+    await h.say(private(ALICE), ALICE, f"/join 3-101 {code[:4]}-{code[4:]}")
+    assert (
+        h.request.texts(ALICE["id"])[-1]
+        == "✅ Verified: you are now a resident of 3-101 in Sunny Garden."
+    )
+
+
+async def test_an_unexpected_error_gets_an_apology_without_details(
+    harness: HandlerHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import handlers.residents as residents
+
+    async def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret internals /home/bot/db")
+
+    monkeypatch.setattr(residents, "load_profile", explode)
+    await harness.say(GROUP, ALICE, "/me")
+    text = harness.request.texts(GROUP["id"])[-1]
+    assert text.startswith("Sorry, something went wrong")
+    assert "secret" not in text
+
+
+def test_callback_data_stays_within_64_bytes() -> None:
+    assert len(callbacks.pack(callbacks.JOIN_REVIEW, 2**63 - 1, "a").encode()) <= 64
+    with pytest.raises(ValueError, match="too long"):
+        callbacks.pack(callbacks.JOIN_REVIEW, "x" * 80)
