@@ -4,6 +4,7 @@ environment and an optional `.env` file (see README.md). Nothing happens at impo
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 from pydantic import ValidationError
@@ -40,6 +41,9 @@ def configure_logging(token: str) -> None:
 
 
 def main() -> int:
+    # Opt in to python-telegram-bot's coming default (durations as timedelta), which also
+    # silences its deprecation warning on every RetryAfter.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     from bot.config import Settings
     from handlers.app import ALLOWED_UPDATES, build_application
 

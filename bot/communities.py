@@ -76,3 +76,13 @@ async def set_community_language(
     await uow.communities.set_language(community.id, language)
     await uow.commit()
     return Community(community.id, community.chat_id, community.name, language, community.timezone)
+
+
+async def move_community(uow: UnitOfWork, *, old_chat_id: int, new_chat_id: int) -> bool:
+    """A group upgraded to a supergroup gets a new chat id; the community follows it."""
+    community = await uow.communities.by_chat(old_chat_id)
+    if community is None or await uow.communities.by_chat(new_chat_id) is not None:
+        return False
+    await uow.communities.move_chat(community.id, new_chat_id)
+    await uow.commit()
+    return True

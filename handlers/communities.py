@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from telegram import ChatMember, ChatMemberUpdated, Update
-from telegram.ext import ChatMemberHandler, CommandHandler
+from telegram.ext import ChatMemberHandler, CommandHandler, MessageHandler, filters
 
-from bot.communities import setup_community
+from bot.communities import move_community, setup_community
 from bot.config import Language
 from bot.errors import UserError
 from bot.i18n import t
@@ -75,6 +75,22 @@ async def cmd_setup(update: Update, context: BotContext) -> None:
         )
 
 
+async def on_chat_migrated(update: Update, context: BotContext) -> None:
+    """Telegram moved the group to a supergroup with a new id: keep the community bound to it."""
+    message = update.effective_message
+    if message is None:
+        return
+    if message.migrate_to_chat_id is not None:
+        old, new = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id is not None:
+        old, new = message.migrate_from_chat_id, message.chat.id
+    else:
+        return
+    async with context.services.uow() as uow:
+        await move_community(uow, old_chat_id=old, new_chat_id=new)
+
+
 def register(app: BotApplication) -> None:
     app.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(CommandHandler("setup", cmd_setup))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_chat_migrated))

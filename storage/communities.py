@@ -72,3 +72,9 @@ class SqliteCommunityRepo:
             "UPDATE communities SET language = :language WHERE id = :id",
             {"language": language, "id": community_id},
         )
+
+    async def move_chat(self, community_id: int, chat_id: int) -> None:
+        await self._conn.execute(
+            "UPDATE communities SET chat_id = :chat_id WHERE id = :id",
+            {"chat_id": chat_id, "id": community_id},
+        )

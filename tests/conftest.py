@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,6 +10,9 @@ from pathlib import Path
 import pytest
 
 from storage.database import Database
+
+# as bot.py does: python-telegram-bot's timedelta durations, without deprecation warnings
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 NOW = datetime(2026, 11, 22, 9, 30, tzinfo=UTC)
 

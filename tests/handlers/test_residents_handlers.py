@@ -176,3 +176,15 @@ def test_callback_data_stays_within_64_bytes() -> None:
     assert len(callbacks.pack(callbacks.JOIN_REVIEW, 2**63 - 1, "a").encode()) <= 64
     with pytest.raises(ValueError, match="too long"):
         callbacks.pack(callbacks.JOIN_REVIEW, "x" * 80)
+
+
+async def test_a_group_upgraded_to_a_supergroup_stays_the_community(
+    harness: HandlerHarness,
+) -> None:
+    await set_up(harness)
+    new_group = group(-100999, "Sunny Garden")
+    await harness.feed(
+        {"message": harness.message(new_group, CREATOR, None, migrate_from_chat_id=GROUP["id"])}
+    )
+    await harness.say(new_group, ALICE, "/join 1-101")
+    assert "Alice asks to join 1-101" in harness.request.texts(new_group["id"])[-1]

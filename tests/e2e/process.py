@@ -1,0 +1,84 @@
+"""`python bot.py` as a real process, for end-to-end tests: its own working folder, a temporary
+database, the fake Bot API's URL, and its output captured to a log file for assertions."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class BotProcess:
+    def __init__(self, workdir: Path, *, token: str, base_url: str, language: str = "en") -> None:
+        self.workdir = workdir
+        self.log_path = workdir / "bot.log"
+        self.database = workdir / "data" / "community.db"
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("BOT_")},
+            "BOT_TOKEN": token,
+            "BOT_API_BASE_URL": base_url,
+            "DATABASE_URL": f"sqlite:///{self.database}",
+            "BOT_LANGUAGE": language,
+            "BOT_TIMEZONE": "Asia/Shanghai",
+            "PYTHONUNBUFFERED": "1",
+        }
+        self._process: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+
+    def start(self) -> None:
+        assert self._process is None, "already running"
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self._process = subprocess.Popen(
+            [sys.executable, str(ROOT / "bot.py")],
+            cwd=self.workdir,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        self.starts += 1
+
+    def stop(self, timeout: float = 20.0) -> int:
+        """SIGTERM, as a service manager would; the bot finishes and confirms its updates."""
+        process = self._process
+        if process is None:
+            return 0
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+        try:
+            code = process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            code = process.wait(5)
+        self._process = None
+        return code
+
+    def kill(self) -> None:
+        """A crash: no clean shutdown."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait(5)
+            self._process = None
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def log(self) -> str:
+        return self.log_path.read_text("utf-8", errors="replace") if self.log_path.exists() else ""
+
+    def wait_for_log(self, text: str, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in self.log():
+                return
+            if self._process is not None and self._process.poll() is not None:
+                raise AssertionError(f"bot exited with {self._process.returncode}:\n{self.log()}")
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} not in the bot's log after {timeout}s:\n{self.log()}")

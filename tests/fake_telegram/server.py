@@ -1,0 +1,161 @@
+"""FakeTelegram: the fake Bot API server on a background thread, plus the simulated world.
+
+Usage::
+
+    with FakeTelegram() as fake:
+        alice = fake.add_user("Alice", language_code="en")
+        ...  # run `python bot.py` with BOT_API_BASE_URL=fake.base_url
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import threading
+from types import TracebackType
+
+from aiohttp import web
+
+from .http_app import BotApiApp
+from .inspection import Inspection
+from .limits import FloodLimits
+from .models import FakeUser
+from .scenario import Scenario
+from .world import World
+
+
+class FakeTelegram(Scenario, Inspection):
+    """A local Bot API server that behaves like Telegram, and the world behind it."""
+
+    def __init__(
+        self,
+        token: str = "123456:TEST-TOKEN",
+        bot_username: str = "community_test_bot",
+        limits: FloodLimits | None = None,
+        *,
+        bot_name: str = "Community Test Bot",
+        privacy_mode: bool = True,
+        strict_markup: bool = True,
+    ) -> None:
+        bot = FakeUser(int(token.split(":")[0]), bot_name, bot_username, is_bot=True)
+        self.token = token
+        self._world = World(
+            bot, limits or FloodLimits(), privacy_mode=privacy_mode, strict_markup=strict_markup
+        )
+        self._port = 0
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop_event: asyncio.Event | None = None
+
+    @property
+    def bot_user(self) -> FakeUser:
+        """The bot's own user (is_bot=True)."""
+        return self._world.bot
+
+    @property
+    def port(self) -> int:
+        """The bound TCP port (0 before start)."""
+        return self._port
+
+    @property
+    def base_url(self) -> str:
+        """Bot API base URL without the token, e.g. ``http://127.0.0.1:PORT/bot``."""
+        return f"http://127.0.0.1:{self._port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        """File download base URL without the token."""
+        return f"http://127.0.0.1:{self._port}/file/bot"
+
+    @property
+    def limits(self) -> FloodLimits:
+        """The flood limits in force."""
+        with self._world.lock:
+            return self._world.flood.limits
+
+    @limits.setter
+    def limits(self, limits: FloodLimits) -> None:
+        with self._world.lock:
+            self._world.flood.limits = limits
+
+    def start(self) -> FakeTelegram:
+        """Bind 127.0.0.1 on a free port and serve from a background thread."""
+        if self._thread is not None:
+            raise RuntimeError("FakeTelegram is already running")
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        self._port = sock.getsockname()[1]
+        ready = threading.Event()
+        failure: list[BaseException] = []
+        self._thread = threading.Thread(
+            target=self._run, args=(sock, ready, failure), name="fake-telegram", daemon=True
+        )
+        self._thread.start()
+        ready.wait()
+        if failure:
+            self._thread.join()
+            self._thread = None
+            raise RuntimeError("FakeTelegram failed to start") from failure[0]
+        return self
+
+    def stop(self) -> None:
+        """Answer pending long polls, close connections and join the thread."""
+        thread, loop, stop_event = self._thread, self._loop, self._stop_event
+        if thread is None or loop is None or stop_event is None:
+            return
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(stop_event.set)
+        thread.join()
+        self._thread = None
+
+    def __enter__(self) -> FakeTelegram:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def _run(
+        self, sock: socket.socket, ready: threading.Event, failure: list[BaseException]
+    ) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        try:
+            loop.run_until_complete(self._serve(sock, ready))
+        except BaseException as error:  # reported to start()
+            failure.append(error)
+            sock.close()
+        finally:
+            ready.set()
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+
+    async def _serve(self, sock: socket.socket, ready: threading.Event) -> None:
+        loop = asyncio.get_running_loop()
+        self._stop_event = asyncio.Event()
+        app = BotApiApp(self._world, self.token)
+        runner = web.AppRunner(
+            app.build(), handler_cancellation=True, shutdown_timeout=1.0, access_log=None
+        )
+        await runner.setup()
+        try:
+            await web.SockSite(runner, sock).start()
+
+            def wakeup() -> None:
+                with contextlib.suppress(RuntimeError):
+                    loop.call_soon_threadsafe(app.wake_polls)
+
+            with self._world.lock:
+                self._world.wakeup = wakeup
+            ready.set()
+            await self._stop_event.wait()
+        finally:
+            with self._world.lock:
+                self._world.wakeup = None
+            app.close()
+            await runner.cleanup()
