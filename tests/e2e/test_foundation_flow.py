@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 
@@ -171,7 +172,7 @@ def test_group_to_verified_households_and_restart(fake: FakeTelegram, bot: BotPr
     assert fake.stats.too_many_requests == 0
 
 
-def test_flood_limits_are_waited_out_not_lost(tmp_path, fake: FakeTelegram) -> None:
+def test_flood_limits_are_waited_out_not_lost(tmp_path: Path, fake: FakeTelegram) -> None:
     fake.limits = FloodLimits(group_per_minute=3, group_window=2.0)
     carol = fake.add_user("Carol", language_code="en")
     group = fake.create_group("Busy", creator=carol)
