@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.errors import NotAllowed, NotFound, UserError
 from bot.roles import Actor
-from bot.units import normalize_unit_code
+from bot.units import natural_order, normalize_unit_code
 
 if TYPE_CHECKING:
     from bot.communities import Community
@@ -180,9 +180,5 @@ async def list_members(
         by_building[membership.building][membership.unit_code].append(membership)
     return [
         BuildingMembers(b, dict(sorted(by_building[b].items())))
-        for b in sorted(buildings, key=_natural_key)
+        for b in sorted(buildings, key=natural_order)
     ]
-
-
-def _natural_key(text: str) -> tuple[int, str]:
-    return (int(text), "") if text.isdigit() else (1 << 30, text)

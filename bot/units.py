@@ -38,6 +38,11 @@ def is_developer(owner_key: str) -> bool:
     return owner_key.strip().casefold() in DEVELOPER_KEYS
 
 
+def natural_order(text: str) -> tuple[tuple[int, str], ...]:
+    """Sort key that puts `2-101` before `10-101` and building `9` before `10`."""
+    return tuple((int(p), "") if p.isdigit() else (1 << 30, p) for p in text.split("-"))
+
+
 @dataclass(frozen=True, slots=True)
 class Unit:
     """One household's dwelling. `area_m2` is exact (hundredths of a square metre)."""
@@ -211,3 +216,15 @@ async def import_units(
     await uow.units.save(community_id, units, retire=kept, remove=removed)
     await uow.commit()
     return ImportReport(summarize(units), added, updated, len(removed), kept)
+
+
+async def buildings_in_order(uow: UnitOfWork, community_id: int) -> list[str]:
+    return sorted(await uow.units.buildings(community_id), key=natural_order)
+
+
+async def units_of_building(uow: UnitOfWork, community_id: int, building: str) -> list[StoredUnit]:
+    """The building's units in the register, in natural order (for the join buttons)."""
+    units = [
+        s for s in await uow.units.stored(community_id) if s.building == building and not s.retired
+    ]
+    return sorted(units, key=lambda s: natural_order(s.code))

@@ -9,7 +9,15 @@ from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ContextTypes
 
 from bot.config import Settings
-from handlers import codes, communities, language, residents, start, units
+from handlers import (
+    codes,
+    communities,
+    language,
+    residents,
+    residents_buttons,
+    start,
+    units,
+)
 from handlers.context import BotApplication, BotContext, Services
 from handlers.errors import on_error
 from handlers.menus import set_command_menus
@@ -45,6 +53,7 @@ def register_handlers(app: BotApplication) -> None:
     communities.register(app)
     units.register(app)
     residents.register(app)
+    residents_buttons.register(app)
     codes.register(app)
     language.register(app)
     start.register_fallbacks(app)

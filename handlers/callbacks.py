@@ -12,6 +12,7 @@ MAX_BYTES: Final = 64
 JOIN_REVIEW: Final = "jr"
 LEAVE: Final = "lv"
 LANGUAGE: Final = "lg"
+JOIN_PICK: Final = "jp"
 
 
 def pack(kind: str, *args: int | str) -> str:
@@ -38,3 +39,13 @@ def unpack(data: str | None, kind: str, arity: int) -> list[str] | None:
 
 def int_arg(value: str) -> int | None:
     return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+def args_of(data: str | None, kind: str) -> list[str] | None:
+    """The arguments of a `kind` payload of any length, or None."""
+    if not data:
+        return None
+    parts = data.split(":")
+    if len(parts) < 2 or parts[0] != VERSION or parts[1] != kind:
+        return None
+    return parts[2:]

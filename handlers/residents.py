@@ -17,12 +17,10 @@ from bot.profile import load_profile
 from bot.residents import (
     Membership,
     Relation,
-    attach_card,
     decide_join,
     leave,
     list_members,
     parse_relation,
-    request_join,
 )
 from bot.roles import parse_buildings, parse_role, set_role
 from handlers import callbacks
@@ -41,7 +39,9 @@ from handlers.common import (
     user_language,
 )
 from handlers.context import BotApplication, BotContext
+from handlers.join_cards import submit_join_request
 from handlers.render import join_card, members, profile, role_word
+from handlers.residents_buttons import buildings_keyboard
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,15 @@ async def cmd_join(update: Update, context: BotContext) -> None:
         community = await require_community(update, context)
         lang = community.language
         button = open_private_button(context, lang, f"join-{community.id}")
-        await reply(update, t(lang, "usage.join"), reply_markup=button)
+        await reply(update, t(lang, "join.how_in_group"), reply_markup=button)
+        return
+    if not args:
+        community = await _community_for_join(update, context, user)
+        lang = await user_language(context, user)
+        keyboard = await buildings_keyboard(context, community, lang)
+        await reply(
+            update, t(lang, "join.pick_building", community=community.name), reply_markup=keyboard
+        )
         return
     unit, code, relation = _parse_join_args(args)
     now = context.services.now()
@@ -104,27 +112,17 @@ async def cmd_join(update: Update, context: BotContext) -> None:
         )
         return
     community = await _community_for_join(update, context, user)
-    async with context.services.uow() as uow:
-        membership = await request_join(
-            uow,
-            community=community,
-            user_id=user.id,
-            user_name=display_name(user),
-            unit_code=unit,
-            relation=relation,
-            now=now,
-        )
-    text, keyboard = join_card(membership, community)
     in_group = not is_private(update)
     message = update.effective_message
-    card = await context.bot.send_message(
-        community.chat_id,
-        text,
-        reply_markup=keyboard,
+    membership = await submit_join_request(
+        context,
+        community,
+        user_id=user.id,
+        user_name=display_name(user),
+        unit_code=unit,
+        relation=relation,
         reply_to_message_id=message.message_id if in_group and message else None,
     )
-    async with context.services.uow() as uow:
-        await attach_card(uow, membership.id, card.chat_id, card.message_id)
     if not in_group:
         lang = await user_language(context, user)
         await reply(

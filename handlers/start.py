@@ -21,6 +21,7 @@ from handlers.common import (
 )
 from handlers.context import BotApplication, BotContext
 from handlers.menus import Audience, help_text
+from handlers.residents_buttons import buildings_keyboard
 
 JOIN_PAYLOAD = "join-"
 
@@ -73,7 +74,10 @@ async def cmd_start(update: Update, context: BotContext) -> None:
         lang = await user_language(context, user)
         if community is None:
             raise UserError("start.unknown_link")
-        await reply(update, t(lang, "start.join_context", community=community.name))
+        keyboard = await buildings_keyboard(context, community, lang)
+        await reply(
+            update, t(lang, "start.join_context", community=community.name), reply_markup=keyboard
+        )
         return
     await cmd_help(update, context)
 

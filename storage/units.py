@@ -25,6 +25,14 @@ class SqliteUnitRepo:
             row = await cursor.fetchone()
         return _stored(row) if row else None
 
+    async def by_id(self, community_id: int, unit_id: int) -> StoredUnit | None:
+        async with self._conn.execute(
+            "SELECT * FROM units WHERE community_id = :cid AND id = :id",
+            {"cid": community_id, "id": unit_id},
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _stored(row) if row else None
+
     async def stored(self, community_id: int) -> list[StoredUnit]:
         async with self._conn.execute(
             "SELECT * FROM units WHERE community_id = :cid ORDER BY building, code",

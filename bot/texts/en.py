@@ -19,9 +19,9 @@ TEXTS: dict[str, str] = {
     ),
     "help.footer_group": "Join your household here with /join <unit>, e.g. /join 3-2-501.",
     "start.join_context": (
-        "You are joining {community}. Send /join <unit> [owner|tenant], e.g. /join 3-2-501. "
-        "A building rep will check it; with the code from your letterbox it is at once: "
-        "/join 3-2-501 ABCD-EFGH."
+        "You are joining {community}. Tap your building below, or type /join <unit> [owner|tenant], "
+        "e.g. /join 3-2-501. A building rep will check it; with the code from your letterbox it is "
+        "at once: /join 3-2-501 ABCD-EFGH."
     ),
     "start.unknown_link": "This link is not valid any more. Ask in your community group for a new one.",
     # common answers
@@ -131,6 +131,20 @@ TEXTS: dict[str, str] = {
         "❌ Your request to join {unit} in {community} was not approved. "
         "Please talk to your building rep."
     ),
+    "join.how_in_group": (
+        "To join your household: type /join <unit> here, e.g. /join 3-2-501 (add “tenant” if you rent), "
+        "or tap the button to choose your unit with buttons in a private chat."
+    ),
+    "join.pick_building": "{community}: which building do you live in?",
+    "join.building_button": "Building {building}",
+    "join.pick_unit": "Building {building}: which is your unit?",
+    "join.pick_relation": "{unit}: do you own it or rent it?",
+    "join.pick_owner": "🏠 I am the owner",
+    "join.pick_tenant": "🔑 I rent it (tenant)",
+    "join.no_register": "{community} has no unit register yet. Please ask an administrator.",
+    "common.back": "◀ Back",
+    "common.next": "Next ▶",
+    "common.previous": "◀ Previous",
     # verification codes
     "code.wrong": "That code is not right for this unit. Attempts left: {left}.",
     "code.throttled": "Too many wrong codes. Please try again in {minutes} minutes.",

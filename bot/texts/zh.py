@@ -16,7 +16,7 @@ TEXTS: dict[str, str] = {
     "help.footer_private": "加入住户：请点开社区群里的链接，或使用信箱里的验证码：/join <房号> <验证码>。",
     "help.footer_group": "在本群发送 /join <房号> 加入您的住户，例如 /join 3-2-501。",
     "start.join_context": (
-        "您正在加入{community}。请发送 /join <房号> [owner|tenant]，例如 /join 3-2-501。"
+        "您正在加入{community}。请点下面您住的楼栋，或输入 /join <房号> [owner|tenant]，例如 /join 3-2-501。"
         "楼栋长审核后即可加入；使用信箱里的验证码可立即认证：/join 3-2-501 ABCD-EFGH。"
     ),
     "start.unknown_link": "这个链接已失效，请在社区群里重新获取。",
@@ -109,6 +109,20 @@ TEXTS: dict[str, str] = {
     "join.answer_rejected": "已拒绝：{unit}",
     "join.outcome_verified": "✅ 您加入{community} {unit} 的申请已通过。欢迎！",
     "join.outcome_rejected": "❌ 您加入{community} {unit} 的申请未通过，请联系您的楼栋长。",
+    "join.how_in_group": (
+        "加入住户：在本群输入 /join <房号>，例如 /join 3-2-501（租户请加 tenant），"
+        "或点下面的按钮，在私聊中用按钮选择房号。"
+    ),
+    "join.pick_building": "{community}：您住在哪栋楼？",
+    "join.building_button": "{building} 号楼",
+    "join.pick_unit": "{building} 号楼：您是哪一户？",
+    "join.pick_relation": "{unit}：您是业主还是租户？",
+    "join.pick_owner": "🏠 我是业主",
+    "join.pick_tenant": "🔑 我是租户",
+    "join.no_register": "{community}还没有房屋登记表，请联系管理员。",
+    "common.back": "◀ 返回",
+    "common.next": "下一页 ▶",
+    "common.previous": "◀ 上一页",
     # 验证码
     "code.wrong": "验证码与该房号不符。还可尝试 {left} 次。",
     "code.throttled": "验证码错误次数过多，请 {minutes} 分钟后再试。",

@@ -188,3 +188,57 @@ async def test_a_group_upgraded_to_a_supergroup_stays_the_community(
     )
     await harness.say(new_group, ALICE, "/join 1-101")
     assert "Alice asks to join 1-101" in harness.request.texts(new_group["id"])[-1]
+
+
+def keyboard_of(params: dict) -> list[tuple[str, str]]:
+    return [
+        (b["text"], b["callback_data"])
+        for row in params["reply_markup"]["inline_keyboard"]
+        for b in row
+    ]
+
+
+async def test_joining_with_buttons_alone(harness: HandlerHarness) -> None:
+    h = harness
+    await set_up(h)
+    h.request.private_open.add(ALICE["id"])
+    async with h.database.unit_of_work() as uow:
+        community = await uow.communities.by_chat(GROUP["id"])
+    assert community is not None
+    await h.say(private(ALICE), ALICE, f"/start join-{community.id}")
+    start = h.request.sent("sendMessage", ALICE["id"])[-1]
+    assert start["text"].startswith("You are joining Sunny Garden")
+    buildings = keyboard_of(start)
+    assert [text for text, _ in buildings] == ["Building 1", "Building 2", "Building 3"]
+
+    await h.press(private(ALICE), ALICE, 1000, buildings[1][1])
+    units = keyboard_of(h.request.sent("editMessageText")[-1])
+    assert [text for text, _ in units] == ["2-101", "2-102", "2-201", "2-202", "◀ Back"]
+
+    await h.press(private(ALICE), ALICE, 1000, units[2][1])
+    relation = h.request.sent("editMessageText")[-1]
+    assert relation["text"] == "2-201: do you own it or rent it?"
+    owner = keyboard_of(relation)[0][1]
+
+    await h.press(private(ALICE), ALICE, 1000, owner)
+    assert "Alice asks to join 2-201 (building 2) as owner" in h.request.texts(GROUP["id"])[-1]
+    assert h.request.sent("editMessageText")[-1]["text"].startswith("Your request to join 2-201")
+
+    # a unit id of another community (forged) finds nothing, and nothing is filed
+    await h.press(private(ALICE), ALICE, 1000, f"v1:jp:{community.id + 1}:r:1:o")
+    assert h.request.answers()[-1]["text"] == "This button is no longer valid."
+    await h.press(private(ALICE), ALICE, 1000, f"v1:jp:{community.id}:r:99999:o")
+    assert h.request.answers()[-1]["text"] == "This button is no longer valid."
+    async with h.database.unit_of_work() as uow:
+        assert [m.unit_code for m in await uow.residents.live_of_user(ALICE["id"])] == ["2-201"]
+
+
+async def test_join_in_the_group_without_a_unit_offers_the_private_chat(
+    harness: HandlerHarness,
+) -> None:
+    await set_up(harness)
+    await harness.say(GROUP, ALICE, "/join")
+    sent = harness.request.sent("sendMessage", GROUP["id"])[-1]
+    assert sent["text"].startswith("To join your household")
+    url = sent["reply_markup"]["inline_keyboard"][0][0]["url"]
+    assert url.startswith("https://t.me/community_test_bot?start=join-")
