@@ -30,6 +30,14 @@ def test_group_to_verified_households_and_restart(fake: FakeTelegram, bot: BotPr
         "Sunny Garden", creator=carol, members=[rob, alice, bert, dave, mallory, erin]
     )
 
+    # the command menus: per scope, in both languages and a default
+    menus = fake.commands
+    assert ("all_private_chats", "zh") in menus and ("all_private_chats", "en") in menus
+    admin_menu = dict(menus[("all_chat_administrators", "en")])
+    assert {"setup", "units", "codes", "role", "join"} <= set(admin_menu)
+    assert "setup" not in dict(menus[("all_group_chats", "")])
+    assert dict(menus[("all_private_chats", "zh")])["me"] == "我的社区、房屋和角色"
+
     # added to the group: the greeting says how to set it up, in both languages
     fake.add_bot_to_group(group, by=carol, as_admin=True)
     greeting = fake.wait_for_message(group, contains="/setup")

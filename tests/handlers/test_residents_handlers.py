@@ -242,3 +242,77 @@ async def test_join_in_the_group_without_a_unit_offers_the_private_chat(
     assert sent["text"].startswith("To join your household")
     url = sent["reply_markup"]["inline_keyboard"][0][0]["url"]
     assert url.startswith("https://t.me/community_test_bot?start=join-")
+
+
+async def test_leave_with_a_button_and_only_ones_own(harness: HandlerHarness) -> None:
+    h = harness
+    await set_up(h)
+    await h.say(GROUP, ALICE, "/join 1-101")
+    await h.say(GROUP, ALICE, "/leave")
+    sent = h.request.sent("sendMessage", GROUP["id"])[-1]
+    assert sent["text"] == "Which household do you want to leave?"
+    (label, data), *_ = keyboard_of(sent)
+    assert label == "Leave 1-101 · Sunny Garden"
+    await h.press(GROUP, MALLORY, 1000, data)
+    assert h.request.answers()[-1]["text"] == "This is not one of your households."
+    await h.press(GROUP, ALICE, 1000, data)
+    assert h.request.answers()[-1]["text"] == "You have left 1-101 in Sunny Garden."
+    await h.say(GROUP, ALICE, "/leave")
+    assert h.request.texts(GROUP["id"])[-1] == "You have no household to leave here."
+
+
+async def test_language_for_oneself_and_for_the_community(harness: HandlerHarness) -> None:
+    h = harness
+    await set_up(h)
+    h.request.private_open.add(ALICE["id"])
+    await h.say(private(ALICE), ALICE, "/lang zh")
+    assert h.request.texts(ALICE["id"])[-1] == "我会用中文和您交流。"
+    await h.say(private(ALICE), ALICE, "/me")
+    assert h.request.texts(ALICE["id"])[-1].startswith("您还没有加入任何社区")
+    await h.say(private(ALICE), ALICE, "/lang klingon")
+    assert h.request.texts(ALICE["id"])[-1] == "用法：/lang zh 或 /lang en"
+    await h.say(GROUP, ALICE, "/lang zh")
+    assert (
+        h.request.texts(GROUP["id"])[-1]
+        == "Only an administrator can change the community's language."
+    )
+    await h.say(GROUP, CREATOR, "/lang")
+    choose = h.request.sent("sendMessage", GROUP["id"])[-1]
+    assert [text for text, _ in keyboard_of(choose)] == ["中文", "English"]
+    await h.press(GROUP, CREATOR, 1000, keyboard_of(choose)[0][1])
+    assert h.request.answers()[-1]["text"] == "社区Sunny Garden现在使用中文。"
+    await h.say(GROUP, ALICE, "/join 9-9")
+    assert h.request.texts(GROUP["id"])[-1] == "登记表中没有房号 9-9。请核对，例如 3-2-501。"
+
+
+async def test_a_long_member_list_goes_to_the_private_chat(harness: HandlerHarness) -> None:
+    h = harness
+    h.request.admins.add((GROUP["id"], CREATOR["id"]))
+    await h.say(GROUP, CREATOR, "/setup Big Estate")
+    rows = "".join(f"5-{i},5,80,owner{i}\n" for i in range(100, 160))
+    h.request.files["big"] = f"unit,building,area_m2,owner\n{rows}".encode()
+    document = {"file_id": "big", "file_unique_id": "big", "file_name": "units.csv"}
+    await h.feed({"message": h.message(GROUP, CREATOR, None, document=document, caption="/units")})
+    async with h.database.unit_of_work() as uow:
+        community = await uow.communities.by_chat(GROUP["id"])
+        assert community is not None
+        codes = await uow.codes.active(community.id)
+    assert codes == {}
+    await h.say(GROUP, CREATOR, "/codes")  # the admin has no private chat yet: deep link offered
+    h.request.private_open.add(CREATOR["id"])
+    await h.say(GROUP, CREATOR, "/codes")
+    async with h.database.unit_of_work() as uow:
+        codes = await uow.codes.active(community.id)
+    for n, (unit, code) in enumerate(sorted(codes.items())):
+        resident = user(10_000 + n, f"Resident number {n}")
+        h.request.private_open.add(resident["id"])
+        await h.say(private(resident), resident, f"/join {unit} {code}")
+    await h.say(GROUP, CREATOR, "/members")
+    assert (
+        h.request.texts(GROUP["id"])[-1]
+        == "The list is long: I have sent it to you in a private chat."
+    )
+    listing = h.request.texts(CREATOR["id"])[-1]
+    assert (
+        "Building 5 (60 households)" in listing and "5-159: Resident number 59 (owner)" in listing
+    )
