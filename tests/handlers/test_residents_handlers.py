@@ -316,3 +316,30 @@ async def test_a_long_member_list_goes_to_the_private_chat(harness: HandlerHarne
     assert (
         "Building 5 (60 households)" in listing and "5-159: Resident number 59 (owner)" in listing
     )
+
+
+async def test_units_as_a_reply_and_oversized_files(harness: HandlerHarness) -> None:
+    h = harness
+    h.request.admins.add((GROUP["id"], CREATOR["id"]))
+    await h.say(GROUP, CREATOR, "/setup Sunny Garden")
+    huge = {
+        "file_id": "huge",
+        "file_unique_id": "h",
+        "file_name": "units.csv",
+        "file_size": 10 * 1024 * 1024,
+    }
+    await h.feed({"message": h.message(GROUP, CREATOR, None, document=huge, caption="/units")})
+    assert (
+        h.request.texts(GROUP["id"])[-1]
+        == "The file is too large (at most 2 MB). Nothing was changed."
+    )
+    assert h.request.sent("getFile") == []
+
+    await h.say(GROUP, CREATOR, "/units")
+    assert h.request.texts(GROUP["id"])[-1].startswith("Send the unit register as a CSV file")
+
+    h.request.files["later"] = WORKED_EXAMPLE_CSV
+    document = {"file_id": "later", "file_unique_id": "l", "file_name": "units.csv"}
+    earlier = h.message(GROUP, MALLORY, None, document=document)
+    await h.say(GROUP, CREATOR, "/units", reply_to_message=earlier)
+    assert h.request.texts(GROUP["id"])[-1].startswith("Unit register saved: 10 units")
