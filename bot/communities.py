@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from bot.ports import UnitOfWork
 
 MAX_NAME_LENGTH = 64
+MAX_SUPPORT_THRESHOLD = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,7 @@ class Community:
     name: str
     language: Language
     timezone: str
+    support_threshold: int = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +66,7 @@ async def setup_community(
         return SetupResult(created, created=True, old_name=None)
     await uow.communities.rename(existing.id, clean)
     await uow.commit()
-    renamed = Community(existing.id, existing.chat_id, clean, existing.language, existing.timezone)
-    return SetupResult(renamed, created=False, old_name=existing.name)
+    return SetupResult(replace(existing, name=clean), created=False, old_name=existing.name)
 
 
 async def set_community_language(
@@ -75,7 +76,7 @@ async def set_community_language(
         raise NotAllowed("lang.group_not_admin")
     await uow.communities.set_language(community.id, language)
     await uow.commit()
-    return Community(community.id, community.chat_id, community.name, language, community.timezone)
+    return replace(community, language=language)
 
 
 async def move_community(uow: UnitOfWork, *, old_chat_id: int, new_chat_id: int) -> bool:
@@ -86,3 +87,16 @@ async def move_community(uow: UnitOfWork, *, old_chat_id: int, new_chat_id: int)
     await uow.communities.move_chat(community.id, new_chat_id)
     await uow.commit()
     return True
+
+
+async def set_support_threshold(
+    uow: UnitOfWork, community: Community, threshold: int, *, is_admin: bool
+) -> Community:
+    """How many households must support a topic before it enters discussion."""
+    if not is_admin:
+        raise NotAllowed("settings.not_admin")
+    if not 1 <= threshold <= MAX_SUPPORT_THRESHOLD:
+        raise UserError("settings.bad_threshold", max=MAX_SUPPORT_THRESHOLD)
+    await uow.communities.set_support_threshold(community.id, threshold)
+    await uow.commit()
+    return replace(community, support_threshold=threshold)

@@ -16,6 +16,7 @@ def _community(row: aiosqlite.Row) -> Community:
         name=row["name"],
         language=stored_language(row["language"]) or "zh",
         timezone=row["timezone"],
+        support_threshold=row["support_threshold"],
     )
 
 
@@ -77,4 +78,10 @@ class SqliteCommunityRepo:
         await self._conn.execute(
             "UPDATE communities SET chat_id = :chat_id WHERE id = :id",
             {"chat_id": chat_id, "id": community_id},
+        )
+
+    async def set_support_threshold(self, community_id: int, threshold: int) -> None:
+        await self._conn.execute(
+            "UPDATE communities SET support_threshold = :n WHERE id = :id",
+            {"n": threshold, "id": community_id},
         )

@@ -16,8 +16,10 @@ from storage.communities import SqliteCommunityRepo
 from storage.migrate import migrate
 from storage.residents import SqliteResidentRepo
 from storage.roles import SqliteRoleRepo
+from storage.topics import SqliteTopicRepo
 from storage.units import SqliteUnitRepo
 from storage.users import SqliteUserRepo
+from storage.votes import SqliteVoteRepo
 
 
 async def connect(path: Path) -> aiosqlite.Connection:
@@ -36,6 +38,7 @@ class Database:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
+        self._holders: set[asyncio.Task[object] | None] = set()
 
     @classmethod
     async def open(cls, path: Path) -> Database:
@@ -52,27 +55,43 @@ class Database:
             await self._conn.close()
 
     def unit_of_work(self) -> SqliteUnitOfWork:
-        return SqliteUnitOfWork(self._conn, self._lock)
+        return SqliteUnitOfWork(self._conn, self._lock, self._holders)
 
 
 class SqliteUnitOfWork:
-    """`async with db.unit_of_work() as uow:` ... `await uow.commit()`; no commit → rollback."""
+    """`async with db.unit_of_work() as uow:` ... `await uow.commit()`; no commit → rollback.
 
-    def __init__(self, conn: aiosqlite.Connection, lock: asyncio.Lock) -> None:
+    Units of work never nest: a task that opens one inside another would wait for itself, so
+    that is refused at once."""
+
+    def __init__(
+        self,
+        conn: aiosqlite.Connection,
+        lock: asyncio.Lock,
+        holders: set[asyncio.Task[object] | None],
+    ) -> None:
         self._conn = conn
         self._lock = lock
+        self._holders = holders
         self.communities = SqliteCommunityRepo(conn)
         self.units = SqliteUnitRepo(conn)
         self.residents = SqliteResidentRepo(conn)
         self.roles = SqliteRoleRepo(conn)
         self.codes = SqliteCodeRepo(conn)
         self.users = SqliteUserRepo(conn)
+        self.topics = SqliteTopicRepo(conn)
+        self.votes = SqliteVoteRepo(conn)
 
     async def __aenter__(self) -> SqliteUnitOfWork:
+        task = asyncio.current_task()
+        if task in self._holders:
+            raise RuntimeError("a unit of work was opened inside another one (it would deadlock)")
         await self._lock.acquire()
+        self._holders.add(task)
         try:
             await self._conn.execute("BEGIN")
         except BaseException:
+            self._holders.discard(task)
             self._lock.release()
             raise
         return self
@@ -87,6 +106,7 @@ class SqliteUnitOfWork:
             if self._conn.in_transaction:
                 await self._conn.execute("ROLLBACK")
         finally:
+            self._holders.discard(asyncio.current_task())
             self._lock.release()
 
     async def commit(self) -> None:

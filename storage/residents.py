@@ -117,11 +117,11 @@ class SqliteResidentRepo:
             {"cid": community_id},
         )
 
-    async def inhabited_units(self, community_id: int) -> set[str]:
+    async def inhabited_units(self, community_id: int, *, verified_only: bool = False) -> set[str]:
         async with self._conn.execute(
             "SELECT DISTINCT u.code FROM memberships m JOIN units u ON u.id = m.unit_id"
-            " WHERE u.community_id = :cid AND m.status IN ('pending', 'verified')",
-            {"cid": community_id},
+            " WHERE u.community_id = :cid AND m.status IN ('verified', :also)",
+            {"cid": community_id, "also": "verified" if verified_only else "pending"},
         ) as cursor:
             return {row["code"] for row in await cursor.fetchall()}
 

@@ -157,3 +157,14 @@ async def test_codes_round_trip(db: Database) -> None:
         revoked = await uow.codes.find("ABCDEFGH")
         assert revoked is not None
         assert revoked.revoked
+
+
+async def test_a_nested_unit_of_work_is_refused_instead_of_deadlocking(db: Database) -> None:
+    import pytest
+
+    async with db.unit_of_work():
+        with pytest.raises(RuntimeError, match="inside another"):
+            async with db.unit_of_work():
+                pass
+    async with db.unit_of_work() as uow:  # the lock was released
+        assert await uow.communities.by_chat(-1) is None

@@ -1,0 +1,457 @@
+"""Votes: 决议 vote → 公示 publish. Starting a vote (on a topic in discussion or a free
+question), casting and changing ballots (one per household, or per owner under the Civil
+Code), closing at the deadline or by hand, and the figures behind the result."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from bot.errors import NotAllowed, NotFound, UserError
+from bot.residents import Relation
+from bot.tally import (
+    Choice,
+    Decision,
+    Electorate,
+    Outcome,
+    Rule,
+    Tally,
+    count,
+    decide,
+    electorate_for,
+    parse_rule,
+    voter_key,
+)
+from bot.topics import Topic, TopicStatus, topic_by_number, verified_households
+from bot.units import natural_order
+from bot.vote_chain import ChainRecord, RecordKind, append, first_broken, replay
+
+if TYPE_CHECKING:
+    from bot.communities import Community
+    from bot.ports import UnitOfWork
+    from bot.roles import Actor
+
+DEFAULT_DURATION = timedelta(days=3)
+MIN_DURATION = timedelta(minutes=1)
+MAX_DURATION = timedelta(days=60)
+MAX_QUESTION = 300
+_DURATION = re.compile(r"^(\d{1,6})([mhd])$")
+_DURATION_LIKE = re.compile(r"^\d+(s|m|h|d|w|y|mo|mins?|minutes?|hours?|days?|weeks?)$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+
+
+class VoteStatus(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    id: int
+    community_id: int
+    number: int
+    topic_id: int | None
+    question: str
+    rule: Rule
+    duration: timedelta
+    building: str | None
+    secret: bool
+    status: VoteStatus
+    created_by: int
+    opened_at: datetime | None = None
+    closes_at: datetime | None = None
+    closed_at: datetime | None = None
+    outcome: Outcome | None = None
+    card: tuple[int, int] | None = None
+    result_message_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BallotRow:
+    voter_key: str
+    choice: Choice
+    cast_by: int
+    cast_by_name: str
+    cast_at: datetime
+
+
+def parse_duration(text: str) -> timedelta | None:
+    match = _DURATION.match(text.strip().lower())
+    if match is None:
+        return None
+    duration = timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    return duration if MIN_DURATION <= duration <= MAX_DURATION else None
+
+
+@dataclass(frozen=True, slots=True)
+class VoteRequest:
+    """What `/vote` asked for; None where the sender left it to the buttons or the default."""
+
+    topic_number: int | None
+    question: str
+    rule: Rule | None = None
+    duration: timedelta | None = None
+    building: str | None = None
+    secret: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return self.rule is not None or self.duration is not None
+
+
+def parse_vote_args(args: list[str]) -> VoteRequest:
+    """`<topic number | question> [rule] [duration] [building <b>] [secret]`: the options are
+    read from the end, so a question may itself say "building 2". After a topic number every
+    word must be an option."""
+    if not args:
+        raise UserError("usage.vote")
+    topic_number = int(args[0]) if args[0].isdigit() and len(args[0]) < 9 else None
+    rest = args[1:] if topic_number is not None else list(args)
+    rule: Rule | None = None
+    duration: timedelta | None = None
+    building: str | None = None
+    secret = False
+    while rest:
+        last = rest[-1]
+        lowered = last.lower()
+        if building is None and len(rest) >= 2 and rest[-2].lower() in ("building", "楼栋"):
+            building = last
+            del rest[-2:]
+            continue
+        if rule is None and parse_rule(last) is not None:
+            rule = parse_rule(last)
+        elif duration is None and _DURATION_LIKE.match(lowered):
+            duration = parse_duration(lowered)
+            if duration is None:
+                raise UserError("votes.bad_duration", value=last)
+        elif not secret and lowered in ("secret", "无记名", "匿名"):
+            secret = True
+        else:
+            break
+        rest.pop()
+    if topic_number is not None and rest:
+        raise UserError("votes.unknown_option", value=rest[0])
+    text = " ".join(rest)
+    if topic_number is None and not text:
+        raise UserError("usage.vote")
+    if len(text) > MAX_QUESTION:
+        raise UserError("votes.question_too_long", max=MAX_QUESTION)
+    return VoteRequest(topic_number, text, rule, duration, building, secret)
+
+
+async def _check_options(
+    uow: UnitOfWork, community_id: int, rule: Rule, building: str | None
+) -> None:
+    buildings = await uow.units.buildings(community_id)
+    if rule.civil_code and not buildings:
+        raise UserError("votes.no_register")
+    if building is not None and building not in buildings:
+        raise UserError("votes.unknown_building", building=building)
+
+
+async def create_vote(
+    uow: UnitOfWork, *, community: Community, actor: Actor, request: VoteRequest, now: datetime
+) -> Vote:
+    """A draft (when only the subject was given: the buttons ask the rest) or an open vote."""
+    if not actor.is_committee:
+        raise NotAllowed("votes.not_committee")
+    topic: Topic | None = None
+    question = request.question
+    if request.topic_number is not None:
+        topic = await topic_by_number(uow, community.id, request.topic_number)
+        if topic.status is not TopicStatus.DISCUSSION:
+            raise UserError("votes.topic_not_in_discussion", number=topic.number)
+        question = topic.title
+    rule = request.rule or Rule.SIMPLE
+    await _check_options(uow, community.id, rule, request.building)
+    vote = await uow.votes.add(
+        community_id=community.id,
+        topic_id=topic.id if topic else None,
+        question=question,
+        rule=rule,
+        duration=request.duration or DEFAULT_DURATION,
+        building=request.building,
+        secret=request.secret,
+        created_by=actor.user_id,
+        now=now,
+    )
+    if request.complete:
+        vote = await _open(uow, vote, now)
+    await uow.commit()
+    return vote
+
+
+async def _open(uow: UnitOfWork, vote: Vote, now: datetime) -> Vote:
+    if vote.topic_id is not None:
+        topic = await uow.topics.get(vote.topic_id)
+        if topic is None or topic.status is not TopicStatus.DISCUSSION:
+            raise UserError("votes.topic_not_in_discussion", number=topic.number if topic else "?")
+        await uow.topics.set_status(vote.topic_id, TopicStatus.VOTING, now=now)
+    await uow.votes.open(vote.id, opened_at=now, closes_at=now + vote.duration)
+    opened = await uow.votes.get(vote.id)
+    assert opened is not None
+    return opened
+
+
+async def _own_vote(uow: UnitOfWork, community: Community, vote_id: int) -> Vote:
+    vote = await uow.votes.get(vote_id)
+    if vote is None or vote.community_id != community.id:
+        raise NotFound("votes.not_found")
+    return vote
+
+
+async def vote_by_number(uow: UnitOfWork, community: Community, number: int) -> Vote:
+    vote = await uow.votes.by_number(community.id, number)
+    if vote is None:
+        raise NotFound("votes.no_such_number", number=number)
+    return vote
+
+
+async def edit_draft(
+    uow: UnitOfWork,
+    *,
+    community: Community,
+    vote_id: int,
+    user_id: int,
+    rule: Rule | None = None,
+    duration: timedelta | None = None,
+    start: bool = False,
+    now: datetime,
+) -> Vote:
+    """The draft's buttons: only the committee member who started it may press them."""
+    vote = await _own_vote(uow, community, vote_id)
+    if vote.created_by != user_id:
+        raise NotAllowed("votes.draft_not_yours")
+    if vote.status is not VoteStatus.DRAFT:
+        raise UserError("votes.already_started", number=vote.number)
+    if rule is not None or duration is not None:
+        await _check_options(uow, community.id, rule or vote.rule, vote.building)
+        await uow.votes.update_draft(
+            vote_id, rule=rule or vote.rule, duration=duration or vote.duration
+        )
+    updated = await uow.votes.get(vote_id)
+    assert updated is not None
+    if start:
+        updated = await _open(uow, updated, now)
+    await uow.commit()
+    return updated
+
+
+async def attach_vote_card(uow: UnitOfWork, vote_id: int, chat_id: int, message_id: int) -> None:
+    await uow.votes.set_card(vote_id, chat_id, message_id)
+    await uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class CastResult:
+    vote: Vote
+    choice: Choice
+    covers: tuple[str, ...]
+    changed: bool
+
+
+async def _voter_keys(uow: UnitOfWork, vote: Vote, user_id: int) -> dict[str, tuple[str, ...]]:
+    """The voter keys this user may cast for, each with the units its ballot covers."""
+    memberships = await verified_households(uow, vote.community_id, user_id)
+    if not memberships:
+        raise NotAllowed("votes.not_resident")
+    if vote.rule.civil_code:
+        memberships = [m for m in memberships if m.relation is Relation.OWNER]
+        if not memberships:
+            raise NotAllowed("votes.owners_only")
+    if vote.building is not None:
+        memberships = [m for m in memberships if m.building == vote.building]
+        if not memberships:
+            raise NotAllowed("votes.not_in_building", building=vote.building)
+    if not vote.rule.civil_code:
+        return {m.unit_code: (m.unit_code,) for m in memberships}
+    register = {u.code: u for u in await uow.units.in_register(vote.community_id)}
+    electorate = electorate_for(vote.rule, register.values(), building=vote.building, inhabited=())
+    keys: dict[str, tuple[str, ...]] = {}
+    for membership in memberships:
+        unit = register.get(membership.unit_code)
+        if unit is not None:
+            key = voter_key(vote.rule, unit)
+            keys[key] = electorate.voters[key].units if key in electorate.voters else (unit.code,)
+    if not keys:
+        raise NotAllowed("votes.not_resident")
+    return keys
+
+
+async def cast_ballot(
+    uow: UnitOfWork,
+    *,
+    community: Community,
+    vote_id: int,
+    user_id: int,
+    choice: Choice,
+    now: datetime,
+) -> CastResult:
+    """Record the user's ballot for each household (or owner) they may vote for; the latest
+    stands. Every cast and change is appended to the vote's hash chain."""
+    vote = await _own_vote(uow, community, vote_id)
+    if vote.status is VoteStatus.DRAFT:
+        raise UserError("votes.not_started")
+    if vote.status is VoteStatus.CLOSED or (vote.closes_at is not None and now >= vote.closes_at):
+        raise UserError("votes.closed", number=vote.number)
+    keys = await _voter_keys(uow, vote, user_id)
+    current = await uow.votes.ballots_of(vote_id, list(keys))
+    changed = False
+    head = await uow.votes.chain_head(vote_id)
+    for key in sorted(keys):
+        previous = current.get(key)
+        if previous is choice:
+            continue
+        kind = RecordKind.CAST if previous is None else RecordKind.CHANGE
+        head = append(
+            vote_id,
+            head,
+            kind,
+            {"voter": key, "choice": choice.value, "by": str(user_id), "at": now.isoformat()},
+        )
+        await uow.votes.put_ballot(vote_id, key, choice, cast_by=user_id, now=now)
+        await uow.votes.append_record(head)
+        changed = True
+    await uow.commit()
+    covers = tuple(sorted({unit for units in keys.values() for unit in units}))
+    return CastResult(vote, choice, covers, changed)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildingParticipation:
+    building: str
+    voted: int
+    eligible: int
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """Everything a card or a result shows."""
+
+    vote: Vote
+    electorate: Electorate
+    tally: Tally
+    decision: Decision
+    buildings: tuple[BuildingParticipation, ...]
+    ballots: Mapping[str, Choice] = field(repr=False)
+
+
+async def figures(uow: UnitOfWork, vote: Vote) -> Figures:
+    units = await uow.units.in_register(vote.community_id)
+    ballots = await uow.votes.ballots(vote.id)
+    inhabited = await uow.residents.inhabited_units(vote.community_id, verified_only=True)
+    if not vote.rule.civil_code:
+        inhabited |= set(ballots)  # a household that voted and then left still counts
+    electorate = electorate_for(vote.rule, units, building=vote.building, inhabited=inhabited)
+    tally = count(electorate, ballots)
+    per_building: dict[str, list[int]] = {}
+    for voter in electorate.voters.values():
+        for building in voter.buildings:
+            entry = per_building.setdefault(building, [0, 0])
+            entry[1] += 1
+            entry[0] += voter.key in ballots
+    buildings = tuple(
+        BuildingParticipation(b, voted, eligible)
+        for b, (voted, eligible) in sorted(
+            per_building.items(), key=lambda item: natural_order(item[0])
+        )
+    )
+    return Figures(vote, electorate, tally, decide(tally), buildings, ballots)
+
+
+@dataclass(frozen=True, slots=True)
+class CloseResult:
+    figures: Figures
+    chain_head: str
+    topic: Topic | None
+
+
+async def close_vote(
+    uow: UnitOfWork, *, vote_id: int, now: datetime, actor: Actor | None = None
+) -> CloseResult:
+    """Close at the deadline (actor None) or by hand (committee, admins)."""
+    vote = await uow.votes.get(vote_id)
+    if vote is None:
+        raise NotFound("votes.not_found")
+    if actor is not None and not actor.is_committee:
+        raise NotAllowed("votes.close_not_allowed")
+    if vote.status is not VoteStatus.OPEN:
+        raise UserError("votes.not_open", number=vote.number)
+    result = await figures(uow, vote)
+    outcome = result.decision.outcome
+    head = append(
+        vote_id,
+        await uow.votes.chain_head(vote_id),
+        RecordKind.CLOSE,
+        {
+            "outcome": outcome.value,
+            "for": str(result.tally.counts[Choice.FOR]),
+            "against": str(result.tally.counts[Choice.AGAINST]),
+            "abstain": str(result.tally.counts[Choice.ABSTAIN]),
+            "at": now.isoformat(),
+        },
+    )
+    await uow.votes.append_record(head)
+    await uow.votes.close(vote_id, closed_at=now, outcome=outcome)
+    topic = None
+    if vote.topic_id is not None:
+        await uow.topics.set_status(vote.topic_id, TopicStatus(outcome.value), now=now)
+        topic = await uow.topics.get(vote.topic_id)
+    closed = await uow.votes.get(vote_id)
+    await uow.commit()
+    assert closed is not None
+    final = Figures(
+        closed, result.electorate, result.tally, result.decision, result.buildings, result.ballots
+    )
+    return CloseResult(final, head.hash, topic)
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    records: int
+    first_broken: int | None
+    ballots_match: bool
+    head: str | None
+
+
+async def verify_vote(uow: UnitOfWork, *, community: Community, vote_id: int) -> Verification:
+    """Recompute the chain; and check that the stored ballots are what the chain says."""
+    await _own_vote(uow, community, vote_id)
+    records: list[ChainRecord] = await uow.votes.records(vote_id)
+    broken = first_broken(vote_id, records)
+    stored = {k: c.value for k, c in (await uow.votes.ballots(vote_id)).items()}
+    return Verification(
+        len(records), broken, replay(records) == stored, records[-1].hash if records else None
+    )
+
+
+def may_remind(actor: Actor) -> bool:
+    return actor.is_committee or actor.is_rep
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderTarget:
+    user_id: int
+    voter_key: str
+
+
+async def reminder_targets(uow: UnitOfWork, vote: Vote) -> list[ReminderTarget]:
+    """The eligible residents of households (owners) that have not voted yet."""
+    ballots = await uow.votes.ballots(vote.id)
+    register = {u.code: u for u in await uow.units.in_register(vote.community_id)}
+    targets: dict[int, ReminderTarget] = {}
+    for membership in await uow.residents.verified(vote.community_id):
+        unit = register.get(membership.unit_code)
+        if unit is None or (vote.building is not None and unit.building != vote.building):
+            continue
+        if vote.rule.civil_code and membership.relation is not Relation.OWNER:
+            continue
+        key = voter_key(vote.rule, unit)
+        if key not in ballots and membership.user_id not in targets:
+            targets[membership.user_id] = ReminderTarget(membership.user_id, key)
+    return list(targets.values())
