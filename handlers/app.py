@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ContextTypes
+from telegram.ext import Application, ContextTypes
 
 from bot.config import Settings
 from handlers import (
@@ -16,17 +17,22 @@ from handlers import (
     residents,
     residents_buttons,
     start,
+    topics,
     units,
+    votes,
 )
-from handlers.context import BotApplication, BotContext, Services
+from handlers.context import BotApplication, BotContext, Services, utc_now
 from handlers.errors import on_error
+from handlers.live_cards import LiveCards
 from handlers.menus import set_command_menus
+from handlers.rate_limit import TelegramRateLimiter
+from handlers.vote_jobs import rearm_votes
 from storage.database import Database
 
 log = logging.getLogger(__name__)
 
 # Telegram answers 429 past its flood limits; the limiter keeps to them (20 a minute per group,
-# 30 a second overall) and waits and retries when told to.
+# about 1 a second per private chat, 30 a second overall) and waits and retries when told to.
 RETRIES_AFTER_FLOOD = 5
 
 
@@ -37,7 +43,7 @@ def build_application(settings: Settings) -> BotApplication:
         .base_url(settings.bot_api_base_url)
         .base_file_url(settings.bot_api_file_url)
         .context_types(ContextTypes(context=BotContext))
-        .rate_limiter(AIORateLimiter(max_retries=RETRIES_AFTER_FLOOD))
+        .rate_limiter(TelegramRateLimiter(max_retries=RETRIES_AFTER_FLOOD))
         .post_init(_start_services)
         .post_shutdown(_stop_services)
         .build()
@@ -56,6 +62,8 @@ def register_handlers(app: BotApplication) -> None:
     residents_buttons.register(app)
     codes.register(app)
     language.register(app)
+    topics.register(app)
+    votes.register(app)
     start.register_fallbacks(app)
     app.add_error_handler(on_error)
 
@@ -64,12 +72,36 @@ async def _start_services(app: BotApplication) -> None:
     settings: Settings = app.bot_data["settings"]
     database = await Database.open(settings.database_path)
     app.bot_data["database"] = database
-    app.bot_data["services"] = Services(uow=database.unit_of_work, settings=settings)
+    services = make_services(app, database, settings)
+    app.bot_data["services"] = services
+    await services.vote_cards.start()
+    await services.topic_cards.start()
     await set_command_menus(app.bot, settings.bot_language)
-    log.info("bot @%s started; database %s", app.bot.username, settings.database_path)
+    armed = await rearm_votes(app)
+    log.info(
+        "bot @%s started; database %s; %d open votes armed",
+        app.bot.username,
+        settings.database_path,
+        armed,
+    )
+
+
+def make_services(app: BotApplication, database: Database, settings: Settings) -> Services:
+    return Services(
+        uow=database.unit_of_work,
+        settings=settings,
+        vote_cards=LiveCards(
+            app.bot, partial(votes.render_vote_card, database.unit_of_work, utc_now)
+        ),
+        topic_cards=LiveCards(app.bot, partial(topics.render_topic_card, database.unit_of_work)),
+    )
 
 
 async def _stop_services(app: BotApplication) -> None:
+    services = app.bot_data.get("services")
+    if isinstance(services, Services):
+        await services.vote_cards.stop()
+        await services.topic_cards.stop()
     database = app.bot_data.pop("database", None)
     if isinstance(database, Database):
         await database.close()

@@ -13,6 +13,9 @@ JOIN_REVIEW: Final = "jr"
 LEAVE: Final = "lv"
 LANGUAGE: Final = "lg"
 JOIN_PICK: Final = "jp"
+TOPIC_SUPPORT: Final = "ts"
+VOTE_DRAFT: Final = "vd"
+VOTE_CAST: Final = "vb"
 
 
 def pack(kind: str, *args: int | str) -> str:

@@ -4,6 +4,7 @@ writing privately with a deep-link fallback."""
 from __future__ import annotations
 
 import logging
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -162,3 +163,10 @@ def command_args(update: Update) -> list[str]:
         return []
     words = (message.text or message.caption or "").split()
     return words[1:]
+
+
+def command_text(update: Update) -> str:
+    """Everything after the command, line breaks kept (`/propose Title\nDetails`)."""
+    message = update.effective_message
+    text = (message.text or message.caption or "") if message else ""
+    return re.sub(r"^/\S*\s?", "", text, count=1)

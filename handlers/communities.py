@@ -11,6 +11,7 @@ from bot.errors import UserError
 from bot.i18n import t
 from handlers.common import (
     chat_language,
+    command_text,
     community_of_chat,
     is_chat_admin,
     is_private,
@@ -51,7 +52,7 @@ async def cmd_setup(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     user = update.effective_user
     assert message is not None and chat is not None and user is not None
-    name = (message.text or "").partition(" ")[2]
+    name = command_text(update)
     admin = sent_by_anonymous_admin(message) or await is_chat_admin(context, chat.id, user.id)
     settings = context.services.settings
     async with context.services.uow() as uow:

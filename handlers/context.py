@@ -12,6 +12,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.ports import UnitOfWork
+from handlers.live_cards import LiveCards
 
 
 def utc_now() -> datetime:
@@ -22,6 +23,8 @@ def utc_now() -> datetime:
 class Services:
     uow: Callable[[], UnitOfWork]
     settings: Settings
+    vote_cards: LiveCards
+    topic_cards: LiveCards
     now: Callable[[], datetime] = utc_now
     admin_cache: dict[tuple[int, int], tuple[bool, datetime]] = field(default_factory=dict)
 

@@ -155,6 +155,11 @@ def test_group_to_verified_households_and_restart(fake: FakeTelegram, bot: BotPr
     me = fake.wait_for_message(alice, contains="Your communities:")
     assert "🏘 Sunny Garden" in me.content and "2-101 — tenant, verified" in me.content
 
+    # the bot kept within Telegram's limits by itself (a restarted process cannot know what
+    # its predecessor sent a moment ago, so after a restart a 429 is possible, and retried)
+    floods = [c for c in fake.api_calls() if c.status == 429]
+    assert floods == [], floods
+
     # restart: everything is still there, and old buttons still work
     assert bot.stop() == 0
     bot.start()
@@ -177,7 +182,6 @@ def test_group_to_verified_households_and_restart(fake: FakeTelegram, bot: BotPr
     assert "Bert" not in members.content
     fake.send_message(erin, erin, f"/join 3-101 {code_3101}")
     fake.wait_for_message(erin, contains="already a verified resident of 3-101")
-    assert fake.stats.too_many_requests == 0
 
 
 def test_flood_limits_are_waited_out_not_lost(tmp_path: Path, fake: FakeTelegram) -> None:

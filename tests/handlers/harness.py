@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from telegram import Update
@@ -18,6 +19,9 @@ from telegram.request import BaseRequest, RequestData
 from bot.config import Settings
 from handlers.app import register_handlers
 from handlers.context import BotApplication, BotContext, Services
+from handlers.live_cards import LiveCards
+from handlers.topics import render_topic_card
+from handlers.votes import render_vote_card
 from storage.database import Database
 from tests.conftest import NOW
 
@@ -169,7 +173,13 @@ class HandlerHarness:
             bot_token=TOKEN, bot_language=language, database_url="sqlite:///unused.db"
         )
         app.bot_data["services"] = Services(
-            uow=database.unit_of_work, settings=settings, now=lambda: NOW
+            uow=database.unit_of_work,
+            settings=settings,
+            vote_cards=LiveCards(
+                app.bot, partial(render_vote_card, database.unit_of_work, lambda: NOW)
+            ),
+            topic_cards=LiveCards(app.bot, partial(render_topic_card, database.unit_of_work)),
+            now=lambda: NOW,
         )
         register_handlers(app)
         await app.initialize()
