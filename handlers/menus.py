@@ -20,9 +20,13 @@ from bot.i18n import LANGUAGES, t
 
 
 class Audience(IntEnum):
+    """Who sees a command; each level sees the ones below it (a rep's /remind and /members
+    are listed for committee members too, who may remind but are refused /members)."""
+
     EVERYONE = 0
     REP = 1
-    ADMIN = 2
+    COMMITTEE = 2
+    ADMIN = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,14 +40,23 @@ class Command:
 COMMANDS: tuple[Command, ...] = (
     Command("join", Audience.EVERYONE),
     Command("me", Audience.EVERYONE),
+    Command("propose", Audience.EVERYONE, in_private=False),
+    Command("topics", Audience.EVERYONE, in_private=False),
+    Command("result", Audience.EVERYONE, in_private=False),
+    Command("verify", Audience.EVERYONE, in_private=False),
     Command("leave", Audience.EVERYONE),
     Command("lang", Audience.EVERYONE),
     Command("help", Audience.EVERYONE),
     Command("members", Audience.REP, in_private=False),
+    Command("remind", Audience.REP, in_private=False),
+    Command("vote", Audience.COMMITTEE, in_private=False),
+    Command("close", Audience.COMMITTEE, in_private=False),
+    Command("export", Audience.COMMITTEE, in_private=False),
     Command("setup", Audience.ADMIN, in_private=False),
     Command("units", Audience.ADMIN, in_private=False),
     Command("codes", Audience.ADMIN, in_private=False),
     Command("role", Audience.ADMIN, in_private=False),
+    Command("settings", Audience.ADMIN, in_private=False),
 )
 
 

@@ -38,12 +38,16 @@ async def _audience(update: Update, context: BotContext) -> Audience:
         actor = await actor_in(context, community, user.id)
         if actor.is_admin:
             return Audience.ADMIN
+        if actor.is_committee:
+            return Audience.COMMITTEE
         return Audience.REP if actor.is_rep else Audience.EVERYONE
     async with context.services.uow() as uow:
         grants = await uow.roles.of_user(user.id)
     roles = {g.role for g in grants}
     if Role.ADMIN in roles:
         return Audience.ADMIN
+    if Role.COMMITTEE in roles:
+        return Audience.COMMITTEE
     return Audience.REP if Role.REP in roles else Audience.EVERYONE
 
 

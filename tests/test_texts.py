@@ -12,10 +12,19 @@ import pytest
 from bot.i18n import CATALOGS, LANGUAGES, t
 from bot.residents import MembershipStatus, Relation
 from bot.roles import Role
+from bot.tally import Choice, Outcome, Rule
+from bot.topics import TopicStatus
 from bot.units import RowProblem
 from handlers.menus import COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
+CHECK_NAMES = (
+    "approval",
+    "participation_owners",
+    "participation_area",
+    "approval_owners",
+    "approval_area",
+)
 KEY_LITERAL = re.compile(r"""["']([a-z_]+\.[a-z_.]+)["']""")
 
 
@@ -72,6 +81,13 @@ def test_every_dynamic_key_family_is_complete() -> None:
         + [f"join.answer_{s}" for s in ("verified", "rejected")]
         + [f"join.outcome_{s}" for s in ("verified", "rejected")]
         + [f"cmd.{c.name}" for c in COMMANDS]
+        + [f"rule.{r.value}" for r in Rule]
+        + [f"rule.button.{r.value}" for r in Rule]
+        + [f"choice.{c.value}" for c in Choice]
+        + [f"votes.{c.value}" for c in Choice]
+        + [f"outcome.{o.value}" for o in Outcome]
+        + [f"topic_status.{s.value}" for s in TopicStatus]
+        + [f"votes.check.{n}" for n in CHECK_NAMES]
     )
     assert [k for k in families if k not in CATALOGS["en"]] == []
 

@@ -183,9 +183,11 @@ class HandlerHarness:
         )
         register_handlers(app)
         await app.initialize()
+        await app.start()  # runs the job queue and background tasks; updates come via feed()
         return cls(app, request, database)
 
     async def stop(self) -> None:
+        await self.app.stop()
         await self.app.shutdown()
 
     async def feed(self, payload: dict[str, Any]) -> None:

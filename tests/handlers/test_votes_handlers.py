@@ -1,0 +1,251 @@
+"""Topics and votes through the handlers, with real PTB updates and an offline Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+
+from tests.handlers.harness import HandlerHarness, group, private, user
+from tests.handlers.test_residents_handlers import CREATOR, GROUP, REP, keyboard_of, set_up
+
+OWNERS = {
+    "A": "1-101",
+    "B": "1-102",
+    "C": "1-201",
+    "D": "2-101",
+    "E": "2-102",
+    "F": "2-201",
+    "G": "2-202",
+}
+PEOPLE = {name: user(500 + i, f"Owner {name}") for i, name in enumerate(OWNERS)}
+COMMITTEE = user(9, "Chair Wu")
+
+
+async def residents(h: HandlerHarness) -> None:
+    await set_up(h)
+    async with h.database.unit_of_work() as uow:
+        community = await uow.communities.by_chat(GROUP["id"])
+        assert community is not None
+        codes = await uow.codes.active(community.id)
+    if not codes:
+        h.request.private_open.add(CREATOR["id"])
+        await h.say(GROUP, CREATOR, "/codes")
+        async with h.database.unit_of_work() as uow:
+            codes = await uow.codes.active(community.id)
+    for name, unit in OWNERS.items():
+        person = PEOPLE[name]
+        h.request.private_open.add(person["id"])
+        await h.say(private(person), person, f"/join {unit} {codes[unit]}")
+    await h.say(
+        GROUP, CREATOR, "/role committee", reply_to_message=h.message(GROUP, COMMITTEE, "hello")
+    )
+
+
+def last_sent(h: HandlerHarness, chat_id: int) -> dict:
+    return h.request.sent("sendMessage", chat_id)[-1]
+
+
+async def test_propose_support_vote_close_publish(harness: HandlerHarness) -> None:
+    h = harness
+    await residents(h)
+    await h.say(GROUP, CREATOR, "/settings support_threshold 2")
+    assert h.request.texts(GROUP["id"])[-1] == "Support threshold: 2 households."
+
+    await h.say(
+        GROUP,
+        PEOPLE["A"],
+        "/propose Install an elevator in building 2\nThe stairs are hard for the elderly.",
+    )
+    card = last_sent(h, GROUP["id"])
+    assert card["text"].startswith(
+        "📝 Topic #1: Install an elevator in building 2\nThe stairs are hard"
+    )
+    support = keyboard_of(card)[0][1]
+    await h.press(GROUP, user(77, "Stranger"), 1000, support)
+    assert h.request.answers()[-1]["text"].startswith("Only verified residents can support")
+    await h.press(GROUP, PEOPLE["B"], 1000, support)
+    assert (
+        h.request.answers()[-1]["text"]
+        == "You support this topic (household 1-102). Press again to withdraw."
+    )
+    await h.say(GROUP, COMMITTEE, "/vote 1")
+    assert "is not in discussion" in h.request.texts(GROUP["id"])[-1]
+    await h.press(GROUP, PEOPLE["C"], 1000, support)
+    assert "is now in discussion" in h.request.texts(GROUP["id"])[-1]
+
+    await h.say(GROUP, PEOPLE["A"], "/vote 1")
+    assert h.request.texts(GROUP["id"])[-1].startswith("Only committee members")
+    await h.say(GROUP, COMMITTEE, "/vote 1")
+    draft = last_sent(h, GROUP["id"])
+    assert draft["text"].startswith("🗳 New vote #1: Install an elevator in building 2")
+    buttons = dict(keyboard_of(draft))
+    await h.press(GROUP, PEOPLE["A"], 1000, buttons["双过半 (Civil Code)"])
+    assert (
+        h.request.answers()[-1]["text"]
+        == "Only the committee member who started this vote can set it up."
+    )
+    await h.press(GROUP, COMMITTEE, 1000, buttons["双过半 (Civil Code)"])
+    assert "✅ 双过半 (Civil Code)" in dict(keyboard_of(h.request.sent("editMessageText")[-1]))
+    await h.press(GROUP, COMMITTEE, 1000, buttons["▶ Start the vote"])
+    vote_card = last_sent(h, GROUP["id"])
+    assert vote_card["text"].startswith(
+        "🗳 Vote #1: Install an elevator in building 2\nRule: Civil Code 双过半"
+    )
+    assert "Participation: 0 of 8 owners (0%), 0 m² of 860 m² (0%)" in vote_card["text"]
+    ballot = dict(keyboard_of(vote_card))
+    assert list(ballot) == ["👍 For", "👎 Against", "✋ Abstain"]
+    edits_before = len(h.request.sent("editMessageText"))
+
+    for name, label in {
+        "A": "👍 For",
+        "B": "👍 For",
+        "C": "👍 For",
+        "D": "👎 Against",
+        "E": "✋ Abstain",
+        "F": "👍 For",
+    }.items():
+        await h.press(GROUP, PEOPLE[name], 1000, ballot[label])
+    assert h.request.answers()[-1]["text"].startswith(
+        "Recorded: For — 2-201. You can change it until"
+    )
+    await h.press(GROUP, PEOPLE["B"], 1000, ballot["👎 Against"])
+    await h.press(GROUP, PEOPLE["B"], 1000, ballot["👍 For"])  # changed back
+    await h.press(GROUP, user(77, "Stranger"), 1000, ballot["👍 For"])
+    assert h.request.answers()[-1]["text"].startswith("Only verified residents")
+    # no edit per press: the live card is redrawn by LiveCards, not by the press handler
+    assert len(h.request.sent("editMessageText")) == edits_before
+
+    await h.say(GROUP, COMMITTEE, "/result 1")
+    assert "still open" in h.request.texts(GROUP["id"])[-1]
+    await h.say(GROUP, PEOPLE["A"], "/close 1")
+    assert h.request.texts(GROUP["id"])[-1].startswith(
+        "Only committee members and administrators can close"
+    )
+    await h.say(GROUP, COMMITTEE, "/close 1")
+    result = h.request.texts(GROUP["id"])[-1]
+    assert result.startswith("📢 Result of vote #1: Install an elevator in building 2\nPASSED")
+    assert "Participation by owners: 6 of 8 (75%) — needs ≥ 2/3 ✓" in result
+    assert "Approval by participating area: 440 m² of 640 m² (68.8%) — needs > 1/2 ✓" in result
+    assert "By building: 1: 3/3, 2: 3/4, 3: 0/1" in result
+    assert h.request.sent("pinChatMessage")
+    closed_card = h.request.sent("editMessageText", GROUP["id"])[-1]
+    assert "Closed" in closed_card["text"] and "reply_markup" not in closed_card
+
+    await h.press(GROUP, PEOPLE["G"], 1000, ballot["👍 For"])
+    assert (
+        h.request.answers()[-1]["text"]
+        == "Vote #1 is closed; ballots can no longer be cast or changed."
+    )
+    await h.say(GROUP, COMMITTEE, "/close 1")
+    assert h.request.texts(GROUP["id"])[-1] == "Vote #1 is not open."
+    await h.say(GROUP, PEOPLE["A"], "/verify 1")
+    assert h.request.texts(GROUP["id"])[-1].startswith(
+        "✅ The record of vote #1 is intact: 9 entries"
+    )
+    await h.say(GROUP, PEOPLE["A"], "/topics")
+    assert (
+        "#1 Install an elevator in building 2 — passed (2 👍)" in h.request.texts(GROUP["id"])[-1]
+    )
+
+    h.request.private_open.add(COMMITTEE["id"])
+    await h.say(GROUP, COMMITTEE, "/export 1")
+    assert h.request.texts(GROUP["id"])[-1] == "I have sent the ballots to you in a private chat."
+
+
+async def test_a_free_question_vote_with_options_and_export(harness: HandlerHarness) -> None:
+    h = harness
+    await residents(h)
+    await h.say(GROUP, COMMITTEE, "/vote Repaint the gate green? simple 30m building 1 secret")
+    card = last_sent(h, GROUP["id"])
+    assert "Building 1 only · secret ballot" in card["text"]
+    ballot = dict(keyboard_of(card))
+    await h.press(GROUP, PEOPLE["D"], 1000, ballot["👍 For"])
+    assert h.request.answers()[-1]["text"] == "This vote is for the residents of building 1 only."
+    await h.press(GROUP, PEOPLE["A"], 1000, ballot["👍 For"])
+    await h.press(GROUP, PEOPLE["C"], 1000, ballot["👎 Against"])
+    h.request.private_open.add(COMMITTEE["id"])
+    await h.say(GROUP, COMMITTEE, "/export 1")
+    document = h.request.sent("sendDocument", COMMITTEE["id"])[-1]
+    assert "Secret ballot" in document["caption"]
+    h.request.private_open.discard(PEOPLE["B"]["id"])
+    await h.say(GROUP, REP, "/remind 1")
+    assert h.request.texts(GROUP["id"])[-1].startswith(
+        "⏰ Vote #1 “Repaint the gate green?” closes"
+    )
+    for _ in range(100):
+        if h.request.texts(GROUP["id"])[-1].startswith("Reminded"):
+            break
+        await asyncio.sleep(0.02)
+    # building 1: A voted, C voted (1-201); B (1-102) has not, and cannot be written to
+    assert (
+        h.request.texts(GROUP["id"])[-1]
+        == "Reminded 0 residents privately; 1 have not started a chat with me and were skipped."
+    )
+
+
+async def test_bad_vote_commands(harness: HandlerHarness) -> None:
+    h = harness
+    await residents(h)
+    for text, answer in [
+        ("/vote", "Usage: /vote <topic number | question>"),
+        ("/vote 9", "There is no topic #9 here."),
+        ("/vote 1 unanimous", "I don't understand “unanimous”."),
+        ("/vote Paint it? 3w", "“3w” is not a duration I accept"),
+        ("/vote Paint it? 2d building 9", "Building 9 is not in the register."),
+        ("/close", "Usage: /close <vote number>"),
+        ("/result x", "Usage: /result <vote number>"),
+        ("/verify 4", "There is no vote #4 here."),
+        ("/settings support_threshold 0", "The threshold must be a whole number from 1 to 1000."),
+        (
+            "/settings",
+            "Usage: /settings support_threshold <n>. Now: support threshold 3 households.",
+        ),
+    ]:
+        await h.say(GROUP, COMMITTEE if not text.startswith("/settings") else CREATOR, text)
+        assert h.request.texts(GROUP["id"])[-1].startswith(answer), (
+            text,
+            h.request.texts(GROUP["id"])[-1],
+        )
+    await h.press(GROUP, COMMITTEE, 1000, "v1:vb:99999:f")
+    assert h.request.answers()[-1]["text"] == "This vote does not exist in this community."
+    await h.press(GROUP, COMMITTEE, 1000, "v1:vb:1:q")
+    assert h.request.answers()[-1]["text"] == "This button is no longer valid."
+
+
+async def test_a_vote_of_another_community_cannot_be_cast_here(harness: HandlerHarness) -> None:
+    h = harness
+    await residents(h)
+    await h.say(GROUP, COMMITTEE, "/vote Paint it? 1d")
+    vote_data = dict(keyboard_of(last_sent(h, GROUP["id"])))["👍 For"]
+    other = group(-3003, "Other")
+    h.request.admins.add((other["id"], CREATOR["id"]))
+    await h.say(other, CREATOR, "/setup Other")
+    await h.press(other, PEOPLE["A"], 1000, vote_data)
+    assert h.request.answers()[-1]["text"] == "This vote does not exist in this community."
+
+
+def test_export_rows_parse_as_csv() -> None:
+    from datetime import timedelta
+
+    from bot.tally import Rule
+    from bot.votes import Vote, VoteStatus
+    from handlers.votes import ballots_csv
+
+    vote = Vote(1, 1, 3, None, "Q", Rule.SIMPLE, timedelta(days=1), None, False, VoteStatus.OPEN, 1)
+    data = ballots_csv(
+        vote, [("1-101", "1", "A", "90", "for", 'Ann, "the" owner', "2026-11-22T00:00:00+00:00")]
+    )
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows == [
+        {
+            "vote_id": "3",
+            "unit": "1-101",
+            "building": "1",
+            "owner": "A",
+            "area_m2": "90",
+            "choice": "for",
+            "cast_by": 'Ann, "the" owner',
+            "cast_at": "2026-11-22T00:00:00+00:00",
+        }
+    ]
