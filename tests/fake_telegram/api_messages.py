@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -145,6 +146,7 @@ def answer_callback_query(world: World, p: Params) -> bool:
     if query is None or query.answer is not None:
         raise bad_request("query is too old and response timeout expired or query ID is invalid")
     query.answer = CallbackAnswer(p.text("text"), p.flag("show_alert"), p.text("url"))
+    query.answered_at = time.monotonic()
     return True
 
 

@@ -187,6 +187,19 @@ class Inspection:
         with self._world.lock:
             return {key: list(value) for key, value in self._world.commands.items()}
 
+    def answer_latencies(self) -> list[float]:
+        """Seconds from each press to its answer, for the callback queries answered so far."""
+        with self._world.lock:
+            return [
+                q.answered_at - q.pressed_at
+                for q in self._world.callbacks.values()
+                if q.answered_at is not None
+            ]
+
+    def unanswered_callbacks(self) -> int:
+        with self._world.lock:
+            return sum(1 for q in self._world.callbacks.values() if q.answered_at is None)
+
     def api_calls(self, method: str | None = None) -> list[ApiCall]:
         """Requests received (except getUpdates), optionally only one method."""
         with self._world.lock:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -110,6 +111,7 @@ class ApiCall:
     params: dict[str, str]
     status: int
     description: str | None
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,3 +91,5 @@ class CallbackState:
     user: FakeUser
     data: str
     answer: CallbackAnswer | None = None
+    pressed_at: float = field(default_factory=time.monotonic)
+    answered_at: float | None = None
