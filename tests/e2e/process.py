@@ -67,6 +67,23 @@ class BotProcess:
             self._process = None
 
     @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def peak_rss_kib(self) -> int | None:
+        """The process's peak resident memory (VmHWM), read from /proc while it runs."""
+        if self.pid is None:
+            return None
+        try:
+            status = Path(f"/proc/{self.pid}/status").read_text()
+        except OSError:
+            return None
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+        return None
+
+    @property
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 

@@ -31,7 +31,7 @@ def wait_for_card(
     return fake.wait_for(
         lambda: m if text in (m := card_of(fake, chat, message_id)).content else None,
         timeout=timeout,
-        describe=f"card {message_id} showing {text!r}",
+        describe=lambda: f"card {message_id} showing {text!r}",
     )
 
 
@@ -190,7 +190,7 @@ def test_a_burst_of_1200_households(tmp_path: Path, fake: FakeTelegram) -> None:
         fake.wait_for(
             lambda: fake.unanswered_callbacks() == 0 or None,
             timeout=60,
-            describe="every press answered",
+            describe=lambda: "every press answered",
         )
         assert len(fake.answer_latencies()) == len(presses)
         counts = {label: sum(1 for v in final.values() if v == label) for label in labels}
