@@ -381,3 +381,36 @@ def test_stored_tally_equals_recount_of_final_ballots(
             await database.close()
 
     asyncio.run(scenario())
+
+
+async def test_two_phones_of_one_household_make_one_ballot(db: Database) -> None:
+    community = await make_community(db)
+    await residents(db, community)
+    async with db.unit_of_work() as uow:
+        codes = await uow.codes.active(community.id)
+        await join_with_code(
+            uow,
+            user_id=900,
+            user_name="A's daughter",
+            unit_code="1-101",
+            code=codes["1-101"],
+            relation=Relation.TENANT,
+            now=NOW,
+        )
+    vote_id = await start(db, community, "Plant trees? simple 1d")
+    await cast(db, community, vote_id, "A", Choice.FOR)
+    async with db.unit_of_work() as uow:
+        changed = await cast_ballot(
+            uow,
+            community=community,
+            vote_id=vote_id,
+            user_id=900,
+            choice=Choice.AGAINST,
+            now=NOW + timedelta(minutes=2),
+        )
+        vote = await uow.votes.get(vote_id)
+        assert vote is not None
+        shown = await figures(uow, vote)
+    assert changed.changed and changed.covers == ("1-101",)
+    assert shown.ballots == {"1-101": Choice.AGAINST}
+    assert dict(shown.tally.counts) == {Choice.FOR: 0, Choice.AGAINST: 1, Choice.ABSTAIN: 0}
