@@ -24,6 +24,9 @@ class Community:
     language: Language
     timezone: str
     support_threshold: int = 3
+    staff_chat_id: int | None = None
+    response_hours: int = 24
+    plan_hours: int = 72
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,9 @@ def _community(row: aiosqlite.Row) -> Community:
         language=stored_language(row["language"]) or "zh",
         timezone=row["timezone"],
         support_threshold=row["support_threshold"],
+        staff_chat_id=row["staff_chat_id"],
+        response_hours=row["response_hours"],
+        plan_hours=row["plan_hours"],
     )
 
 
@@ -84,4 +87,25 @@ class SqliteCommunityRepo:
         await self._conn.execute(
             "UPDATE communities SET support_threshold = :n WHERE id = :id",
             {"n": threshold, "id": community_id},
+        )
+
+    async def set_staff_chat(self, community_id: int, chat_id: int | None) -> None:
+        await self._conn.execute(
+            "UPDATE communities SET staff_chat_id = :chat WHERE id = :id",
+            {"chat": chat_id, "id": community_id},
+        )
+
+    async def by_staff_chat(self, chat_id: int) -> Community | None:
+        async with self._conn.execute(
+            "SELECT * FROM communities WHERE staff_chat_id = :chat", {"chat": chat_id}
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _community(row) if row else None
+
+    async def set_deadlines(
+        self, community_id: int, *, response_hours: int, plan_hours: int
+    ) -> None:
+        await self._conn.execute(
+            "UPDATE communities SET response_hours = :r, plan_hours = :p WHERE id = :id",
+            {"r": response_hours, "p": plan_hours, "id": community_id},
         )

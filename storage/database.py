@@ -14,6 +14,7 @@ import aiosqlite
 from storage.codes import SqliteCodeRepo
 from storage.communities import SqliteCommunityRepo
 from storage.migrate import migrate
+from storage.reports import SqliteReportRepo
 from storage.residents import SqliteResidentRepo
 from storage.roles import SqliteRoleRepo
 from storage.topics import SqliteTopicRepo
@@ -81,6 +82,7 @@ class SqliteUnitOfWork:
         self.users = SqliteUserRepo(conn)
         self.topics = SqliteTopicRepo(conn)
         self.votes = SqliteVoteRepo(conn)
+        self.reports = SqliteReportRepo(conn)
 
     async def __aenter__(self) -> SqliteUnitOfWork:
         task = asyncio.current_task()

@@ -1,0 +1,277 @@
+"""Use cases of repair reports: filing (with "me too" instead of duplicates), staff actions,
+the reporter's confirmation and rating, deadlines, and lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.errors import NotAllowed, NotFound, UserError
+from bot.reports.model import (
+    DUPLICATE_WINDOW,
+    MAX_PHOTOS,
+    MAX_REASON,
+    Category,
+    Event,
+    HistoryEntry,
+    Location,
+    Party,
+    Ticket,
+    TicketStatus,
+    TimerKind,
+    check_description,
+    next_status,
+    same_problem,
+    timer_still_due,
+)
+from bot.residents import Membership
+from bot.topics import verified_households
+from bot.units import normalize_unit_code
+
+if TYPE_CHECKING:
+    from bot.communities import Community
+    from bot.ports import UnitOfWork
+    from bot.roles import Actor
+
+MAX_HOURS = 24 * 30
+
+
+@dataclass(frozen=True, slots=True)
+class Timer:
+    id: int
+    ticket_id: int
+    kind: TimerKind
+    due_at: datetime
+
+
+async def reporter_household(uow: UnitOfWork, community_id: int, user_id: int) -> Membership:
+    households = await verified_households(uow, community_id, user_id)
+    if not households:
+        raise NotAllowed("reports.not_resident")
+    return households[0]
+
+
+async def unit_location(uow: UnitOfWork, community_id: int, unit_code: str) -> Location:
+    code = normalize_unit_code(unit_code)
+    unit = await uow.units.get(community_id, code)
+    if unit is None or unit.retired:
+        raise NotFound("join.unknown_unit", unit=code)
+    return Location(unit=code, building=unit.building)
+
+
+async def find_duplicate(
+    uow: UnitOfWork, *, community_id: int, category: Category, location: Location, now: datetime
+) -> Ticket | None:
+    candidates = await uow.reports.open_since(community_id, category, now - DUPLICATE_WINDOW)
+    return next((t for t in candidates if same_problem(t, category, location, now)), None)
+
+
+async def file_report(
+    uow: UnitOfWork,
+    *,
+    community: Community,
+    user_id: int,
+    user_name: str,
+    category: Category,
+    description: str,
+    photos: tuple[str, ...],
+    location: Location,
+    now: datetime,
+) -> Ticket:
+    """A new ticket, numbered per community, with its response deadline."""
+    household = await reporter_household(uow, community.id, user_id)
+    text = check_description(description)
+    if len(photos) > MAX_PHOTOS:
+        raise UserError("reports.too_many_photos", max=MAX_PHOTOS)
+    await uow.users.remember(user_id, user_name, now=now)
+    ticket = await uow.reports.add(
+        community_id=community.id,
+        category=category,
+        description=text,
+        reporter_id=user_id,
+        household=household.unit_code,
+        location=location,
+        photos=photos,
+        now=now,
+    )
+    await uow.reports.add_history(ticket.id, "reported", user_id, "", now=now)
+    await uow.reports.add_timer(
+        ticket.id, TimerKind.RESPONSE, now + timedelta(hours=community.response_hours)
+    )
+    await uow.reports.end_draft(user_id)
+    await uow.commit()
+    return ticket
+
+
+async def add_me_too(
+    uow: UnitOfWork,
+    *,
+    community: Community,
+    ticket_id: int,
+    user_id: int,
+    user_name: str,
+    now: datetime,
+) -> Ticket:
+    """Another household has the same problem: it follows the ticket instead of a new one."""
+    household = await reporter_household(uow, community.id, user_id)
+    ticket = await _own_ticket(uow, community, ticket_id)
+    if not ticket.status.is_open:
+        raise UserError("reports.not_open", number=ticket.number)
+    if ticket.reporter_id == user_id or user_id in await uow.reports.followers(ticket_id):
+        raise UserError("reports.already_following", number=ticket.number)
+    await uow.users.remember(user_id, user_name, now=now)
+    await uow.reports.add_follower(ticket_id, user_id, household.unit_code, now=now)
+    await uow.reports.add_history(ticket_id, "me_too", user_id, household.unit_code, now=now)
+    await uow.reports.end_draft(user_id)
+    updated = await uow.reports.get(ticket_id)
+    await uow.commit()
+    assert updated is not None
+    return updated
+
+
+async def _own_ticket(uow: UnitOfWork, community: Community, ticket_id: int) -> Ticket:
+    ticket = await uow.reports.get(ticket_id)
+    if ticket is None or ticket.community_id != community.id:
+        raise NotFound("reports.not_found")
+    return ticket
+
+
+def is_staff_for(actor: Actor, ticket: Ticket) -> bool:
+    """Admins, and the reps of the ticket's building (any rep for a public place)."""
+    if actor.is_admin:
+        return True
+    building = ticket.location.building
+    return actor.is_rep and (building is None or building in actor.buildings)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    ticket: Ticket
+    before: TicketStatus
+    event: Event
+    note: str
+    notify: tuple[int, ...]
+
+
+async def act_on_ticket(
+    uow: UnitOfWork,
+    *,
+    community: Community,
+    ticket_id: int,
+    actor: Actor,
+    actor_name: str,
+    event: Event,
+    now: datetime,
+    note: str = "",
+    rating: int | None = None,
+) -> Change:
+    """A staff action, or the reporter's confirmation (with a 1–5 rating) or reopening."""
+    ticket = await _own_ticket(uow, community, ticket_id)
+    if event in (Event.CONFIRM, Event.REOPEN):
+        party = Party.REPORTER if actor.user_id == ticket.reporter_id else Party.OTHER
+    else:
+        party = Party.STAFF if is_staff_for(actor, ticket) else Party.OTHER
+    after = next_status(ticket.status, event, party)
+    if event is Event.REJECT:
+        note = " ".join(note.split())
+        if not note:
+            raise UserError("reports.reason_needed")
+        if len(note) > MAX_REASON:
+            raise UserError("reports.reason_too_long", max=MAX_REASON)
+    if event is Event.CONFIRM and (rating is None or not 1 <= rating <= 5):
+        raise UserError("reports.bad_rating")
+    await uow.users.remember(actor.user_id, actor_name, now=now)
+    await uow.reports.set_status(
+        ticket_id,
+        after,
+        acknowledged_at=now
+        if ticket.acknowledged_at is None and after is not TicketStatus.REJECTED
+        else None,
+        resolved_at=now if after is TicketStatus.RESOLVED else None,
+        rating=rating if event is Event.CONFIRM else None,
+    )
+    await uow.reports.add_history(
+        ticket_id, event.value, actor.user_id, note or (str(rating) if rating else ""), now=now
+    )
+    if ticket.status in (TicketStatus.REPORTED, TicketStatus.RESOLVED) and after in (
+        TicketStatus.ACKNOWLEDGED,
+        TicketStatus.IN_PROGRESS,
+        TicketStatus.REOPENED,
+    ):
+        await uow.reports.add_timer(
+            ticket_id, TimerKind.PLAN, now + timedelta(hours=community.plan_hours)
+        )
+    updated = await uow.reports.get(ticket_id)
+    followers = await uow.reports.followers(ticket_id)
+    await uow.commit()
+    assert updated is not None
+    notify = tuple(dict.fromkeys([ticket.reporter_id, *followers]))
+    return Change(updated, ticket.status, event, note, notify)
+
+
+async def fire_timer(
+    uow: UnitOfWork, timer: Timer, now: datetime
+) -> tuple[Ticket, Community] | None:
+    """A deadline fell due: once only; the ticket, if it is still late."""
+    if not await uow.reports.mark_fired(timer.id, now=now):
+        return None
+    ticket = await uow.reports.get(timer.ticket_id)
+    community = await uow.communities.get(ticket.community_id) if ticket else None
+    if ticket is not None and timer_still_due(timer.kind, ticket.status):
+        await uow.reports.add_history(ticket.id, f"overdue_{timer.kind.value}", 0, "", now=now)
+    await uow.commit()
+    if ticket is None or community is None or not timer_still_due(timer.kind, ticket.status):
+        return None
+    return ticket, community
+
+
+async def visible_ticket(
+    uow: UnitOfWork, *, community: Community, number: int, actor: Actor
+) -> tuple[Ticket, list[HistoryEntry]]:
+    ticket = await uow.reports.by_number(community.id, number)
+    if ticket is None:
+        raise NotFound("reports.no_such_number", number=number)
+    mine = actor.user_id == ticket.reporter_id or actor.user_id in await uow.reports.followers(
+        ticket.id
+    )
+    if not (mine or is_staff_for(actor, ticket) or actor.is_rep):
+        raise NotAllowed("reports.not_yours")
+    return ticket, await uow.reports.history(ticket.id)
+
+
+async def open_tickets_for(uow: UnitOfWork, *, community: Community, actor: Actor) -> list[Ticket]:
+    """Staff see the open tickets they handle, oldest first; residents their own."""
+    tickets = await uow.reports.of_community(community.id)
+    if actor.is_admin or actor.is_rep:
+        return [t for t in tickets if t.status.is_open and is_staff_for(actor, t)]
+    followed = await uow.reports.followed_by(actor.user_id)
+    return [t for t in tickets if t.reporter_id == actor.user_id or t.id in followed]
+
+
+async def set_staff_chat(
+    uow: UnitOfWork, community: Community, chat_id: int, *, is_admin: bool
+) -> Community:
+    if not is_admin:
+        raise NotAllowed("reports.staffchat_not_admin")
+    if chat_id == community.chat_id:
+        raise UserError("reports.staffchat_is_main")
+    await uow.communities.set_staff_chat(community.id, chat_id)
+    await uow.commit()
+    return replace(community, staff_chat_id=chat_id)
+
+
+async def set_deadline_hours(
+    uow: UnitOfWork, community: Community, *, response: int | None, plan: int | None, is_admin: bool
+) -> Community:
+    if not is_admin:
+        raise NotAllowed("settings.not_admin")
+    response_hours = response if response is not None else community.response_hours
+    plan_hours = plan if plan is not None else community.plan_hours
+    if not (1 <= response_hours <= MAX_HOURS and 1 <= plan_hours <= MAX_HOURS):
+        raise UserError("settings.bad_hours", max=MAX_HOURS)
+    await uow.communities.set_deadlines(
+        community.id, response_hours=response_hours, plan_hours=plan_hours
+    )
+    await uow.commit()
+    return replace(community, response_hours=response_hours, plan_hours=plan_hours)
