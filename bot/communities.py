@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.config import Language
@@ -25,8 +25,8 @@ class Community:
     timezone: str
     support_threshold: int = 3
     staff_chat_id: int | None = None
-    response_hours: int = 24
-    plan_hours: int = 72
+    response_time: timedelta = timedelta(hours=24)
+    plan_time: timedelta = timedelta(hours=72)
 
 
 @dataclass(frozen=True, slots=True)

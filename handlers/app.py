@@ -14,6 +14,8 @@ from handlers import (
     codes,
     communities,
     language,
+    report_flow,
+    reports,
     residents,
     residents_buttons,
     start,
@@ -26,6 +28,7 @@ from handlers.errors import on_error
 from handlers.live_cards import LiveCards
 from handlers.menus import set_command_menus
 from handlers.rate_limit import TelegramRateLimiter
+from handlers.report_jobs import arm_report_timers
 from handlers.vote_jobs import rearm_votes
 from storage.database import Database
 
@@ -54,7 +57,9 @@ def build_application(settings: Settings) -> BotApplication:
 
 
 def register_handlers(app: BotApplication) -> None:
-    """Order matters only for the fallbacks, which must come last."""
+    """Order matters twice: /start with a report or ticket link before the plain /start, and
+    the private-message handler of the report form, then the fallbacks, last."""
+    reports.register_start_links(app)
     start.register(app)
     communities.register(app)
     units.register(app)
@@ -64,6 +69,9 @@ def register_handlers(app: BotApplication) -> None:
     language.register(app)
     topics.register(app)
     votes.register(app)
+    reports.register(app)
+    report_flow.register(app)
+    report_flow.register_private_messages(app)
     start.register_fallbacks(app)
     app.add_error_handler(on_error)
 
@@ -78,6 +86,7 @@ async def _start_services(app: BotApplication) -> None:
     await services.topic_cards.start()
     await set_command_menus(app.bot, settings.bot_language)
     armed = await rearm_votes(app)
+    arm_report_timers(app)
     log.info(
         "bot @%s started; database %s; %d open votes armed",
         app.bot.username,

@@ -16,6 +16,9 @@ JOIN_PICK: Final = "jp"
 TOPIC_SUPPORT: Final = "ts"
 VOTE_DRAFT: Final = "vd"
 VOTE_CAST: Final = "vb"
+REPORT_FLOW: Final = "rp"
+REPORT_STAFF: Final = "rs"
+REPORT_FEEDBACK: Final = "rf"
 
 
 def pack(kind: str, *args: int | str) -> str:

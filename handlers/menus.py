@@ -44,6 +44,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("topics", Audience.EVERYONE, in_private=False),
     Command("result", Audience.EVERYONE, in_private=False),
     Command("verify", Audience.EVERYONE, in_private=False),
+    Command("report", Audience.EVERYONE),
+    Command("reports", Audience.EVERYONE),
+    Command("ticket", Audience.EVERYONE),
+    Command("cancel", Audience.EVERYONE, in_group=False),
     Command("leave", Audience.EVERYONE),
     Command("lang", Audience.EVERYONE),
     Command("help", Audience.EVERYONE),
@@ -57,6 +61,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("codes", Audience.ADMIN, in_private=False),
     Command("role", Audience.ADMIN, in_private=False),
     Command("settings", Audience.ADMIN, in_private=False),
+    Command("staffchat", Audience.ADMIN, in_private=False),
 )
 
 

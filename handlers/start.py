@@ -113,9 +113,4 @@ def register(app: BotApplication) -> None:
 def register_fallbacks(app: BotApplication) -> None:
     """Last in the chain: only what no other handler took arrives here."""
     app.add_handler(MessageHandler(filters.COMMAND, on_unknown_command))
-    app.add_handler(
-        MessageHandler(
-            filters.ChatType.PRIVATE & ~filters.COMMAND & ~filters.StatusUpdate.ALL, on_private_text
-        )
-    )
     app.add_handler(CallbackQueryHandler(on_stale_button))

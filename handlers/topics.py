@@ -11,7 +11,9 @@ from bot.communities import set_support_threshold
 from bot.errors import NotFound, UserError
 from bot.i18n import t
 from bot.ports import UnitOfWork
+from bot.reports.cases import set_deadlines
 from bot.topics import attach_topic_card, propose_topic, toggle_support
+from bot.votes import parse_duration
 from handlers import callbacks
 from handlers.common import (
     actor_in,
@@ -25,7 +27,7 @@ from handlers.common import (
 )
 from handlers.context import BotApplication, BotContext
 from handlers.live_cards import Card
-from handlers.vote_render import topic_card, topic_list
+from handlers.vote_render import duration_text, topic_card, topic_list
 
 
 async def render_topic_card(uow_factory: Callable[[], UnitOfWork], topic_id: int) -> Card | None:
@@ -100,25 +102,45 @@ async def cmd_topics(update: Update, context: BotContext) -> None:
 
 
 async def cmd_settings(update: Update, context: BotContext) -> None:
+    """`/settings support_threshold <n>`, `/settings response_time <24h>`, `plan_time <3d>`."""
     community = await require_community(update, context)
     user = update.effective_user
     assert user is not None
     args = command_args(update)
     lang = community.language
-    if (
-        len(args) != 2
-        or args[0].lower() != "support_threshold"
-        or not args[1].isdigit()
-        or len(args[1]) > 6
-    ):
-        raise UserError("usage.settings", threshold=community.support_threshold)
+    name = args[0].lower() if len(args) == 2 else ""
+    duration = parse_duration(args[1]) if name in ("response_time", "plan_time") else None
+    threshold_ok = name == "support_threshold" and args[1].isdigit() and len(args[1]) <= 6
+    if not threshold_ok and duration is None:
+        raise UserError(
+            "usage.settings",
+            threshold=community.support_threshold,
+            response=duration_text(community.response_time, lang),
+            plan=duration_text(community.plan_time, lang),
+        )
     admin = (
         sent_by_anonymous_admin(update.effective_message)
         or (await actor_in(context, community, user.id)).is_admin
     )
     async with context.services.uow() as uow:
-        updated = await set_support_threshold(uow, community, int(args[1]), is_admin=admin)
-    await reply(update, t(lang, "settings.done", threshold=updated.support_threshold))
+        if threshold_ok:
+            updated = await set_support_threshold(uow, community, int(args[1]), is_admin=admin)
+            text = t(lang, "settings.done", threshold=updated.support_threshold)
+        else:
+            updated = await set_deadlines(
+                uow,
+                community,
+                response=duration if name == "response_time" else None,
+                plan=duration if name == "plan_time" else None,
+                is_admin=admin,
+            )
+            text = t(
+                lang,
+                "settings.deadlines_done",
+                response=duration_text(updated.response_time, lang),
+                plan=duration_text(updated.plan_time, lang),
+            )
+    await reply(update, text)
 
 
 def register(app: BotApplication) -> None:

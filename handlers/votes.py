@@ -48,6 +48,7 @@ from handlers.common import (
 )
 from handlers.context import BotApplication, BotContext
 from handlers.live_cards import Card
+from handlers.reports import cmd_export_reports
 from handlers.vote_jobs import publish_close, schedule_close
 from handlers.vote_render import (
     CHOICES_BY_CODE,
@@ -299,7 +300,11 @@ def ballots_csv(vote: Vote, shown_rows: list[tuple[str, str, str, str, str, str,
 
 
 async def cmd_export(update: Update, context: BotContext) -> None:
-    """One row per ballot, privately; a secret vote leaves the choices out (totals in caption)."""
+    """One row per ballot, privately; a secret vote leaves the choices out (totals in caption).
+    `/export reports` exports the repair tickets instead."""
+    if [a.lower() for a in command_args(update)] == ["reports"]:
+        await cmd_export_reports(update, context)
+        return
     community = await require_community(update, context)
     user = update.effective_user
     assert user is not None

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import aiosqlite
 
@@ -18,8 +18,8 @@ def _community(row: aiosqlite.Row) -> Community:
         timezone=row["timezone"],
         support_threshold=row["support_threshold"],
         staff_chat_id=row["staff_chat_id"],
-        response_hours=row["response_hours"],
-        plan_hours=row["plan_hours"],
+        response_time=timedelta(minutes=row["response_minutes"]),
+        plan_time=timedelta(minutes=row["plan_minutes"]),
     )
 
 
@@ -103,9 +103,13 @@ class SqliteCommunityRepo:
         return _community(row) if row else None
 
     async def set_deadlines(
-        self, community_id: int, *, response_hours: int, plan_hours: int
+        self, community_id: int, *, response_time: timedelta, plan_time: timedelta
     ) -> None:
         await self._conn.execute(
-            "UPDATE communities SET response_hours = :r, plan_hours = :p WHERE id = :id",
-            {"r": response_hours, "p": plan_hours, "id": community_id},
+            "UPDATE communities SET response_minutes = :r, plan_minutes = :p WHERE id = :id",
+            {
+                "r": int(response_time.total_seconds() // 60),
+                "p": int(plan_time.total_seconds() // 60),
+                "id": community_id,
+            },
         )

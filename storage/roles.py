@@ -53,3 +53,9 @@ class SqliteRoleRepo:
             "SELECT * FROM roles WHERE user_id = :uid", {"uid": user_id}
         ) as cursor:
             return [_grant(row) for row in await cursor.fetchall()]
+
+    async def of_community(self, community_id: int) -> list[RoleGrant]:
+        async with self._conn.execute(
+            "SELECT * FROM roles WHERE community_id = :cid", {"cid": community_id}
+        ) as cursor:
+            return [_grant(row) for row in await cursor.fetchall()]

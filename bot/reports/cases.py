@@ -34,8 +34,6 @@ if TYPE_CHECKING:
     from bot.ports import UnitOfWork
     from bot.roles import Actor
 
-MAX_HOURS = 24 * 30
-
 
 @dataclass(frozen=True, slots=True)
 class Timer:
@@ -96,9 +94,7 @@ async def file_report(
         now=now,
     )
     await uow.reports.add_history(ticket.id, "reported", user_id, "", now=now)
-    await uow.reports.add_timer(
-        ticket.id, TimerKind.RESPONSE, now + timedelta(hours=community.response_hours)
-    )
+    await uow.reports.add_timer(ticket.id, TimerKind.RESPONSE, now + community.response_time)
     await uow.reports.end_draft(user_id)
     await uow.commit()
     return ticket
@@ -199,9 +195,7 @@ async def act_on_ticket(
         TicketStatus.IN_PROGRESS,
         TicketStatus.REOPENED,
     ):
-        await uow.reports.add_timer(
-            ticket_id, TimerKind.PLAN, now + timedelta(hours=community.plan_hours)
-        )
+        await uow.reports.add_timer(ticket_id, TimerKind.PLAN, now + community.plan_time)
     updated = await uow.reports.get(ticket_id)
     followers = await uow.reports.followers(ticket_id)
     await uow.commit()
@@ -261,17 +255,21 @@ async def set_staff_chat(
     return replace(community, staff_chat_id=chat_id)
 
 
-async def set_deadline_hours(
-    uow: UnitOfWork, community: Community, *, response: int | None, plan: int | None, is_admin: bool
+async def set_deadlines(
+    uow: UnitOfWork,
+    community: Community,
+    *,
+    response: timedelta | None,
+    plan: timedelta | None,
+    is_admin: bool,
 ) -> Community:
+    """How long staff have to respond to a ticket, and to resolve it once acknowledged."""
     if not is_admin:
         raise NotAllowed("settings.not_admin")
-    response_hours = response if response is not None else community.response_hours
-    plan_hours = plan if plan is not None else community.plan_hours
-    if not (1 <= response_hours <= MAX_HOURS and 1 <= plan_hours <= MAX_HOURS):
-        raise UserError("settings.bad_hours", max=MAX_HOURS)
+    response_time = response or community.response_time
+    plan_time = plan or community.plan_time
     await uow.communities.set_deadlines(
-        community.id, response_hours=response_hours, plan_hours=plan_hours
+        community.id, response_time=response_time, plan_time=plan_time
     )
     await uow.commit()
-    return replace(community, response_hours=response_hours, plan_hours=plan_hours)
+    return replace(community, response_time=response_time, plan_time=plan_time)

@@ -1,9 +1,10 @@
 -- Repair reports: tickets numbered per community, photos, "me too" followers, history, the
 -- cards shown to staff, deadlines (timers) and the marker of a report being written in private.
 ALTER TABLE communities ADD COLUMN staff_chat_id INTEGER;
-ALTER TABLE communities ADD COLUMN response_hours INTEGER NOT NULL DEFAULT 24
-    CHECK (response_hours >= 1);
-ALTER TABLE communities ADD COLUMN plan_hours INTEGER NOT NULL DEFAULT 72 CHECK (plan_hours >= 1);
+ALTER TABLE communities ADD COLUMN response_minutes INTEGER NOT NULL DEFAULT 1440
+    CHECK (response_minutes >= 1);
+ALTER TABLE communities ADD COLUMN plan_minutes INTEGER NOT NULL DEFAULT 4320
+    CHECK (plan_minutes >= 1);
 
 CREATE TABLE tickets (
     id               INTEGER PRIMARY KEY,
