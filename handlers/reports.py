@@ -52,6 +52,7 @@ from handlers.report_render import (
 )
 
 log = logging.getLogger(__name__)
+STAFFCHAT_SCAN_LIMIT = 200
 
 
 async def cmd_report(update: Update, context: BotContext) -> None:
@@ -95,11 +96,13 @@ async def cmd_staffchat(update: Update, context: BotContext) -> None:
     async with context.services.uow() as uow:
         profiles = await load_profile(uow, user.id)
         main = await uow.communities.by_chat(chat.id)
+        everywhere = await uow.communities.every(STAFFCHAT_SCAN_LIMIT)
     if main is not None:
         raise UserError("reports.staffchat_is_main")
-    admin_of = [
-        p.community for p in profiles if (await actor_in(context, p.community, user.id)).is_admin
-    ]
+    # Communities the user lives in or has a role in first; a group admin with neither is
+    # found by asking Telegram about each community (a deployment serves a few dozen).
+    candidates = [p.community for p in profiles] or everywhere
+    admin_of = [c for c in candidates if (await actor_in(context, c, user.id)).is_admin]
     args = command_args(update)
     if args and args[0].isdigit():
         admin_of = [c for c in admin_of if c.id == int(args[0])]

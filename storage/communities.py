@@ -113,3 +113,9 @@ class SqliteCommunityRepo:
                 "id": community_id,
             },
         )
+
+    async def every(self, limit: int) -> list[Community]:
+        async with self._conn.execute(
+            "SELECT * FROM communities ORDER BY id LIMIT :limit", {"limit": limit}
+        ) as cursor:
+            return [_community(row) for row in await cursor.fetchall()]
