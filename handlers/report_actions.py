@@ -13,6 +13,7 @@ from bot.reports.model import Event, Ticket
 from handlers.common import actor_in, display_name, reply, user_language
 from handlers.context import BotContext
 from handlers.report_delivery import notify_change, refresh_cards
+from handlers.report_jobs import arm_report_timers
 
 REJECT_PROMPTS = "reject_prompts"
 
@@ -50,8 +51,6 @@ async def act(
             rating=rating,
             now=context.services.now(),
         )
-    from handlers.report_jobs import arm_report_timers
-
     arm_report_timers(context)
     await refresh_cards(context, community, ticket.id)
     await notify_change(context, community, change)

@@ -136,7 +136,7 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
         prompt = await context.bot.send_message(
             query.message.chat.id,
             t(lang, "reports.ask_reason", number=ticket.number),
-            reply_markup=ForceReply(selective=True),
+            reply_markup=ForceReply(input_field_placeholder="…"),
         )
         remember_reason_prompt(
             context, prompt.chat_id, prompt.message_id, ticket.id, query.from_user.id
