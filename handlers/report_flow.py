@@ -34,6 +34,7 @@ from bot.reports.model import (
     check_description,
     check_place,
 )
+from bot.residents import MembershipStatus
 from handlers import callbacks
 from handlers.common import display_name, edit_text, reply, user_language
 from handlers.context import BotApplication, BotContext
@@ -98,7 +99,9 @@ async def begin(update: Update, context: BotContext, community_id: int | None = 
     lang = await user_language(context, user)
     async with context.services.uow() as uow:
         memberships = [
-            m for m in await uow.residents.live_of_user(user.id) if m.status.value == "verified"
+            m
+            for m in await uow.residents.live_of_user(user.id)
+            if m.status is MembershipStatus.VERIFIED
         ]
         communities: dict[int, Community] = {}
         for membership in memberships:
