@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final
@@ -22,9 +23,18 @@ _LOCALES: Final[dict[Language, Locale]] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Localized:
+    """A parameter that is itself a text key, translated when the message is rendered (a
+    refusal raised in the domain does not know the reader's language)."""
+
+    key: str
+
+
 def t(lang: Language, key: str, **params: Any) -> str:
     """The text `key` in `lang`, with its placeholders filled (plain text, no markup)."""
-    return CATALOGS[lang][key].format(**params)
+    filled = {k: t(lang, v.key) if isinstance(v, Localized) else v for k, v in params.items()}
+    return CATALOGS[lang][key].format(**filled)
 
 
 def parse_language(value: str | None) -> Language | None:

@@ -237,7 +237,8 @@ async def on_flow_button(update: Update, context: BotContext) -> None:
         await _say(update, context, t(lang, "reports.flow.cancelled"), None)
         return
     if draft is None:
-        await _interrupted(update, context)
+        if not await _interrupted(update, context):
+            raise UserError("common.stale_button")
         await query.answer()
         await _say(update, context, t(lang, "reports.flow.interrupted"), None)
         return

@@ -24,7 +24,7 @@ from bot.reports.cases import (
     set_staff_chat,
     visible_ticket,
 )
-from bot.reports.model import Category, Event, Location
+from bot.reports.model import Category, Event, Location, Party, next_status
 from handlers import callbacks
 from handlers.common import (
     actor_in,
@@ -130,8 +130,9 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
     ticket, community = await ticket_and_community(context, ticket_id)
     actor = await actor_in(context, community, query.from_user.id)
     if event is Event.REJECT:
-        if not is_staff_for(actor, ticket):
-            raise NotAllowed("reports.not_staff")
+        next_status(
+            ticket.status, event, Party.STAFF if is_staff_for(actor, ticket) else Party.OTHER
+        )
         lang = await user_language(context, query.from_user)
         prompt = await context.bot.send_message(
             query.message.chat.id,
@@ -244,7 +245,7 @@ async def cmd_export_reports(update: Update, context: BotContext) -> None:
     assert user is not None
     actor = await actor_in(context, community, user.id)
     if not actor.is_admin:
-        raise NotAllowed("units.not_admin")
+        raise NotAllowed("reports.export_not_admin")
     async with context.services.uow() as uow:
         tickets = await uow.reports.of_community(community.id)
     buffer = io.StringIO()

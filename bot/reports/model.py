@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Final
 
 from bot.errors import NotAllowed, UserError
+from bot.i18n import Localized
 
 MAX_DESCRIPTION: Final = 1000
 MAX_PLACE: Final = 120
@@ -91,7 +92,9 @@ def next_status(status: TicketStatus, event: Event, party: Party) -> TicketStatu
     """The state after `event` by `party`, or a refusal saying why."""
     allowed = TRANSITIONS.get((status, event))
     if allowed is None:
-        raise UserError(f"reports.cannot.{event.value}", status=status.value)
+        raise UserError(
+            f"reports.cannot.{event.value}", status=Localized(f"ticket_status.{status.value}")
+        )
     who, after = allowed
     if party is not who:
         raise NotAllowed("reports.not_staff" if who is Party.STAFF else "reports.not_reporter")

@@ -444,4 +444,5 @@ TEXTS: dict[str, str] = {
     "reports.cannot.reopen": "This ticket cannot be reopened now (it is {status}).",
     "reports.which_community": "Send this in your community group, or pick the community with /report.",
     "settings.deadlines_done": "Repair deadlines: respond within {response}, resolve within {plan} of acknowledging.",
+    "reports.export_not_admin": "Only an administrator can export the repair tickets.",
 }

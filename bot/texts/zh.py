@@ -411,4 +411,5 @@ TEXTS: dict[str, str] = {
     "reports.cannot.reopen": "该报修单现在不能重新打开（当前：{status}）。",
     "reports.which_community": "请在社区群里发送，或用 /report 选择社区。",
     "settings.deadlines_done": "报修时限：{response}内受理，受理后 {plan}内解决。",
+    "reports.export_not_admin": "只有管理员可以导出报修单。",
 }

@@ -506,11 +506,6 @@ async def test_only_verified_residents_get_the_form(
     assert screen(h, ALICE["id"])["text"] == "What is broken? Choose a category."
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="report_flow.on_flow_button says 'interrupted … Nothing was saved' for any button "
-    "without a draft, even when no report was in progress (a second tap on Submit)",
-)
 async def test_a_second_tap_on_submit_does_not_say_nothing_was_saved(
     harness: HandlerHarness, api: BotApiExtras
 ) -> None:
@@ -709,11 +704,6 @@ async def test_reject_from_a_private_card_takes_the_reason_in_the_private_chat(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reports.on_staff_button asks for a reject reason without checking that the ticket "
-    "can still be rejected; the refusal only comes after the reason is typed",
-)
 async def test_reject_on_a_ticket_that_cannot_be_rejected_is_refused_at_once(
     harness: HandlerHarness, api: BotApiExtras
 ) -> None:
@@ -782,11 +772,6 @@ async def test_rating_someone_elses_ticket_or_twice_is_refused(
     assert (await only_ticket(h)).rating == 4
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/reports/model.py next_status passes the raw status value ('closed', "
-    "'in_progress') into reports.cannot.*; the refusal is not localized",
-)
 async def test_a_refused_transition_names_the_status_in_the_users_language(
     harness: HandlerHarness, api: BotApiExtras
 ) -> None:
@@ -912,11 +897,6 @@ async def test_export_reports_is_for_admins_and_is_a_csv(
     assert len(h.request.sent("sendDocument")) == 2  # the refused attempt, not a new file
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="handlers/reports.py cmd_export_reports refuses with units.not_admin: "
-    "'Only an administrator can import the unit register.'",
-)
 async def test_export_reports_refusal_is_about_the_export(
     harness: HandlerHarness, api: BotApiExtras
 ) -> None:
