@@ -270,14 +270,18 @@ async def _voter_keys(uow: UnitOfWork, vote: Vote, user_id: int) -> dict[str, tu
             raise NotAllowed("votes.not_in_building", building=vote.building)
     if not vote.rule.civil_code:
         return {m.unit_code: (m.unit_code,) for m in memberships}
-    register = {u.code: u for u in await uow.units.in_register(vote.community_id)}
-    electorate = electorate_for(vote.rule, register.values(), building=vote.building, inhabited=())
+    # The hot path of a press: look up only this owner's units, not the whole register.
     keys: dict[str, tuple[str, ...]] = {}
     for membership in memberships:
-        unit = register.get(membership.unit_code)
-        if unit is not None:
-            key = voter_key(vote.rule, unit)
-            keys[key] = electorate.voters[key].units if key in electorate.voters else (unit.code,)
+        stored = await uow.units.get(vote.community_id, membership.unit_code)
+        if stored is None or stored.retired:
+            continue
+        key = voter_key(vote.rule, stored.unit)
+        if key not in keys:
+            owned = await uow.units.of_owner(vote.community_id, stored.unit.owner_key)
+            keys[key] = tuple(
+                u.code for u in owned if vote.building is None or u.building == vote.building
+            )
     if not keys:
         raise NotAllowed("votes.not_resident")
     return keys

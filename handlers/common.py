@@ -24,11 +24,13 @@ from bot.config import Language
 from bot.errors import UserError
 from bot.i18n import parse_language, t
 from bot.roles import Actor
+from bot.users import UserProfile
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
 
 ADMIN_CACHE_TTL = timedelta(seconds=60)
+ADMIN_CACHE_SIZE = 10_000
 # Telegram's "GroupAnonymousBot": the sender of messages by anonymous group admins.
 ANONYMOUS_ADMIN_ID = 1087968824
 
@@ -41,15 +43,29 @@ def is_private(update: Update) -> bool:
     return update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
 
 
-async def user_language(context: BotContext, user: User | None) -> Language:
+def preferred_language(
+    profile: UserProfile | None, app_language: str | None, default: Language
+) -> Language:
     """The user's own choice (/lang), else their Telegram app's language, else the default."""
+    if profile is not None and profile.language is not None:
+        return profile.language
+    return parse_language(app_language) or default
+
+
+async def user_language(context: BotContext, user: User | None) -> Language:
+    """The language of someone who just wrote or pressed (their Telegram app's is known)."""
     if user is None:
         return context.services.settings.bot_language
     async with context.services.uow() as uow:
         profile = await uow.users.get(user.id)
-    if profile is not None and profile.language is not None:
-        return profile.language
-    return parse_language(user.language_code) or context.services.settings.bot_language
+    return preferred_language(profile, user.language_code, context.services.settings.bot_language)
+
+
+async def language_of(context: BotContext, user_id: int, fallback: Language) -> Language:
+    """The language to write to someone privately: their choice, else the community's."""
+    async with context.services.uow() as uow:
+        profile = await uow.users.get(user_id)
+    return preferred_language(profile, None, fallback)
 
 
 async def community_of_chat(context: BotContext, chat_id: int) -> Community | None:
@@ -91,6 +107,8 @@ async def is_chat_admin(context: BotContext, chat_id: int, user_id: int) -> bool
     except TelegramError as exc:
         log.warning("getChatMember failed for chat %s: %s", chat_id, exc)
         return False
+    if len(services.admin_cache) > ADMIN_CACHE_SIZE:
+        services.admin_cache.clear()  # a cache, not a record: refilled on demand
     services.admin_cache[(chat_id, user_id)] = (admin, now)
     return admin
 

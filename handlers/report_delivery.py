@@ -15,7 +15,7 @@ from bot.i18n import t
 from bot.reports.cases import Change
 from bot.reports.model import Event, Ticket, TicketStatus, TimerKind
 from bot.roles import Role
-from handlers.common import deep_link, edit_text, send_private
+from handlers.common import deep_link, edit_text, language_of, send_private
 from handlers.context import BotContext
 from handlers.report_render import category, feedback_keyboard, staff_card, where
 from handlers.vote_render import duration_text
@@ -24,16 +24,17 @@ log = logging.getLogger(__name__)
 
 
 async def staff_recipients(
-    context: BotContext, community: Community, building: str | None
+    context: BotContext, community: Community, building: str | None, *, reps: bool = True
 ) -> list[int]:
-    """Admins (stored and Telegram's) and the reps of the building (all reps for a public place)."""
+    """Admins (stored and Telegram's) and, with `reps`, the reps of the building (all reps for
+    a public place)."""
     async with context.services.uow() as uow:
         grants = await uow.roles.of_community(community.id)
-    people = [g.user_id for g in grants if g.role is Role.ADMIN]
-    people += [
+    people = [
         g.user_id
         for g in grants
-        if g.role is Role.REP and (building is None or building in g.buildings)
+        if g.role is Role.ADMIN
+        or (reps and g.role is Role.REP and (building is None or building in g.buildings))
     ]
     try:
         admins = await context.bot.get_chat_administrators(community.chat_id)
@@ -41,12 +42,6 @@ async def staff_recipients(
     except TelegramError as exc:
         log.warning("could not list the admins of community %s: %s", community.id, exc)
     return list(dict.fromkeys(people))
-
-
-async def _language_of(context: BotContext, user_id: int, fallback: Language) -> Language:
-    async with context.services.uow() as uow:
-        profile = await uow.users.get(user_id)
-    return (profile.language if profile else None) or fallback
 
 
 async def _send_card(
@@ -119,7 +114,7 @@ async def tell_staff(
         )
         return
     for user_id in await staff_recipients(context, community, ticket.location.building):
-        lang = await _language_of(context, user_id, community.language)
+        lang = await language_of(context, user_id, community.language)
         await send_private(context, user_id, t(lang, text_key, **params))
 
 
@@ -127,7 +122,7 @@ async def notify_change(context: BotContext, community: Community, change: Chang
     """Every step reaches the reporter and the "me too" households, in their language."""
     ticket = change.ticket
     for user_id in change.notify:
-        lang = await _language_of(context, user_id, community.language)
+        lang = await language_of(context, user_id, community.language)
         if user_id == ticket.reporter_id and ticket.status is TicketStatus.RESOLVED:
             text = t(
                 lang, "reports.ask_fixed", number=ticket.number, category=category(ticket, lang)
@@ -185,18 +180,7 @@ async def escalate(
 
     if community.staff_chat_id is not None:
         await context.bot.send_message(community.staff_chat_id, text_in(community.language))
-    async with context.services.uow() as uow:
-        grants = await uow.roles.of_community(community.id)
-    admins = [g.user_id for g in grants if g.role is Role.ADMIN]
-    try:
-        admins += [
-            a.user.id
-            for a in await context.bot.get_chat_administrators(community.chat_id)
-            if not a.user.is_bot
-        ]
-    except TelegramError as exc:
-        log.warning("could not list the admins of community %s: %s", community.id, exc)
-    for user_id in dict.fromkeys(admins):
-        lang = await _language_of(context, user_id, community.language)
+    for user_id in await staff_recipients(context, community, None, reps=False):
+        lang = await language_of(context, user_id, community.language)
         await send_private(context, user_id, text_in(lang))
     await refresh_cards(context, community, ticket.id)

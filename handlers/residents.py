@@ -10,7 +10,6 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.codes import join_with_code
 from bot.communities import Community
-from bot.config import Language
 from bot.errors import NotFound, UserError
 from bot.i18n import t
 from bot.profile import load_profile
@@ -32,6 +31,7 @@ from handlers.common import (
     display_name,
     edit_text,
     is_private,
+    language_of,
     open_private_button,
     reply,
     require_community,
@@ -180,9 +180,7 @@ async def _tell_outcome(
     context: BotContext, community: Community, membership: Membership, chat_id: int, card_id: int
 ) -> None:
     """By DM where the bot may write to the user; otherwise a short reply to the card."""
-    async with context.services.uow() as uow:
-        profile_ = await uow.users.get(membership.user_id)
-    lang: Language = (profile_.language if profile_ else None) or community.language
+    lang = await language_of(context, membership.user_id, community.language)
     key = f"join.outcome_{membership.status.value}"
     text = t(lang, key, unit=membership.unit_code, community=community.name)
     if await send_private(context, membership.user_id, text):

@@ -14,7 +14,6 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.communities import Community
-from bot.config import Language
 from bot.errors import NotAllowed, NotFound, UserError
 from bot.i18n import t, when
 from bot.ports import UnitOfWork
@@ -40,7 +39,9 @@ from handlers.common import (
     command_args,
     community_of_chat,
     edit_text,
+    language_of,
     open_private_button,
+    preferred_language,
     reply,
     require_community,
     send_private,
@@ -176,10 +177,11 @@ async def on_ballot(update: Update, context: BotContext) -> None:
     choice = CHOICES_BY_CODE.get(args[1]) if args else None
     if vote_id is None or choice is None or query.message is None:
         raise UserError("common.stale_button")
-    community = await community_of_chat(context, query.message.chat.id)
-    if community is None:
-        raise NotFound("votes.not_found")
+    # One unit of work for the whole press (the hot path when a community votes at once).
     async with context.services.uow() as uow:
+        community = await uow.communities.by_chat(query.message.chat.id)
+        if community is None:
+            raise NotFound("votes.not_found")
         cast = await cast_ballot(
             uow,
             community=community,
@@ -188,8 +190,11 @@ async def on_ballot(update: Update, context: BotContext) -> None:
             choice=choice,
             now=context.services.now(),
         )
+        profile = await uow.users.get(query.from_user.id)
     context.services.vote_cards.touch(vote_id)
-    lang = await user_language(context, query.from_user)
+    lang = preferred_language(
+        profile, query.from_user.language_code, context.services.settings.bot_language
+    )
     until = when(cast.vote.closes_at, lang, community.timezone) if cast.vote.closes_at else "-"
     text = t(
         lang,
@@ -266,9 +271,7 @@ async def _send_reminders(
     """Private reminders go out at the private-chat pace; the group hears the counts at the end."""
     sent = unreachable = 0
     for user_id in user_ids:
-        async with context.services.uow() as uow:
-            profile = await uow.users.get(user_id)
-        lang: Language = (profile.language if profile else None) or community.language
+        lang = await language_of(context, user_id, community.language)
         closes = when(vote.closes_at, lang, community.timezone) if vote.closes_at else "-"
         text = t(
             lang,

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 import aiosqlite
 
-from bot.units import StoredUnit, Unit
+from bot.units import StoredUnit, Unit, is_developer
 from storage.rows import from_centi, to_centi
 
 
@@ -42,6 +42,17 @@ class SqliteUnitRepo:
 
     async def in_register(self, community_id: int) -> list[Unit]:
         return [s.unit for s in await self.stored(community_id) if not s.retired]
+
+    async def of_owner(self, community_id: int, owner_key: str) -> list[Unit]:
+        """The units of one owner; for the developer, all developer units (they are one owner)."""
+        if is_developer(owner_key):
+            return [u for u in await self.in_register(community_id) if u.is_developer]
+        async with self._conn.execute(
+            "SELECT * FROM units WHERE community_id = :cid AND owner_key = :owner AND retired = 0"
+            " ORDER BY code",
+            {"cid": community_id, "owner": owner_key},
+        ) as cursor:
+            return [_stored(row).unit for row in await cursor.fetchall()]
 
     async def buildings(self, community_id: int) -> set[str]:
         async with self._conn.execute(
