@@ -10,26 +10,21 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes
 
 from bot.config import Settings
-from handlers import (
-    codes,
-    communities,
-    language,
-    report_flow,
-    reports,
-    residents,
-    residents_buttons,
-    start,
-    topics,
-    units,
-    votes,
-)
+from handlers import codes, communities, language, start
 from handlers.context import BotApplication, BotContext, Services, utc_now
 from handlers.errors import on_error
 from handlers.live_cards import LiveCards
 from handlers.menus import set_command_menus
 from handlers.rate_limit import TelegramRateLimiter
-from handlers.report_jobs import arm_report_timers
-from handlers.vote_jobs import rearm_votes
+from handlers.reports import commands as reports
+from handlers.reports import form as report_form
+from handlers.reports.jobs import arm_report_timers
+from handlers.residents import buttons as residents_buttons
+from handlers.residents import commands as residents
+from handlers.topics import commands as topics
+from handlers.units import commands as units
+from handlers.votes import commands as votes
+from handlers.votes.jobs import rearm_votes
 from storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -70,8 +65,8 @@ def register_handlers(app: BotApplication) -> None:
     topics.register(app)
     votes.register(app)
     reports.register(app)
-    report_flow.register(app)
-    report_flow.register_private_messages(app)
+    report_form.register(app)
+    report_form.register_private_messages(app)
     start.register_fallbacks(app)
     app.add_error_handler(on_error)
 

@@ -9,7 +9,8 @@ from telegram import InputFile, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CommandHandler
 
-from bot.codes import display_code, issue_codes, regenerate_code
+from bot.codes.cases import issue_codes, regenerate_code
+from bot.codes.model import display_code
 from bot.i18n import t
 from handlers.common import (
     actor_in,

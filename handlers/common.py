@@ -19,12 +19,12 @@ from telegram import (
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot.communities import Community
+from bot.communities.model import Community
 from bot.config import Language
 from bot.errors import UserError
 from bot.i18n import parse_language, t
-from bot.roles import Actor
-from bot.users import UserProfile
+from bot.roles.model import Actor
+from bot.users.model import UserProfile
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)

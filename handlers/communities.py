@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import ChatMember, ChatMemberUpdated, Update
 from telegram.ext import ChatMemberHandler, CommandHandler, MessageHandler, filters
 
-from bot.communities import move_community, setup_community
+from bot.communities.cases import move_community, setup_community
 from bot.config import Language
 from bot.errors import UserError
 from bot.i18n import t

@@ -11,10 +11,10 @@ from telegram.error import TelegramError
 
 from bot.errors import UserError
 from bot.i18n import t
-from bot.units import UnitFileRejected
+from bot.units.register import UnitFileRejected
 from handlers.common import chat_language, reply, user_language
 from handlers.context import BotContext
-from handlers.render import unit_file_problems
+from handlers.units.render import unit_file_problems
 
 log = logging.getLogger(__name__)
 

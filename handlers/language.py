@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.communities import set_community_language
+from bot.communities.cases import set_community_language
 from bot.config import Language
 from bot.errors import UserError
 from bot.i18n import LANGUAGES, parse_language, t

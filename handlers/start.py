@@ -8,7 +8,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.errors import UserError
 from bot.i18n import t
-from bot.roles import Role
+from bot.roles.model import Role
 from handlers.common import (
     actor_in,
     chat_language,
@@ -21,7 +21,7 @@ from handlers.common import (
 )
 from handlers.context import BotApplication, BotContext
 from handlers.menus import Audience, help_text
-from handlers.residents_buttons import buildings_keyboard
+from handlers.residents.buttons import buildings_keyboard
 
 JOIN_PAYLOAD = "join-"
 

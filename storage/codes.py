@@ -4,7 +4,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.codes import CodeRecord
+from bot.codes.model import CodeRecord
 from storage.rows import to_text
 
 

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
-from bot.communities import Community
+from bot.communities.model import Community
 from bot.config import Language
 from storage.rows import stored_language, to_text
 

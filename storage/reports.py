@@ -5,8 +5,15 @@ from typing import Any
 
 import aiosqlite
 
-from bot.reports.cases import Timer
-from bot.reports.model import Category, HistoryEntry, Location, Ticket, TicketStatus, TimerKind
+from bot.reports.model import (
+    Category,
+    HistoryEntry,
+    Location,
+    Ticket,
+    TicketStatus,
+    Timer,
+    TimerKind,
+)
 from storage.rows import from_text, to_text
 
 _SELECT = """

@@ -5,7 +5,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.residents import Membership, MembershipStatus, Relation, Verification
+from bot.residents.model import Membership, MembershipStatus, Relation, Verification
 from storage.rows import from_text, to_text
 
 _SELECT = """
@@ -116,14 +116,6 @@ class SqliteResidentRepo:
             "u.community_id = :cid AND m.status = 'verified' ORDER BY u.building, u.code, m.id",
             {"cid": community_id},
         )
-
-    async def inhabited_units(self, community_id: int, *, verified_only: bool = False) -> set[str]:
-        async with self._conn.execute(
-            "SELECT DISTINCT u.code FROM memberships m JOIN units u ON u.id = m.unit_id"
-            " WHERE u.community_id = :cid AND m.status IN ('verified', :also)",
-            {"cid": community_id, "also": "verified" if verified_only else "pending"},
-        ) as cursor:
-            return {row["code"] for row in await cursor.fetchall()}
 
     async def live_of_user(self, user_id: int) -> list[Membership]:
         return await self._many(

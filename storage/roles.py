@@ -4,7 +4,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.roles import Role, RoleGrant
+from bot.roles.model import Role, RoleGrant
 from storage.rows import to_text
 
 

@@ -5,7 +5,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.topics import Topic, TopicStatus
+from bot.topics.model import Topic, TopicStatus
 from storage.rows import to_text
 
 _SELECT = """

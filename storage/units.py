@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 import aiosqlite
 
-from bot.units import StoredUnit, Unit, is_developer
+from bot.units.model import StoredUnit, Unit, is_developer
 from storage.rows import from_centi, to_centi
 
 
@@ -99,3 +99,12 @@ class SqliteUnitRepo:
         await self._conn.executemany(
             "DELETE FROM units WHERE community_id = :cid AND code = :code", removed
         )
+
+    async def inhabited(self, community_id: int, *, verified_only: bool = False) -> set[str]:
+        """Codes of the units with a live (or only verified) resident."""
+        async with self._conn.execute(
+            "SELECT DISTINCT u.code FROM memberships m JOIN units u ON u.id = m.unit_id"
+            " WHERE u.community_id = :cid AND m.status IN ('verified', :also)",
+            {"cid": community_id, "also": "verified" if verified_only else "pending"},
+        ) as cursor:
+            return {row["code"] for row in await cursor.fetchall()}

@@ -5,7 +5,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.config import Language
-from bot.users import UserProfile
+from bot.users.model import UserProfile
 from storage.rows import stored_language, to_text
 
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import aiosqlite
 
-from bot.tally import Choice, Outcome, Rule
-from bot.vote_chain import ChainRecord, RecordKind
-from bot.votes import BallotRow, Vote, VoteStatus
+from bot.votes.chain import ChainRecord, RecordKind
+from bot.votes.model import BallotRow, Vote, VoteStatus
+from bot.votes.tally import Choice, Outcome, Rule
 from storage.rows import from_text, to_text
 
 

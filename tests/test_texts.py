@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from bot.i18n import CATALOGS, LANGUAGES, t
-from bot.residents import MembershipStatus, Relation
-from bot.roles import Role
-from bot.tally import Choice, Outcome, Rule
-from bot.topics import TopicStatus
-from bot.units import RowProblem
+from bot.residents.model import MembershipStatus, Relation
+from bot.roles.model import Role
+from bot.topics.model import TopicStatus
+from bot.units.register import RowProblem
+from bot.votes.tally import Choice, Outcome, Rule
 from handlers.menus import COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent

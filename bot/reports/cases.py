@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
+from bot.communities.model import Community
 from bot.errors import NotAllowed, NotFound, UserError
 from bot.reports.model import (
     DUPLICATE_WINDOW,
@@ -19,38 +19,28 @@ from bot.reports.model import (
     Party,
     Ticket,
     TicketStatus,
+    Timer,
     TimerKind,
     check_description,
     next_status,
     same_problem,
     timer_still_due,
 )
-from bot.residents import Membership
-from bot.topics import verified_households
-from bot.units import normalize_unit_code
-
-if TYPE_CHECKING:
-    from bot.communities import Community
-    from bot.ports import UnitOfWork
-    from bot.roles import Actor
+from bot.reports.ports import ReportsUnitOfWork
+from bot.residents.cases import verified_households
+from bot.residents.model import Membership
+from bot.roles.model import Actor
+from bot.units.model import normalize_unit_code
 
 
-@dataclass(frozen=True, slots=True)
-class Timer:
-    id: int
-    ticket_id: int
-    kind: TimerKind
-    due_at: datetime
-
-
-async def reporter_household(uow: UnitOfWork, community_id: int, user_id: int) -> Membership:
+async def reporter_household(uow: ReportsUnitOfWork, community_id: int, user_id: int) -> Membership:
     households = await verified_households(uow, community_id, user_id)
     if not households:
         raise NotAllowed("reports.not_resident")
     return households[0]
 
 
-async def unit_location(uow: UnitOfWork, community_id: int, unit_code: str) -> Location:
+async def unit_location(uow: ReportsUnitOfWork, community_id: int, unit_code: str) -> Location:
     code = normalize_unit_code(unit_code)
     unit = await uow.units.get(community_id, code)
     if unit is None or unit.retired:
@@ -59,14 +49,19 @@ async def unit_location(uow: UnitOfWork, community_id: int, unit_code: str) -> L
 
 
 async def find_duplicate(
-    uow: UnitOfWork, *, community_id: int, category: Category, location: Location, now: datetime
+    uow: ReportsUnitOfWork,
+    *,
+    community_id: int,
+    category: Category,
+    location: Location,
+    now: datetime,
 ) -> Ticket | None:
     candidates = await uow.reports.open_since(community_id, category, now - DUPLICATE_WINDOW)
     return next((t for t in candidates if same_problem(t, category, location, now)), None)
 
 
 async def file_report(
-    uow: UnitOfWork,
+    uow: ReportsUnitOfWork,
     *,
     community: Community,
     user_id: int,
@@ -101,7 +96,7 @@ async def file_report(
 
 
 async def add_me_too(
-    uow: UnitOfWork,
+    uow: ReportsUnitOfWork,
     *,
     community: Community,
     ticket_id: int,
@@ -126,7 +121,7 @@ async def add_me_too(
     return updated
 
 
-async def _own_ticket(uow: UnitOfWork, community: Community, ticket_id: int) -> Ticket:
+async def _own_ticket(uow: ReportsUnitOfWork, community: Community, ticket_id: int) -> Ticket:
     ticket = await uow.reports.get(ticket_id)
     if ticket is None or ticket.community_id != community.id:
         raise NotFound("reports.not_found")
@@ -151,7 +146,7 @@ class Change:
 
 
 async def act_on_ticket(
-    uow: UnitOfWork,
+    uow: ReportsUnitOfWork,
     *,
     community: Community,
     ticket_id: int,
@@ -205,7 +200,7 @@ async def act_on_ticket(
 
 
 async def fire_timer(
-    uow: UnitOfWork, timer: Timer, now: datetime
+    uow: ReportsUnitOfWork, timer: Timer, now: datetime
 ) -> tuple[Ticket, Community] | None:
     """A deadline fell due: once only; the ticket, if it is still late."""
     if not await uow.reports.mark_fired(timer.id, now=now):
@@ -221,7 +216,7 @@ async def fire_timer(
 
 
 async def visible_ticket(
-    uow: UnitOfWork, *, community: Community, number: int, actor: Actor
+    uow: ReportsUnitOfWork, *, community: Community, number: int, actor: Actor
 ) -> tuple[Ticket, list[HistoryEntry]]:
     ticket = await uow.reports.by_number(community.id, number)
     if ticket is None:
@@ -234,7 +229,9 @@ async def visible_ticket(
     return ticket, await uow.reports.history(ticket.id)
 
 
-async def open_tickets_for(uow: UnitOfWork, *, community: Community, actor: Actor) -> list[Ticket]:
+async def open_tickets_for(
+    uow: ReportsUnitOfWork, *, community: Community, actor: Actor
+) -> list[Ticket]:
     """Staff see the open tickets they handle, oldest first; residents their own."""
     tickets = await uow.reports.of_community(community.id)
     if actor.is_admin or actor.is_rep:
@@ -244,7 +241,7 @@ async def open_tickets_for(uow: UnitOfWork, *, community: Community, actor: Acto
 
 
 async def set_staff_chat(
-    uow: UnitOfWork, community: Community, chat_id: int, *, is_admin: bool
+    uow: ReportsUnitOfWork, community: Community, chat_id: int, *, is_admin: bool
 ) -> Community:
     if not is_admin:
         raise NotAllowed("reports.staffchat_not_admin")
@@ -256,7 +253,7 @@ async def set_staff_chat(
 
 
 async def set_deadlines(
-    uow: UnitOfWork,
+    uow: ReportsUnitOfWork,
     community: Community,
     *,
     response: timedelta | None,

@@ -192,3 +192,13 @@ def timer_still_due(kind: TimerKind, status: TicketStatus) -> bool:
     if kind is TimerKind.RESPONSE:
         return status is TicketStatus.REPORTED
     return status in (TicketStatus.ACKNOWLEDGED, TicketStatus.IN_PROGRESS, TicketStatus.REOPENED)
+
+
+@dataclass(frozen=True, slots=True)
+class Timer:
+    """A stored deadline of a ticket, fired at most once."""
+
+    id: int
+    ticket_id: int
+    kind: TimerKind
+    due_at: datetime

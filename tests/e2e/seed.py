@@ -8,11 +8,12 @@ import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.codes import issue_codes
-from bot.communities import Community, setup_community
-from bot.residents import MembershipStatus, Relation, Verification
-from bot.roles import Actor, Role, RoleGrant
-from bot.units import import_units
+from bot.codes.cases import issue_codes
+from bot.communities.cases import setup_community
+from bot.communities.model import Community
+from bot.residents.model import MembershipStatus, Relation, Verification
+from bot.roles.model import Actor, Role, RoleGrant
+from bot.units.cases import import_units
 from storage.database import Database
 from tests.conftest import NOW
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.roles import Role
+from bot.roles.model import Role
 from tests.e2e.conftest import READY
 from tests.e2e.process import BotProcess
 from tests.e2e.seed import register_csv, seed_community

@@ -20,8 +20,8 @@ from bot.config import Settings
 from handlers.app import register_handlers
 from handlers.context import BotApplication, BotContext, Services
 from handlers.live_cards import LiveCards
-from handlers.topics import render_topic_card
-from handlers.votes import render_vote_card
+from handlers.topics.commands import render_topic_card
+from handlers.votes.commands import render_vote_card
 from storage.database import Database
 from tests.conftest import NOW
 

@@ -13,7 +13,7 @@ import pytest
 from telegram.request import RequestData
 
 from bot.reports.model import Category, Location, Ticket, TicketStatus
-from bot.residents import MembershipStatus, Relation, Verification
+from bot.residents.model import MembershipStatus, Relation, Verification
 from tests.conftest import NOW
 from tests.handlers.harness import BOT, HandlerHarness, group, private, user
 from tests.handlers.test_residents_handlers import ALICE, CREATOR, GROUP, MALLORY, REP, set_up

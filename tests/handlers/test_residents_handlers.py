@@ -160,7 +160,7 @@ async def test_codes_in_a_group_are_refused_and_private_code_join_verifies(
 async def test_an_unexpected_error_gets_an_apology_without_details(
     harness: HandlerHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import handlers.residents as residents
+    import handlers.residents.commands as residents
 
     async def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret internals /home/bot/db")

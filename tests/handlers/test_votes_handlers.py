@@ -228,9 +228,9 @@ async def test_a_vote_of_another_community_cannot_be_cast_here(harness: HandlerH
 def test_export_rows_parse_as_csv() -> None:
     from datetime import timedelta
 
-    from bot.tally import Rule
-    from bot.votes import Vote, VoteStatus
-    from handlers.votes import ballots_csv
+    from bot.votes.model import Vote, VoteStatus
+    from bot.votes.tally import Rule
+    from handlers.votes.commands import ballots_csv
 
     vote = Vote(1, 1, 3, None, "Q", Rule.SIMPLE, timedelta(days=1), None, False, VoteStatus.OPEN, 1)
     data = ballots_csv(

@@ -7,9 +7,9 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from bot.residents import MembershipStatus, Relation, Verification
-from bot.roles import Role, RoleGrant
-from bot.units import Unit
+from bot.residents.model import MembershipStatus, Relation, Verification
+from bot.roles.model import Role, RoleGrant
+from bot.units.model import Unit
 from storage.database import Database
 from tests.conftest import NOW
 
@@ -106,7 +106,7 @@ async def test_membership_round_trip(db: Database) -> None:
         assert got.decided_by_name == "Rep Bob"
         assert got.decided_at == NOW + timedelta(minutes=1)
         assert await uow.residents.card(added.id) == (-1001, 55)
-        assert await uow.residents.inhabited_units(cid) == {"1-101"}
+        assert await uow.units.inhabited(cid) == {"1-101"}
         assert [m.id for m in await uow.residents.verified(cid)] == [added.id]
         assert [m.id for m in await uow.residents.live_of_user(42)] == [added.id]
 

@@ -18,7 +18,7 @@ from bot.reports.cases import (
     visible_ticket,
 )
 from bot.reports.model import Category, Event, Location, TicketStatus, TimerKind
-from bot.roles import Actor, Role
+from bot.roles.model import Actor, Role
 from storage.database import Database
 from tests.conftest import NOW
 from tests.unit.test_usecases import ADMIN, make_community

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from bot.codes import display_code, looks_like_code, new_code, normalize_code
-from bot.roles import Actor, Role, RoleGrant, parse_buildings, parse_role
+from bot.codes.model import display_code, looks_like_code, new_code, normalize_code
+from bot.roles.model import Actor, Role, RoleGrant, parse_buildings, parse_role
 
 
 def test_admin_reviews_every_building_and_rep_only_theirs() -> None:

@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.tally import (
+from bot.units.model import Unit
+from bot.units.register import parse_unit_csv
+from bot.votes.tally import (
     DEVELOPER_VOTER,
     Choice,
     Outcome,
@@ -22,7 +24,6 @@ from bot.tally import (
     parse_rule,
     voter_key,
 )
-from bot.units import Unit, parse_unit_csv
 from tests.conftest import WORKED_EXAMPLE_CSV
 
 F, A, X = Choice.FOR, Choice.AGAINST, Choice.ABSTAIN

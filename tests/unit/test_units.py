@@ -6,15 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from bot.units import (
-    MAX_FILE_BYTES,
-    RowProblem,
-    Unit,
-    UnitFileRejected,
-    normalize_unit_code,
-    parse_unit_csv,
-    summarize,
-)
+from bot.units.model import Unit, normalize_unit_code, summarize
+from bot.units.register import MAX_FILE_BYTES, RowProblem, UnitFileRejected, parse_unit_csv
 from tests.conftest import WORKED_EXAMPLE_CSV
 
 

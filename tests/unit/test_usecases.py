@@ -6,13 +6,18 @@ from datetime import timedelta
 
 import pytest
 
-from bot.codes import MAX_FAILURES, MAX_USES, issue_codes, join_with_code, regenerate_code
-from bot.communities import Community, setup_community
+from bot.codes.cases import issue_codes, join_with_code, regenerate_code
+from bot.codes.model import MAX_FAILURES, MAX_USES
+from bot.communities.cases import setup_community
+from bot.communities.model import Community
 from bot.errors import NotAllowed, NotFound, UserError
-from bot.profile import load_profile
-from bot.residents import MembershipStatus, Relation, decide_join, leave, list_members, request_join
-from bot.roles import Actor, Role, set_role
-from bot.units import UnitFileRejected, import_units
+from bot.residents.cases import decide_join, leave, list_members, request_join
+from bot.residents.model import MembershipStatus, Relation
+from bot.residents.profile import load_profile
+from bot.roles.cases import set_role
+from bot.roles.model import Actor, Role
+from bot.units.cases import import_units
+from bot.units.register import UnitFileRejected
 from storage.database import Database
 from tests.conftest import NOW, WORKED_EXAMPLE_CSV
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from bot.vote_chain import ChainRecord, RecordKind, append, first_broken, genesis, replay, short
+from bot.votes.chain import ChainRecord, RecordKind, append, first_broken, genesis, replay, short
 
 
 def build(vote_id: int = 7) -> list[ChainRecord]:

@@ -11,26 +11,27 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.codes import issue_codes, join_with_code
-from bot.communities import Community, set_support_threshold
+from bot.codes.cases import issue_codes, join_with_code
+from bot.communities.cases import set_support_threshold
+from bot.communities.model import Community
 from bot.errors import NotAllowed, NotFound, UserError
-from bot.residents import Relation
-from bot.roles import Actor, Role
-from bot.tally import Choice, Outcome, Rule
-from bot.topics import TopicStatus, propose_topic, toggle_support
-from bot.vote_chain import first_broken
-from bot.votes import (
-    VoteRequest,
-    VoteStatus,
+from bot.residents.model import Relation
+from bot.roles.model import Actor, Role
+from bot.topics.cases import propose_topic, toggle_support
+from bot.topics.model import TopicStatus
+from bot.votes.cases import (
     cast_ballot,
     close_vote,
     create_vote,
     edit_draft,
     figures,
-    parse_vote_args,
     reminder_targets,
     verify_vote,
 )
+from bot.votes.chain import first_broken
+from bot.votes.model import VoteStatus
+from bot.votes.options import VoteRequest, parse_vote_args
+from bot.votes.tally import Choice, Outcome, Rule
 from storage.database import Database
 from tests.conftest import NOW
 from tests.unit.test_usecases import ADMIN, make_community
@@ -307,7 +308,7 @@ def test_vote_arguments_in_any_order() -> None:
 
 async def test_civil_code_vote_needs_a_register(db: Database) -> None:
     async with db.unit_of_work() as uow:
-        from bot.communities import setup_community
+        from bot.communities.cases import setup_community
 
         bare = (
             await setup_community(

@@ -1,0 +1,1 @@
+"""Letterbox verification codes."""

@@ -1,0 +1,29 @@
+"""What the code use cases need from storage."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from bot.codes.model import CodeRecord
+from bot.residents.ports import ResidentsUnitOfWork
+
+
+class CodeRepo(Protocol):
+    async def exists(self, code: str) -> bool: ...
+    async def active(self, community_id: int) -> dict[str, str]: ...
+    async def create(
+        self, community_id: int, unit_code: str, code: str, *, now: datetime
+    ) -> None: ...
+    async def revoke(self, community_id: int, unit_code: str, *, now: datetime) -> None: ...
+    async def find(self, code: str) -> CodeRecord | None: ...
+    async def use(self, code: str) -> None: ...
+    async def failures_since(self, user_id: int, since: datetime) -> int: ...
+    async def record_failure(self, user_id: int, *, now: datetime) -> None: ...
+
+
+class CodesUnitOfWork(ResidentsUnitOfWork, Protocol):
+    """What the codes use cases run in."""
+
+    @property
+    def codes(self) -> CodeRepo: ...

@@ -1,0 +1,1 @@
+"""Communities: a group chat bound as a community, its language and settings."""

@@ -1,0 +1,26 @@
+"""Communities (社区 / 小区): each is bound to one main group chat."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.config import Language
+
+MAX_NAME_LENGTH = 64
+
+
+MAX_SUPPORT_THRESHOLD = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Community:
+    id: int
+    chat_id: int
+    name: str
+    language: Language
+    timezone: str
+    support_threshold: int = 3
+    staff_chat_id: int | None = None
+    response_time: timedelta = timedelta(hours=24)
+    plan_time: timedelta = timedelta(hours=72)

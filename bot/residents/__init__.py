@@ -1,0 +1,1 @@
+"""Households and residents: joining, review, leaving, /me."""

@@ -1,0 +1,47 @@
+"""What the resident use cases need from storage."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from bot.communities.ports import CommunitiesUnitOfWork
+from bot.residents.model import Membership, MembershipStatus, Relation, Verification
+from bot.roles.ports import RolesUnitOfWork
+from bot.units.ports import UnitsUnitOfWork
+from bot.users.ports import UsersUnitOfWork
+
+
+class ResidentRepo(Protocol):
+    async def get(self, membership_id: int) -> Membership | None: ...
+    async def live_for(
+        self, community_id: int, user_id: int, unit_code: str
+    ) -> Membership | None: ...
+    async def add(
+        self,
+        *,
+        unit_id: int,
+        user_id: int,
+        relation: Relation,
+        status: MembershipStatus,
+        verification: Verification,
+        now: datetime,
+    ) -> Membership: ...
+    async def decide(
+        self, membership_id: int, status: MembershipStatus, *, decided_by: int, now: datetime
+    ) -> None: ...
+    async def set_card(self, membership_id: int, chat_id: int, message_id: int) -> None: ...
+    async def card(self, membership_id: int) -> tuple[int, int] | None: ...
+    async def verified(self, community_id: int) -> list[Membership]: ...
+    async def live_of_user(self, user_id: int) -> list[Membership]: ...
+
+
+class ResidentsUnitOfWork(UnitsUnitOfWork, UsersUnitOfWork, Protocol):
+    """What the residents use cases run in."""
+
+    @property
+    def residents(self) -> ResidentRepo: ...
+
+
+class ProfileUnitOfWork(ResidentsUnitOfWork, RolesUnitOfWork, CommunitiesUnitOfWork, Protocol):
+    """What `/me` reads: memberships, roles and their communities."""

@@ -1,0 +1,1 @@
+"""Roles (admin, committee, rep, resident) and what each may do."""

@@ -1,0 +1,1 @@
+"""Topics: propose and gather support (提议, 商议)."""

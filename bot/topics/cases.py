@@ -1,0 +1,76 @@
+"""Use cases of topics: proposing, supporting (toggling), finding by number."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.communities.model import Community
+from bot.errors import NotAllowed, NotFound, UserError
+from bot.residents.cases import verified_households
+from bot.topics.model import (
+    MAX_DETAILS,
+    MAX_TITLE,
+    SupportResult,
+    Topic,
+    TopicStatus,
+    split_proposal,
+)
+from bot.topics.ports import TopicsUnitOfWork
+
+
+async def propose_topic(
+    uow: TopicsUnitOfWork, *, community: Community, user_id: int, text: str, now: datetime
+) -> Topic:
+    title, details = split_proposal(text)
+    if not title:
+        raise UserError("usage.propose")
+    if len(title) > MAX_TITLE or len(details) > MAX_DETAILS:
+        raise UserError("topics.too_long", title=MAX_TITLE, details=MAX_DETAILS)
+    if not await verified_households(uow, community.id, user_id):
+        raise NotAllowed("topics.not_resident")
+    topic = await uow.topics.add(
+        community_id=community.id, title=title, details=details, proposed_by=user_id, now=now
+    )
+    await uow.commit()
+    return topic
+
+
+async def attach_topic_card(
+    uow: TopicsUnitOfWork, topic_id: int, chat_id: int, message_id: int
+) -> None:
+    await uow.topics.set_card(topic_id, chat_id, message_id)
+    await uow.commit()
+
+
+async def toggle_support(
+    uow: TopicsUnitOfWork, *, community: Community, topic_id: int, user_id: int, now: datetime
+) -> SupportResult:
+    topic = await uow.topics.get(topic_id)
+    if topic is None or topic.community_id != community.id:
+        raise NotFound("topics.not_found")
+    if topic.status not in (TopicStatus.PROPOSED, TopicStatus.DISCUSSION):
+        raise UserError("topics.support_closed", number=topic.number)
+    households = [m.unit_code for m in await verified_households(uow, community.id, user_id)]
+    if not households:
+        raise NotAllowed("topics.support_not_resident")
+    supporters = await uow.topics.supports(topic_id)
+    mine = next((h for h in households if h in supporters), None)
+    if mine is not None:
+        await uow.topics.remove_support(topic_id, mine)
+    else:
+        await uow.topics.add_support(topic_id, households[0], user_id, now=now)
+    count = len(supporters) + (-1 if mine is not None else 1)
+    reached = topic.status is TopicStatus.PROPOSED and count >= community.support_threshold
+    if reached:
+        await uow.topics.set_status(topic_id, TopicStatus.DISCUSSION, now=now)
+    updated = await uow.topics.get(topic_id)
+    await uow.commit()
+    assert updated is not None
+    return SupportResult(updated, mine is None, mine or households[0], reached)
+
+
+async def topic_by_number(uow: TopicsUnitOfWork, community_id: int, number: int) -> Topic:
+    topic = await uow.topics.by_number(community_id, number)
+    if topic is None:
+        raise NotFound("topics.no_such_number", number=number)
+    return topic

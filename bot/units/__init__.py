@@ -1,0 +1,1 @@
+"""The unit register: units, buildings, exclusive areas, owner keys; the CSV import."""

@@ -1,0 +1,84 @@
+"""The unit register: units (户 / 专有部分) with their building, exclusive area and owner key,
+and the counting rules of ../shared/domain.md."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Final
+
+DEVELOPER_KEYS: Final = frozenset({"developer", "开发商"})
+
+
+def normalize_unit_code(raw: str) -> str:
+    """`３－２－５０１`, ` 3-2-501 ` and `3 2 501` all become `3-2-501` (letters upper-cased)."""
+    text = unicodedata.normalize("NFKC", raw).strip().upper()
+    for dash in ("—", "–", "－", "_", "/"):
+        text = text.replace(dash, "-")
+    return "-".join(part for part in text.replace(" ", "-").split("-") if part)
+
+
+def is_developer(owner_key: str) -> bool:
+    """The developer's unsold or undelivered units count together as one owner."""
+    return owner_key.strip().casefold() in DEVELOPER_KEYS
+
+
+def natural_order(text: str) -> tuple[tuple[int, str], ...]:
+    """Sort key that puts `2-101` before `10-101` and building `9` before `10`."""
+    return tuple((int(p), "") if p.isdigit() else (1 << 30, p) for p in text.split("-"))
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One household's dwelling. `area_m2` is exact (hundredths of a square metre)."""
+
+    code: str
+    building: str
+    area_m2: Decimal
+    owner_key: str
+
+    @property
+    def is_developer(self) -> bool:
+        return is_developer(self.owner_key)
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterSummary:
+    units: int
+    buildings: int
+    owners: int
+    developer_units: int
+    total_area_m2: Decimal
+
+
+def summarize(units: Iterable[Unit]) -> RegisterSummary:
+    """Headcount: one per owner key, however many units; all developer units count as one."""
+    listed = list(units)
+    owners = {"developer" if u.is_developer else u.owner_key for u in listed}
+    return RegisterSummary(
+        units=len(listed),
+        buildings=len({u.building for u in listed}),
+        owners=len(owners),
+        developer_units=sum(1 for u in listed if u.is_developer),
+        total_area_m2=sum((u.area_m2 for u in listed), Decimal(0)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredUnit:
+    """A unit as the register holds it. `retired`: missing from the latest file but still
+    inhabited, so kept (and reported) until its residents are moved."""
+
+    id: int
+    unit: Unit
+    retired: bool
+
+    @property
+    def code(self) -> str:
+        return self.unit.code
+
+    @property
+    def building(self) -> str:
+        return self.unit.building

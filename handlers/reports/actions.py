@@ -1,0 +1,87 @@
+"""A step on a ticket, from whichever button or reply it came: the use case, then every card
+redrawn and everyone concerned told. Also the staff's reply giving a reason for rejecting."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.communities.model import Community
+from bot.errors import NotFound
+from bot.i18n import t
+from bot.reports.cases import act_on_ticket
+from bot.reports.model import Event, Ticket
+from handlers.common import actor_in, display_name, reply, user_language
+from handlers.context import BotContext
+from handlers.reports.delivery import notify_change, refresh_cards
+from handlers.reports.jobs import arm_report_timers
+
+REJECT_PROMPTS = "reject_prompts"
+
+
+async def ticket_and_community(context: BotContext, ticket_id: int) -> tuple[Ticket, Community]:
+    async with context.services.uow() as uow:
+        ticket = await uow.reports.get(ticket_id)
+        community = await uow.communities.get(ticket.community_id) if ticket else None
+    if ticket is None or community is None:
+        raise NotFound("reports.not_found")
+    return ticket, community
+
+
+async def act(
+    context: BotContext,
+    community: Community,
+    ticket: Ticket,
+    user_id: int,
+    user_name: str,
+    event: Event,
+    *,
+    note: str = "",
+    rating: int | None = None,
+) -> Ticket:
+    actor = await actor_in(context, community, user_id)
+    async with context.services.uow() as uow:
+        change = await act_on_ticket(
+            uow,
+            community=community,
+            ticket_id=ticket.id,
+            actor=actor,
+            actor_name=user_name,
+            event=event,
+            note=note,
+            rating=rating,
+            now=context.services.now(),
+        )
+    arm_report_timers(context)
+    await refresh_cards(context, community, ticket.id)
+    await notify_change(context, community, change)
+    return change.ticket
+
+
+def remember_reason_prompt(
+    context: BotContext, chat_id: int, message_id: int, ticket_id: int, user_id: int
+) -> None:
+    context.bot_data.setdefault(REJECT_PROMPTS, {})[(chat_id, message_id)] = (ticket_id, user_id)
+
+
+async def take_reason(update: Update, context: BotContext) -> bool:
+    """If this message answers our "reason for rejecting?", reject with it; else False."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None or message.reply_to_message is None or not message.text:
+        return False
+    prompts: dict[tuple[int, int], tuple[int, int]] = context.bot_data.get(REJECT_PROMPTS, {})
+    key = (message.chat.id, message.reply_to_message.message_id)
+    pending = prompts.get(key)
+    if pending is None or pending[1] != user.id:
+        return False
+    ticket, community = await ticket_and_community(context, pending[0])
+    await act(
+        context, community, ticket, user.id, display_name(user), Event.REJECT, note=message.text
+    )
+    prompts.pop(key, None)
+    lang = await user_language(context, user)
+    await reply(
+        update,
+        t(lang, "reports.done", number=ticket.number, status=t(lang, "ticket_status.rejected")),
+    )
+    return True

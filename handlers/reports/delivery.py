@@ -1,0 +1,186 @@
+"""Where tickets go and who hears what: the staff chat (or, without one, the admins and the
+building's reps in private), every card kept up to date, the reporter and "me too" households
+told of each step, and escalations when a deadline passes."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from bot.communities.model import Community
+from bot.config import Language
+from bot.i18n import t
+from bot.reports.cases import Change
+from bot.reports.model import Event, Ticket, TicketStatus, TimerKind
+from bot.roles.model import Role
+from handlers.common import deep_link, edit_text, language_of, send_private
+from handlers.context import BotContext
+from handlers.format import duration_text
+from handlers.reports.render import category, feedback_keyboard, staff_card, where
+
+log = logging.getLogger(__name__)
+
+
+async def staff_recipients(
+    context: BotContext, community: Community, building: str | None, *, reps: bool = True
+) -> list[int]:
+    """Admins (stored and Telegram's) and, with `reps`, the reps of the building (all reps for
+    a public place)."""
+    async with context.services.uow() as uow:
+        grants = await uow.roles.of_community(community.id)
+    people = [
+        g.user_id
+        for g in grants
+        if g.role is Role.ADMIN
+        or (reps and g.role is Role.REP and (building is None or building in g.buildings))
+    ]
+    try:
+        admins = await context.bot.get_chat_administrators(community.chat_id)
+        people += [a.user.id for a in admins if not a.user.is_bot]
+    except TelegramError as exc:
+        log.warning("could not list the admins of community %s: %s", community.id, exc)
+    return list(dict.fromkeys(people))
+
+
+async def _send_card(
+    context: BotContext, chat_id: int, community: Community, ticket: Ticket
+) -> bool:
+    async with context.services.uow() as uow:
+        history = await uow.reports.history(ticket.id)
+    text, keyboard = staff_card(ticket, history, community, context.services.now())
+    try:
+        if len(ticket.photos) == 1:
+            await context.bot.send_photo(chat_id, ticket.photos[0], caption=f"#{ticket.number}")
+        elif ticket.photos:
+            media = [
+                InputMediaPhoto(p, caption=f"#{ticket.number}" if i == 0 else None)
+                for i, p in enumerate(ticket.photos)
+            ]
+            await context.bot.send_media_group(chat_id, media)
+        card = await context.bot.send_message(chat_id, text, reply_markup=keyboard)
+    except (Forbidden, BadRequest) as exc:
+        log.info("ticket %s not delivered to %s: %s", ticket.id, chat_id, exc)
+        return False
+    async with context.services.uow() as uow:
+        await uow.reports.add_card(ticket.id, card.chat_id, card.message_id)
+        await uow.commit()
+    return True
+
+
+async def deliver_new_ticket(context: BotContext, community: Community, ticket: Ticket) -> None:
+    if community.staff_chat_id is not None and await _send_card(
+        context, community.staff_chat_id, community, ticket
+    ):
+        return
+    delivered = False
+    for user_id in await staff_recipients(context, community, ticket.location.building):
+        delivered = await _send_card(context, user_id, community, ticket) or delivered
+    if not delivered:
+        await context.bot.send_message(
+            community.chat_id,
+            t(
+                community.language,
+                "reports.new_for_staff",
+                number=ticket.number,
+                community=community.name,
+            ),
+        )
+
+
+async def refresh_cards(context: BotContext, community: Community, ticket_id: int) -> None:
+    async with context.services.uow() as uow:
+        ticket = await uow.reports.get(ticket_id)
+        history = await uow.reports.history(ticket_id)
+        cards = await uow.reports.cards(ticket_id)
+    if ticket is None:
+        return
+    text, keyboard = staff_card(ticket, history, community, context.services.now())
+    for chat_id, message_id in cards:
+        try:
+            await edit_text(context, chat_id, message_id, text, reply_markup=keyboard)
+        except (Forbidden, BadRequest) as exc:
+            log.info("card of ticket %s in %s not updated: %s", ticket_id, chat_id, exc)
+
+
+async def tell_staff(
+    context: BotContext, community: Community, ticket: Ticket, text_key: str, **params: object
+) -> None:
+    """A notice for staff: in the staff chat, or privately to each of them."""
+    if community.staff_chat_id is not None:
+        await context.bot.send_message(
+            community.staff_chat_id, t(community.language, text_key, **params)
+        )
+        return
+    for user_id in await staff_recipients(context, community, ticket.location.building):
+        lang = await language_of(context, user_id, community.language)
+        await send_private(context, user_id, t(lang, text_key, **params))
+
+
+async def notify_change(context: BotContext, community: Community, change: Change) -> None:
+    """Every step reaches the reporter and the "me too" households, in their language."""
+    ticket = change.ticket
+    for user_id in change.notify:
+        lang = await language_of(context, user_id, community.language)
+        if user_id == ticket.reporter_id and ticket.status is TicketStatus.RESOLVED:
+            text = t(
+                lang, "reports.ask_fixed", number=ticket.number, category=category(ticket, lang)
+            )
+            if not await send_private(
+                context, user_id, text, reply_markup=feedback_keyboard(ticket, lang)
+            ):
+                await _ask_in_group(context, community, ticket)
+            continue
+        if change.event in (Event.CONFIRM, Event.REOPEN) and user_id == ticket.reporter_id:
+            continue  # they pressed it themselves
+        note = t(lang, "reports.notify_note", note=change.note) if change.note else ""
+        text = t(
+            lang,
+            "reports.notify",
+            number=ticket.number,
+            category=category(ticket, lang),
+            status=t(lang, f"ticket_status.{ticket.status.value}"),
+            note=note,
+        )
+        await send_private(context, user_id, text)
+    if change.event is Event.REOPEN:
+        await tell_staff(context, community, ticket, "reports.reopened_staff", number=ticket.number)
+
+
+async def _ask_in_group(context: BotContext, community: Community, ticket: Ticket) -> None:
+    lang = community.language
+    button = InlineKeyboardButton(
+        t(lang, "common.open_private"), url=deep_link(context, f"ticket-{ticket.id}")
+    )
+    await context.bot.send_message(
+        community.chat_id,
+        t(lang, "reports.resolved_group", number=ticket.number, name=ticket.reporter_name),
+        reply_markup=InlineKeyboardMarkup([[button]]),
+    )
+
+
+async def escalate(
+    context: BotContext, community: Community, ticket: Ticket, kind: TimerKind
+) -> None:
+    """A deadline passed: a reminder in the staff chat, and the admins told privately."""
+    key = "reports.escalate_response" if kind is TimerKind.RESPONSE else "reports.escalate_plan"
+    limit = community.response_time if kind is TimerKind.RESPONSE else community.plan_time
+
+    def text_in(lang: Language) -> str:
+        return t(
+            lang,
+            key,
+            number=ticket.number,
+            community=community.name,
+            category=category(ticket, lang),
+            where=where(ticket.location, lang),
+            time=duration_text(limit, lang),
+        )
+
+    if community.staff_chat_id is not None:
+        await context.bot.send_message(community.staff_chat_id, text_in(community.language))
+    for user_id in await staff_recipients(context, community, None, reps=False):
+        lang = await language_of(context, user_id, community.language)
+        await send_private(context, user_id, text_in(lang))
+    await refresh_cards(context, community, ticket.id)

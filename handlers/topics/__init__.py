@@ -1,0 +1,1 @@
+"""Topics in Telegram: /propose, the Support button, /topics, /settings."""

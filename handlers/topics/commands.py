@@ -1,0 +1,153 @@
+"""/propose, the Support button, /topics and /settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.communities.cases import set_support_threshold
+from bot.errors import NotFound, UserError
+from bot.i18n import t
+from bot.ports import UnitOfWork
+from bot.reports.cases import set_deadlines
+from bot.topics.cases import attach_topic_card, propose_topic, toggle_support
+from bot.votes.options import parse_duration
+from handlers import callbacks
+from handlers.common import (
+    actor_in,
+    command_args,
+    command_text,
+    community_of_chat,
+    reply,
+    require_community,
+    sent_by_anonymous_admin,
+    user_language,
+)
+from handlers.context import BotApplication, BotContext
+from handlers.format import duration_text
+from handlers.live_cards import Card
+from handlers.topics.render import topic_card, topic_list
+
+
+async def render_topic_card(uow_factory: Callable[[], UnitOfWork], topic_id: int) -> Card | None:
+    """The topic card's latest state, for LiveCards."""
+    async with uow_factory() as uow:
+        topic = await uow.topics.get(topic_id)
+        community = await uow.communities.get(topic.community_id) if topic else None
+    if topic is None or community is None or topic.card is None:
+        return None
+    text, keyboard = topic_card(topic, community)
+    return Card(topic.card[0], topic.card[1], text, keyboard)
+
+
+async def cmd_propose(update: Update, context: BotContext) -> None:
+    community = await require_community(update, context)
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    text = command_text(update)
+    async with context.services.uow() as uow:
+        topic = await propose_topic(
+            uow, community=community, user_id=user.id, text=text, now=context.services.now()
+        )
+    card_text, keyboard = topic_card(topic, community)
+    card = await reply(update, card_text, reply_markup=keyboard)
+    if card is not None:
+        async with context.services.uow() as uow:
+            await attach_topic_card(uow, topic.id, card.chat_id, card.message_id)
+
+
+async def on_support(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.from_user is not None
+    args = callbacks.unpack(query.data, callbacks.TOPIC_SUPPORT, 1)
+    topic_id = callbacks.int_arg(args[0]) if args else None
+    if topic_id is None or query.message is None:
+        raise UserError("common.stale_button")
+    community = await community_of_chat(context, query.message.chat.id)
+    if community is None:
+        raise NotFound("topics.not_found")
+    async with context.services.uow() as uow:
+        result = await toggle_support(
+            uow,
+            community=community,
+            topic_id=topic_id,
+            user_id=query.from_user.id,
+            now=context.services.now(),
+        )
+    context.services.topic_cards.touch(topic_id)
+    lang = await user_language(context, query.from_user)
+    key = "topics.supported" if result.supported else "topics.withdrawn"
+    await query.answer(t(lang, key, household=result.household))
+    if result.reached_discussion:
+        topic = result.topic
+        await context.bot.send_message(
+            community.chat_id,
+            t(
+                community.language,
+                "topics.reached",
+                number=topic.number,
+                title=topic.title,
+                supports=topic.supports,
+            ),
+        )
+
+
+async def cmd_topics(update: Update, context: BotContext) -> None:
+    community = await require_community(update, context)
+    async with context.services.uow() as uow:
+        topics = await uow.topics.of_community(community.id)
+    await reply(update, topic_list(topics, community, community.language))
+
+
+async def cmd_settings(update: Update, context: BotContext) -> None:
+    """`/settings support_threshold <n>`, `/settings response_time <24h>`, `plan_time <3d>`."""
+    community = await require_community(update, context)
+    user = update.effective_user
+    assert user is not None
+    args = command_args(update)
+    lang = community.language
+    name = args[0].lower() if len(args) == 2 else ""
+    duration = parse_duration(args[1]) if name in ("response_time", "plan_time") else None
+    threshold_ok = name == "support_threshold" and args[1].isdigit() and len(args[1]) <= 6
+    if not threshold_ok and duration is None:
+        raise UserError(
+            "usage.settings",
+            threshold=community.support_threshold,
+            response=duration_text(community.response_time, lang),
+            plan=duration_text(community.plan_time, lang),
+        )
+    admin = (
+        sent_by_anonymous_admin(update.effective_message)
+        or (await actor_in(context, community, user.id)).is_admin
+    )
+    async with context.services.uow() as uow:
+        if threshold_ok:
+            updated = await set_support_threshold(uow, community, int(args[1]), is_admin=admin)
+            text = t(lang, "settings.done", threshold=updated.support_threshold)
+        else:
+            updated = await set_deadlines(
+                uow,
+                community,
+                response=duration if name == "response_time" else None,
+                plan=duration if name == "plan_time" else None,
+                is_admin=admin,
+            )
+            text = t(
+                lang,
+                "settings.deadlines_done",
+                response=duration_text(updated.response_time, lang),
+                plan=duration_text(updated.plan_time, lang),
+            )
+    await reply(update, text)
+
+
+def register(app: BotApplication) -> None:
+    app.add_handler(CommandHandler("propose", cmd_propose))
+    app.add_handler(CommandHandler("topics", cmd_topics))
+    app.add_handler(CommandHandler("settings", cmd_settings))
+    app.add_handler(
+        CallbackQueryHandler(on_support, pattern=callbacks.pattern(callbacks.TOPIC_SUPPORT))
+    )

@@ -1,0 +1,1 @@
+"""The unit register in Telegram: /units with a CSV file."""

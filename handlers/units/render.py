@@ -1,0 +1,46 @@
+"""Texts of the unit register: the import summary and every bad row of a refused file."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.config import Language
+from bot.i18n import area, number, t
+from bot.units.cases import ImportReport
+from bot.units.register import RowError
+
+MAX_LISTED_PROBLEMS = 30
+
+
+def unit_file_problems(errors: Sequence[RowError], lang: Language) -> str:
+    lines = [
+        t(
+            lang,
+            "units.row_error",
+            line=e.line,
+            problem=t(lang, f"units.problem.{e.problem.value}", detail=e.detail),
+        )
+        for e in errors[:MAX_LISTED_PROBLEMS]
+    ]
+    if len(errors) > MAX_LISTED_PROBLEMS:
+        lines.append(t(lang, "units.more_problems", count=len(errors) - MAX_LISTED_PROBLEMS))
+    return "\n".join(lines)
+
+
+def import_report(report: ImportReport, lang: Language) -> str:
+    summary = report.summary
+    text = t(
+        lang,
+        "units.imported",
+        units=number(summary.units, lang),
+        buildings=number(summary.buildings, lang),
+        owners=number(summary.owners, lang),
+        developer_units=number(summary.developer_units, lang),
+        area=area(summary.total_area_m2, lang),
+        added=number(report.added, lang),
+        updated=number(report.updated, lang),
+        removed=number(report.removed, lang),
+    )
+    if report.kept_missing:
+        text += "\n" + t(lang, "units.kept_missing", units=", ".join(report.kept_missing))
+    return text

@@ -1,0 +1,400 @@
+"""/vote (with buttons for what was left out), the ballot buttons, /close, /result, /remind,
+/export and /verify. Closing at the deadline is in `vote_jobs.py`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from telegram import InputFile, Update
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.communities.model import Community
+from bot.errors import NotAllowed, NotFound, UserError
+from bot.i18n import t, when
+from bot.ports import UnitOfWork
+from bot.votes.cases import (
+    attach_vote_card,
+    cast_ballot,
+    create_vote,
+    edit_draft,
+    figures,
+    may_remind,
+    reminder_targets,
+    verify_vote,
+    vote_by_number,
+)
+from bot.votes.chain import short
+from bot.votes.model import Vote, VoteStatus
+from bot.votes.options import parse_vote_args
+from bot.votes.tally import Choice
+from handlers import callbacks
+from handlers.common import (
+    actor_in,
+    command_args,
+    community_of_chat,
+    edit_text,
+    language_of,
+    open_private_button,
+    preferred_language,
+    reply,
+    require_community,
+    send_private,
+    user_language,
+)
+from handlers.context import BotApplication, BotContext
+from handlers.live_cards import Card
+from handlers.reports.commands import cmd_export_reports
+from handlers.votes.jobs import publish_close, schedule_close
+from handlers.votes.render import (
+    CHOICES_BY_CODE,
+    RULES_BY_CODE,
+    buildings_text,
+    current_result_text,
+    draft_card,
+    vote_card,
+)
+
+log = logging.getLogger(__name__)
+POPUP_LIMIT = 190
+
+
+async def render_vote_card(
+    uow_factory: Callable[[], UnitOfWork], now: Callable[[], datetime], vote_id: int
+) -> Card | None:
+    """The vote card's latest state, for LiveCards."""
+    async with uow_factory() as uow:
+        vote = await uow.votes.get(vote_id)
+        community = await uow.communities.get(vote.community_id) if vote else None
+        shown = (
+            await figures(uow, vote)
+            if vote is not None and vote.status is not VoteStatus.DRAFT
+            else None
+        )
+    if vote is None or community is None or vote.card is None or shown is None:
+        return None
+    text, keyboard = vote_card(shown, community, now())
+    return Card(vote.card[0], vote.card[1], text, keyboard)
+
+
+def _vote_number(update: Update, command: str) -> int:
+    args = command_args(update)
+    if len(args) != 1 or not args[0].lstrip("#").isdigit() or len(args[0]) > 9:
+        raise UserError("usage.vote_number", command=command)
+    return int(args[0].lstrip("#"))
+
+
+async def cmd_vote(update: Update, context: BotContext) -> None:
+    community = await require_community(update, context)
+    user = update.effective_user
+    assert user is not None
+    request = parse_vote_args(command_args(update))
+    actor = await actor_in(context, community, user.id)
+    async with context.services.uow() as uow:
+        vote = await create_vote(
+            uow, community=community, actor=actor, request=request, now=context.services.now()
+        )
+    if vote.status is VoteStatus.DRAFT:
+        text, keyboard = draft_card(vote, community)
+        draft = await reply(update, text, reply_markup=keyboard)
+        if draft is not None:
+            async with context.services.uow() as uow:
+                await attach_vote_card(uow, vote.id, draft.chat_id, draft.message_id)
+        return
+    await _post_card(context, community, vote)
+
+
+async def _post_card(context: BotContext, community: Community, vote: Vote) -> None:
+    async with context.services.uow() as uow:
+        shown = await figures(uow, vote)
+    text, keyboard = vote_card(shown, community, context.services.now())
+    card = await context.bot.send_message(community.chat_id, text, reply_markup=keyboard)
+    async with context.services.uow() as uow:
+        await attach_vote_card(uow, vote.id, card.chat_id, card.message_id)
+    schedule_close(context, vote)
+    if vote.topic_id is not None:
+        context.services.topic_cards.touch(vote.topic_id)
+
+
+async def on_draft_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.from_user is not None
+    args = callbacks.args_of(query.data, callbacks.VOTE_DRAFT)
+    vote_id = callbacks.int_arg(args[0]) if args else None
+    if not args or vote_id is None or query.message is None:
+        raise UserError("common.stale_button")
+    community = await community_of_chat(context, query.message.chat.id)
+    if community is None:
+        raise NotFound("votes.not_found")
+    rule = RULES_BY_CODE.get(args[2]) if len(args) == 3 and args[1] == "r" else None
+    minutes = callbacks.int_arg(args[2]) if len(args) == 3 and args[1] == "d" else None
+    start = args[1:] == ["go"]
+    if rule is None and minutes is None and not start:
+        raise UserError("common.stale_button")
+    duration = timedelta(minutes=minutes) if minutes else None
+    async with context.services.uow() as uow:
+        vote = await edit_draft(
+            uow,
+            community=community,
+            vote_id=vote_id,
+            user_id=query.from_user.id,
+            rule=rule,
+            duration=duration,
+            start=start,
+            now=context.services.now(),
+        )
+    chat_id, message_id = query.message.chat.id, query.message.message_id
+    if vote.status is VoteStatus.DRAFT:
+        text, keyboard = draft_card(vote, community)
+        await edit_text(context, chat_id, message_id, text, reply_markup=keyboard)
+        await query.answer()
+        return
+    await query.answer(
+        t(await user_language(context, query.from_user), "votes.started", number=vote.number)
+    )
+    await _post_card(context, community, vote)
+    await edit_text(
+        context, chat_id, message_id, t(community.language, "votes.started", number=vote.number)
+    )
+
+
+def _units_text(units: tuple[str, ...]) -> str:
+    text = ", ".join(units)
+    return text if len(text) <= 80 else f"{text[:77]}…"
+
+
+async def on_ballot(update: Update, context: BotContext) -> None:
+    """A press on For / Against / Abstain: answered after the ballot is committed."""
+    query = update.callback_query
+    assert query is not None and query.from_user is not None
+    args = callbacks.unpack(query.data, callbacks.VOTE_CAST, 2)
+    vote_id = callbacks.int_arg(args[0]) if args else None
+    choice = CHOICES_BY_CODE.get(args[1]) if args else None
+    if vote_id is None or choice is None or query.message is None:
+        raise UserError("common.stale_button")
+    # One unit of work for the whole press (the hot path when a community votes at once).
+    async with context.services.uow() as uow:
+        community = await uow.communities.by_chat(query.message.chat.id)
+        if community is None:
+            raise NotFound("votes.not_found")
+        cast = await cast_ballot(
+            uow,
+            community=community,
+            vote_id=vote_id,
+            user_id=query.from_user.id,
+            choice=choice,
+            now=context.services.now(),
+        )
+        profile = await uow.users.get(query.from_user.id)
+    context.services.vote_cards.touch(vote_id)
+    lang = preferred_language(
+        profile, query.from_user.language_code, context.services.settings.bot_language
+    )
+    until = when(cast.vote.closes_at, lang, community.timezone) if cast.vote.closes_at else "-"
+    text = t(
+        lang,
+        "votes.recorded",
+        choice=t(lang, f"choice.{choice.value}"),
+        units=_units_text(cast.covers),
+        until=until,
+    )
+    await query.answer(text[:POPUP_LIMIT])
+
+
+async def cmd_close(update: Update, context: BotContext) -> None:
+    community = await require_community(update, context)
+    user = update.effective_user
+    assert user is not None
+    number = _vote_number(update, "close")
+    actor = await actor_in(context, community, user.id)
+    if not actor.is_committee:
+        raise NotAllowed("votes.close_not_allowed")
+    async with context.services.uow() as uow:
+        vote = await vote_by_number(uow, community, number)
+    await publish_close(context, vote.id, actor=actor)
+
+
+async def cmd_result(update: Update, context: BotContext) -> None:
+    community = await require_community(update, context)
+    number = _vote_number(update, "result")
+    async with context.services.uow() as uow:
+        vote = await vote_by_number(uow, community, number)
+        if vote.status is VoteStatus.DRAFT:
+            raise UserError("votes.not_started")
+        shown = await figures(uow, vote)
+        head = await uow.votes.chain_head(vote.id)
+    text = current_result_text(
+        shown, community, community.language, short(head.hash) if head else None
+    )
+    await reply(update, text)
+
+
+async def cmd_remind(update: Update, context: BotContext) -> None:
+    community = await require_community(update, context)
+    user = update.effective_user
+    assert user is not None
+    number = _vote_number(update, "remind")
+    actor = await actor_in(context, community, user.id)
+    if not may_remind(actor):
+        raise NotAllowed("votes.remind_not_allowed")
+    async with context.services.uow() as uow:
+        vote = await vote_by_number(uow, community, number)
+        if vote.status is not VoteStatus.OPEN:
+            raise UserError("votes.not_open", number=vote.number)
+        shown = await figures(uow, vote)
+        targets = await reminder_targets(uow, vote)
+    lang = community.language
+    closes = when(vote.closes_at, lang, community.timezone) if vote.closes_at else "-"
+    header = t(
+        lang,
+        "votes.remind_header",
+        number=vote.number,
+        question=vote.question,
+        closes=closes,
+        buildings=buildings_text(shown, lang),
+    )
+    await reply(update, header)
+    context.application.create_task(
+        _send_reminders(context, community, vote, [t_.user_id for t_ in targets]),
+        name=f"vote-remind:{vote.id}",
+    )
+
+
+async def _send_reminders(
+    context: BotContext, community: Community, vote: Vote, user_ids: list[int]
+) -> None:
+    """Private reminders go out at the private-chat pace; the group hears the counts at the end."""
+    sent = unreachable = 0
+    for user_id in user_ids:
+        lang = await language_of(context, user_id, community.language)
+        closes = when(vote.closes_at, lang, community.timezone) if vote.closes_at else "-"
+        text = t(
+            lang,
+            "votes.remind_private",
+            number=vote.number,
+            question=vote.question,
+            community=community.name,
+            closes=closes,
+        )
+        if await send_private(context, user_id, text):
+            sent += 1
+        else:
+            unreachable += 1
+    await context.bot.send_message(
+        community.chat_id,
+        t(community.language, "votes.remind_done", sent=sent, unreachable=unreachable),
+    )
+
+
+def ballots_csv(vote: Vote, shown_rows: list[tuple[str, str, str, str, str, str, str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        ("vote_id", "unit", "building", "owner", "area_m2", "choice", "cast_by", "cast_at")
+    )
+    for row in shown_rows:
+        writer.writerow((vote.number, *row))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+async def cmd_export(update: Update, context: BotContext) -> None:
+    """One row per ballot, privately; a secret vote leaves the choices out (totals in caption).
+    `/export reports` exports the repair tickets instead."""
+    if [a.lower() for a in command_args(update)] == ["reports"]:
+        await cmd_export_reports(update, context)
+        return
+    community = await require_community(update, context)
+    user = update.effective_user
+    assert user is not None
+    number = _vote_number(update, "export")
+    actor = await actor_in(context, community, user.id)
+    if not actor.is_committee:
+        raise NotAllowed("votes.export_not_allowed")
+    async with context.services.uow() as uow:
+        vote = await vote_by_number(uow, community, number)
+        shown = await figures(uow, vote)
+        ballots = await uow.votes.ballot_rows(vote.id)
+        register = {u.code: u for u in await uow.units.in_register(community.id)}
+    rows = []
+    for ballot in ballots:
+        voter = shown.electorate.voters.get(ballot.voter_key)
+        units = voter.units if voter else (ballot.voter_key,)
+        owners = sorted({register[u].owner_key for u in units if u in register})
+        rows.append(
+            (
+                " ".join(units),
+                " ".join(voter.buildings) if voter else "",
+                " ".join(owners),
+                str(voter.area_m2) if voter else "",
+                "" if vote.secret else ballot.choice.value,
+                ballot.cast_by_name,
+                ballot.cast_at.isoformat(),
+            )
+        )
+    lang = await user_language(context, user)
+    counts = shown.tally.counts
+    summary = current_result_text(shown, community, lang, None).split("\n\n", 1)[-1]
+    caption = t(lang, "votes.export_caption", number=vote.number, summary=summary)
+    if vote.secret:
+        caption += t(
+            lang,
+            "votes.export_secret",
+            for_=counts[Choice.FOR],
+            against=counts[Choice.AGAINST],
+            abstain=counts[Choice.ABSTAIN],
+        )
+    try:
+        await context.bot.send_document(
+            user.id,
+            InputFile(ballots_csv(vote, rows), filename=f"vote-{vote.number}.csv"),
+            caption=caption[:1024],
+        )
+    except (Forbidden, BadRequest):
+        await reply(
+            update,
+            t(community.language, "common.start_private_first"),
+            reply_markup=open_private_button(context, community.language),
+        )
+        return
+    await reply(update, t(community.language, "votes.export_sent"))
+
+
+async def cmd_verify(update: Update, context: BotContext) -> None:
+    community = await require_community(update, context)
+    number = _vote_number(update, "verify")
+    async with context.services.uow() as uow:
+        vote = await vote_by_number(uow, community, number)
+        checked = await verify_vote(uow, community=community, vote_id=vote.id)
+    lang = community.language
+    if checked.records == 0:
+        text = t(lang, "votes.verify_empty", number=vote.number)
+    elif checked.first_broken is not None:
+        text = t(lang, "votes.verify_broken", number=vote.number, seq=checked.first_broken)
+    elif not checked.ballots_match:
+        text = t(lang, "votes.verify_mismatch", number=vote.number)
+    else:
+        text = t(
+            lang,
+            "votes.verify_ok",
+            number=vote.number,
+            records=checked.records,
+            head=short(checked.head or ""),
+        )
+    await reply(update, text)
+
+
+def register(app: BotApplication) -> None:
+    app.add_handler(CommandHandler("vote", cmd_vote))
+    app.add_handler(CommandHandler("close", cmd_close))
+    app.add_handler(CommandHandler("result", cmd_result))
+    app.add_handler(CommandHandler("remind", cmd_remind))
+    app.add_handler(CommandHandler("export", cmd_export))
+    app.add_handler(CommandHandler("verify", cmd_verify))
+    app.add_handler(CallbackQueryHandler(on_ballot, pattern=callbacks.pattern(callbacks.VOTE_CAST)))
+    app.add_handler(
+        CallbackQueryHandler(on_draft_button, pattern=callbacks.pattern(callbacks.VOTE_DRAFT))
+    )

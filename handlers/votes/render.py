@@ -1,0 +1,230 @@
+"""Texts and keyboards of votes: the draft, the live vote card, and the published result.
+Rendering only; no state changes."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.communities.model import Community
+from bot.config import Language
+from bot.i18n import area, number, t, when
+from bot.votes.cases import Figures
+from bot.votes.model import Vote, VoteStatus
+from bot.votes.tally import Check, Choice, Rule
+from handlers import callbacks
+from handlers.format import duration_text, share, time_left
+
+CHOICE_CODES = {Choice.FOR: "f", Choice.AGAINST: "a", Choice.ABSTAIN: "x"}
+
+
+CHOICES_BY_CODE = {code: choice for choice, code in CHOICE_CODES.items()}
+
+
+RULE_CODES = {rule: str(i) for i, rule in enumerate(Rule)}
+
+
+RULES_BY_CODE = {code: rule for rule, code in RULE_CODES.items()}
+
+
+DRAFT_DURATIONS = (timedelta(hours=1), timedelta(days=1), timedelta(days=3), timedelta(days=7))
+
+
+def scope_text(vote: Vote, lang: Language) -> str:
+    scope = (
+        t(lang, "votes.scope_building", building=vote.building)
+        if vote.building
+        else t(lang, "votes.scope_all")
+    )
+    return f"{scope} · {t(lang, 'votes.secret')}" if vote.secret else scope
+
+
+def draft_card(vote: Vote, community: Community) -> tuple[str, InlineKeyboardMarkup]:
+    lang = community.language
+    text = t(
+        lang,
+        "votes.draft",
+        number=vote.number,
+        question=vote.question,
+        rule=t(lang, f"rule.{vote.rule.value}"),
+        duration=duration_text(vote.duration, lang),
+        scope=scope_text(vote, lang),
+    )
+
+    def mark(selected: bool, label: str) -> str:
+        return f"✅ {label}" if selected else label
+
+    rules = [
+        InlineKeyboardButton(
+            mark(rule is vote.rule, t(lang, f"rule.button.{rule.value}")),
+            callback_data=callbacks.pack(callbacks.VOTE_DRAFT, vote.id, "r", RULE_CODES[rule]),
+        )
+        for rule in Rule
+    ]
+    durations = [
+        InlineKeyboardButton(
+            mark(d == vote.duration, duration_text(d, lang)),
+            callback_data=callbacks.pack(
+                callbacks.VOTE_DRAFT, vote.id, "d", int(d.total_seconds() // 60)
+            ),
+        )
+        for d in DRAFT_DURATIONS
+    ]
+    start = InlineKeyboardButton(
+        t(lang, "votes.start"), callback_data=callbacks.pack(callbacks.VOTE_DRAFT, vote.id, "go")
+    )
+    return text, InlineKeyboardMarkup([rules[:2], rules[2:], durations, [start]])
+
+
+def tally_text(figures: Figures, lang: Language) -> str:
+    tally = figures.tally
+    counts = tally.counts
+    if not figures.vote.rule.civil_code:
+        return t(
+            lang,
+            "votes.tally_households",
+            for_=number(counts[Choice.FOR], lang),
+            against=number(counts[Choice.AGAINST], lang),
+            abstain=number(counts[Choice.ABSTAIN], lang),
+            participants=number(tally.participants, lang),
+            electorate=number(tally.electorate_size, lang),
+            share=share(tally.participants, tally.electorate_size, lang),
+        )
+    return t(
+        lang,
+        "votes.tally_owners",
+        for_=number(counts[Choice.FOR], lang),
+        for_area=area(tally.areas[Choice.FOR], lang),
+        against=number(counts[Choice.AGAINST], lang),
+        against_area=area(tally.areas[Choice.AGAINST], lang),
+        abstain=number(counts[Choice.ABSTAIN], lang),
+        abstain_area=area(tally.areas[Choice.ABSTAIN], lang),
+        participants=number(tally.participants, lang),
+        electorate=number(tally.electorate_size, lang),
+        share=share(tally.participants, tally.electorate_size, lang),
+        area=area(tally.participating_area, lang),
+        total_area=area(tally.electorate_area, lang),
+        area_share=share(tally.participating_area, tally.electorate_area, lang),
+    )
+
+
+def vote_buttons(vote: Vote, lang: Language) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t(lang, f"votes.{choice.value}"),
+                    callback_data=callbacks.pack(
+                        callbacks.VOTE_CAST, vote.id, CHOICE_CODES[choice]
+                    ),
+                )
+                for choice in Choice
+            ]
+        ]
+    )
+
+
+def vote_card(
+    figures: Figures, community: Community, now: datetime
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    vote = figures.vote
+    lang = community.language
+    common = {
+        "number": vote.number,
+        "question": vote.question,
+        "rule": t(lang, f"rule.{vote.rule.value}"),
+        "scope": scope_text(vote, lang),
+        "tally": tally_text(figures, lang),
+    }
+    if vote.status is VoteStatus.CLOSED and vote.outcome is not None:
+        closed = when(vote.closed_at or now, lang, community.timezone)
+        outcome = t(lang, f"outcome.{vote.outcome.value}")
+        return t(lang, "votes.card_closed", closed=closed, outcome=outcome, **common), None
+    assert vote.closes_at is not None
+    return (
+        t(
+            lang,
+            "votes.card",
+            closes=when(vote.closes_at, lang, community.timezone),
+            left=time_left(vote.closes_at, now, lang),
+            **common,
+        ),
+        vote_buttons(vote, lang),
+    )
+
+
+def _bound(check: Check) -> str:
+    return f"{'≥' if check.inclusive else '>'} {check.bound.numerator}/{check.bound.denominator}"
+
+
+def _value(check: Check, lang: Language, by_area: bool) -> tuple[str, str]:
+    if by_area:
+        return area(Decimal(check.value.numerator) / check.value.denominator, lang), area(
+            Decimal(check.of.numerator) / check.of.denominator, lang
+        )
+    return number(int(check.value), lang), number(int(check.of), lang)
+
+
+def figures_text(figures: Figures, lang: Language) -> str:
+    lines = [tally_text(figures, lang)]
+    for check in (*figures.decision.quorum, *figures.decision.approval):
+        value, of = _value(check, lang, check.name.endswith("_area"))
+        lines.append(
+            t(
+                lang,
+                "votes.check",
+                name=t(lang, f"votes.check.{check.name}"),
+                value=value,
+                of=of,
+                share=share(check.value, check.of, lang),
+                bound=_bound(check),
+                mark="✓" if check.met else "✗",
+            )
+        )
+    return "\n".join(lines)
+
+
+def buildings_text(figures: Figures, lang: Language) -> str:
+    return (
+        ", ".join(
+            t(lang, "votes.building_share", building=b.building, voted=b.voted, eligible=b.eligible)
+            for b in figures.buildings
+        )
+        or "-"
+    )
+
+
+def result_text(figures: Figures, community: Community, head: str) -> str:
+    vote = figures.vote
+    lang = community.language
+    assert vote.outcome is not None
+    return t(
+        lang,
+        "votes.result",
+        number=vote.number,
+        question=vote.question,
+        outcome=t(lang, f"outcome.{vote.outcome.value}"),
+        figures=figures_text(figures, lang),
+        buildings=buildings_text(figures, lang),
+        head=head,
+    )
+
+
+def current_result_text(
+    figures: Figures, community: Community, lang: Language, head: str | None
+) -> str:
+    vote = figures.vote
+    if vote.status is VoteStatus.CLOSED and vote.outcome is not None:
+        return result_text(figures, community, head or "-")
+    closes = when(vote.closes_at, lang, community.timezone) if vote.closes_at else "-"
+    return t(
+        lang,
+        "votes.result_open",
+        number=vote.number,
+        question=vote.question,
+        closes=closes,
+        figures=figures_text(figures, lang),
+        buildings=buildings_text(figures, lang),
+    )
