@@ -144,3 +144,22 @@ async def verified_households(
         for m in await uow.residents.live_of_user(user_id)
         if m.community_id == community_id and m.status is MembershipStatus.VERIFIED
     ]
+
+
+async def owned_units(uow: ResidentsUnitOfWork, community_id: int, user_id: int) -> frozenset[str]:
+    """The codes of the units this user is a verified owner of: what a Civil Code ballot may be
+    cast for. (The developer's unsold units are voted by a developer agent, not through this.)"""
+    return frozenset(
+        m.unit_code
+        for m in await verified_households(uow, community_id, user_id)
+        if m.relation is Relation.OWNER
+    )
+
+
+async def unit_owners(uow: ResidentsUnitOfWork, community_id: int) -> dict[str, frozenset[int]]:
+    """Unit code → the users verified as its owners (for reminders and ballot-change notes)."""
+    owners: dict[str, set[int]] = defaultdict(set)
+    for membership in await uow.residents.verified(community_id):
+        if membership.relation is Relation.OWNER:
+            owners[membership.unit_code].add(membership.user_id)
+    return {unit: frozenset(users) for unit, users in owners.items()}

@@ -13,6 +13,8 @@ class Role(StrEnum):
     COMMITTEE = "committee"
     REP = "rep"
     RESIDENT = "resident"
+    # casts the ballot of the developer's unsold units (one owner by headcount); named by an admin
+    DEVELOPER_AGENT = "developer-agent"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,10 @@ class Actor:
     def is_rep(self) -> bool:
         return self.role is Role.REP
 
+    @property
+    def is_developer_agent(self) -> bool:
+        return self.role is Role.DEVELOPER_AGENT
+
     def can_review(self, building: str) -> bool:
         """Admins review every join request; a rep those of their buildings."""
         return self.is_admin or (self.is_rep and building in self.buildings)
@@ -73,6 +79,10 @@ def parse_role(value: str) -> Role | None:
         "楼栋长": Role.REP,
         "resident": Role.RESIDENT,
         "居民": Role.RESIDENT,
+        "developer-agent": Role.DEVELOPER_AGENT,
+        "developer": Role.DEVELOPER_AGENT,
+        "开发商代表": Role.DEVELOPER_AGENT,
+        "开发商": Role.DEVELOPER_AGENT,
     }
     return aliases.get(value.strip().lower())
 

@@ -179,6 +179,7 @@ TEXTS: dict[str, str] = {
     "role.committee": "committee member",
     "role.rep": "building rep",
     "role.resident": "resident",
+    "role.developer-agent": "developer's agent (votes the unsold units)",
     "role.rep_of": "{role} of building(s) {buildings}",
     "role.not_admin": "Only an administrator can give roles.",
     "role.rep_needs_buildings": "Which buildings? e.g. /role rep 1,2",

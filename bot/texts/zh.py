@@ -149,6 +149,7 @@ TEXTS: dict[str, str] = {
     "role.committee": "业委会成员",
     "role.rep": "楼栋长",
     "role.resident": "居民",
+    "role.developer-agent": "开发商代表（代投未售房屋）",
     "role.rep_of": "{buildings} 号楼{role}",
     "role.not_admin": "只有管理员可以设置角色。",
     "role.rep_needs_buildings": "负责哪几栋楼？例如 /role rep 1,2",
