@@ -23,6 +23,7 @@ from handlers.residents import buttons as residents_buttons
 from handlers.residents import commands as residents
 from handlers.topics import commands as topics
 from handlers.units import commands as units
+from handlers.votes import ballots as vote_ballots
 from handlers.votes import commands as votes
 from handlers.votes.jobs import rearm_votes
 from storage.database import Database
@@ -64,6 +65,7 @@ def register_handlers(app: BotApplication) -> None:
     language.register(app)
     topics.register(app)
     votes.register(app)
+    vote_ballots.register(app)
     reports.register(app)
     report_form.register(app)
     report_form.register_private_messages(app)

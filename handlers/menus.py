@@ -56,6 +56,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("vote", Audience.COMMITTEE, in_private=False),
     Command("close", Audience.COMMITTEE, in_private=False),
     Command("export", Audience.COMMITTEE, in_private=False),
+    Command("paper", Audience.COMMITTEE),
     Command("setup", Audience.ADMIN, in_private=False),
     Command("units", Audience.ADMIN, in_private=False),
     Command("codes", Audience.ADMIN, in_private=False),

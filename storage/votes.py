@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
 import aiosqlite
 
+from bot.units.model import Unit
 from bot.votes.chain import ChainRecord, RecordKind
-from bot.votes.model import BallotRow, Vote, VoteStatus
-from bot.votes.tally import Choice, Outcome, Rule
-from storage.rows import from_text, to_text
+from bot.votes.model import BallotRow, BallotSource, StoredBallot, Vote, VoteStatus
+from bot.votes.tally import Choice, Electorate, Outcome, Rule, Voter
+from storage.rows import from_centi, from_text, to_centi, to_text
 
 
 def _vote(row: aiosqlite.Row) -> Vote:
@@ -34,6 +36,7 @@ def _vote(row: aiosqlite.Row) -> Vote:
         outcome=Outcome(row["outcome"]) if row["outcome"] else None,
         card=card,
         result_message_id=row["result_message_id"],
+        electorate_frozen=bool(row["electorate_frozen"]),
     )
 
 
@@ -142,14 +145,30 @@ class SqliteVoteRepo:
         ) as cursor:
             return {row["voter_key"]: Choice(row["choice"]) for row in await cursor.fetchall()}
 
-    async def ballots_of(self, vote_id: int, keys: list[str]) -> dict[str, Choice]:
-        marks = ", ".join(f":k{i}" for i in range(len(keys)))
-        params: dict[str, Any] = {"id": vote_id, **{f"k{i}": k for i, k in enumerate(keys)}}
+    async def paper_count(self, vote_id: int) -> int:
+        """How many standing ballots were entered from paper."""
         async with self._conn.execute(
-            f"SELECT voter_key, choice FROM ballots WHERE vote_id = :id AND voter_key IN ({marks})",  # noqa: S608
-            params,
+            "SELECT COUNT(*) FROM ballots WHERE vote_id = :id AND source = 'paper'", {"id": vote_id}
         ) as cursor:
-            return {row["voter_key"]: Choice(row["choice"]) for row in await cursor.fetchall()}
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def ballots_of(self, vote_id: int, keys: Collection[str]) -> dict[str, StoredBallot]:
+        marks, params = _in_list(keys)
+        async with self._conn.execute(
+            "SELECT voter_key, choice, cast_by, source, receipt FROM ballots"  # noqa: S608
+            f" WHERE vote_id = :id AND voter_key IN ({marks})",
+            {"id": vote_id, **params},
+        ) as cursor:
+            return {
+                row["voter_key"]: StoredBallot(
+                    Choice(row["choice"]),
+                    row["cast_by"],
+                    BallotSource(row["source"]),
+                    row["receipt"],
+                )
+                for row in await cursor.fetchall()
+            }
 
     async def ballot_rows(self, vote_id: int) -> list[BallotRow]:
         async with self._conn.execute(
@@ -164,21 +183,161 @@ class SqliteVoteRepo:
             assert cast_at is not None
             result.append(
                 BallotRow(
-                    row["voter_key"], Choice(row["choice"]), row["cast_by"], row["name"], cast_at
+                    row["voter_key"],
+                    Choice(row["choice"]),
+                    row["cast_by"],
+                    row["name"],
+                    cast_at,
+                    BallotSource(row["source"]),
+                    row["receipt"],
                 )
             )
         return result
 
     async def put_ballot(
-        self, vote_id: int, key: str, choice: Choice, *, cast_by: int, now: datetime
+        self,
+        vote_id: int,
+        key: str,
+        choice: Choice,
+        *,
+        cast_by: int,
+        now: datetime,
+        source: BallotSource = BallotSource.ONLINE,
+        receipt: str = "",
     ) -> None:
         await self._conn.execute(
-            "INSERT INTO ballots (vote_id, voter_key, choice, cast_by, cast_at)"
-            " VALUES (:id, :key, :choice, :by, :now) ON CONFLICT (vote_id, voter_key)"
-            " DO UPDATE SET choice = excluded.choice, cast_by = excluded.cast_by,"
-            " cast_at = excluded.cast_at",
-            {"id": vote_id, "key": key, "choice": choice.value, "by": cast_by, "now": to_text(now)},
+            "INSERT INTO ballots (vote_id, voter_key, choice, cast_by, cast_at, source, receipt)"
+            " VALUES (:id, :key, :choice, :by, :now, :source, :receipt)"
+            " ON CONFLICT (vote_id, voter_key) DO UPDATE SET choice = excluded.choice,"
+            " cast_by = excluded.cast_by, cast_at = excluded.cast_at, source = excluded.source,"
+            " receipt = excluded.receipt",
+            {
+                "id": vote_id,
+                "key": key,
+                "choice": choice.value,
+                "by": cast_by,
+                "now": to_text(now),
+                "source": source.value,
+                "receipt": receipt,
+            },
         )
+
+    async def freeze(self, vote_id: int, electorate: Electorate) -> None:
+        """Store the electorate the vote opened with; it never changes afterwards."""
+        await self._conn.executemany(
+            "INSERT INTO vote_voters (vote_id, voter_key, area_cents, buildings)"
+            " VALUES (:id, :key, :area, :buildings)",
+            [
+                {
+                    "id": vote_id,
+                    "key": v.key,
+                    "area": to_centi(v.area_m2),
+                    "buildings": " ".join(v.buildings),
+                }
+                for v in electorate.voters.values()
+            ],
+        )
+        await self._conn.executemany(
+            "INSERT INTO vote_voter_units"
+            " (vote_id, unit_code, voter_key, area_cents, building, owner_key)"
+            " VALUES (:id, :unit, :key, :area, :building, :owner)",
+            [
+                {
+                    "id": vote_id,
+                    "unit": u.code,
+                    "key": v.key,
+                    "area": to_centi(u.area_m2),
+                    "building": u.building,
+                    "owner": u.owner_key,
+                }
+                for v in electorate.voters.values()
+                for u in v.members
+            ],
+        )
+        await self._conn.executemany(
+            "INSERT INTO vote_voter_links (vote_id, unit_code, voter_key)"
+            " VALUES (:id, :unit, :key)",
+            [
+                {"id": vote_id, "unit": unit, "key": v.key}
+                for v in electorate.voters.values()
+                for unit in v.linked
+            ],
+        )
+        await self._conn.execute(
+            "UPDATE votes SET electorate_frozen = 1 WHERE id = :id", {"id": vote_id}
+        )
+
+    async def _voters(self, where: str, params: dict[str, Any]) -> dict[str, Voter]:
+        async with self._conn.execute(
+            "SELECT v.voter_key, v.area_cents AS total, v.buildings, u.unit_code,"  # noqa: S608
+            " u.area_cents,"
+            " u.building, u.owner_key"
+            " FROM vote_voters v JOIN vote_voter_units u"
+            " ON u.vote_id = v.vote_id AND u.voter_key = v.voter_key"
+            f" WHERE v.vote_id = :id AND {where} ORDER BY v.voter_key, u.rowid",
+            params,
+        ) as cursor:
+            rows = await cursor.fetchall()
+        grouped: dict[str, list[Any]] = {}
+        for row in rows:
+            grouped.setdefault(row["voter_key"], []).append(row)
+        links: dict[str, list[str]] = {}
+        if grouped:
+            marks, keys = _in_list(grouped)
+            async with self._conn.execute(
+                "SELECT voter_key, unit_code FROM vote_voter_links"  # noqa: S608
+                f" WHERE vote_id = :id AND voter_key IN ({marks}) ORDER BY rowid",
+                {"id": params["id"], **keys},
+            ) as cursor:
+                for row in await cursor.fetchall():
+                    links.setdefault(row["voter_key"], []).append(row["unit_code"])
+        return {
+            key: Voter(
+                key=key,
+                units=tuple(r["unit_code"] for r in members),
+                buildings=tuple(members[0]["buildings"].split()),
+                area_m2=from_centi(members[0]["total"]),
+                members=tuple(
+                    Unit(r["unit_code"], r["building"], from_centi(r["area_cents"]), r["owner_key"])
+                    for r in members
+                ),
+                linked=tuple(links.get(key, ())),
+            )
+            for key, members in grouped.items()
+        }
+
+    async def electorate(self, vote_id: int, rule: Rule) -> Electorate:
+        return Electorate(rule, await self._voters("1 = 1", {"id": vote_id}))
+
+    async def voters_for_units(self, vote_id: int, units: Collection[str]) -> dict[str, Voter]:
+        """The frozen voters whose units, counted or linked, include any of `units` (the hot path
+        of a press)."""
+        marks, params = _in_list(units)
+        return await self._voters(
+            "v.voter_key IN (SELECT voter_key FROM vote_voter_units"  # noqa: S608
+            f" WHERE vote_id = :id AND unit_code IN ({marks})"
+            " UNION SELECT voter_key FROM vote_voter_links"
+            f" WHERE vote_id = :id AND unit_code IN ({marks}))",
+            {"id": vote_id, **params},
+        )
+
+    async def voters_by_key(self, vote_id: int, keys: Collection[str]) -> dict[str, Voter]:
+        marks, params = _in_list(keys)
+        return await self._voters(f"v.voter_key IN ({marks})", {"id": vote_id, **params})
+
+    async def add_reminder(self, vote_id: int, sent_by: int, *, now: datetime) -> None:
+        await self._conn.execute(
+            "INSERT INTO vote_reminders (vote_id, sent_by, sent_at) VALUES (:id, :by, :now)",
+            {"id": vote_id, "by": sent_by, "now": to_text(now)},
+        )
+
+    async def last_reminder(self, vote_id: int, sent_by: int) -> datetime | None:
+        async with self._conn.execute(
+            "SELECT MAX(sent_at) AS at FROM vote_reminders WHERE vote_id = :id AND sent_by = :by",
+            {"id": vote_id, "by": sent_by},
+        ) as cursor:
+            row = await cursor.fetchone()
+        return from_text(row["at"]) if row is not None else None
 
     async def chain_head(self, vote_id: int) -> ChainRecord | None:
         async with self._conn.execute(
@@ -207,3 +366,9 @@ class SqliteVoteRepo:
             "SELECT * FROM vote_records WHERE vote_id = :id ORDER BY seq", {"id": vote_id}
         ) as cursor:
             return [_record(row) for row in await cursor.fetchall()]
+
+
+def _in_list(values: Collection[str]) -> tuple[str, dict[str, str]]:
+    """Named placeholders for an IN (...) list; an empty list matches nothing."""
+    params = {f"k{i}": value for i, value in enumerate(values)}
+    return (", ".join(f":{name}" for name in params) or "NULL"), params

@@ -27,7 +27,7 @@ from bot.reports.model import (
     timer_still_due,
 )
 from bot.reports.ports import ReportsUnitOfWork
-from bot.residents.cases import verified_households
+from bot.residents.cases import refuse_unverified, verified_households
 from bot.residents.model import Membership
 from bot.roles.model import Actor
 from bot.units.model import normalize_unit_code
@@ -36,7 +36,7 @@ from bot.units.model import normalize_unit_code
 async def reporter_household(uow: ReportsUnitOfWork, community_id: int, user_id: int) -> Membership:
     households = await verified_households(uow, community_id, user_id)
     if not households:
-        raise NotAllowed("reports.not_resident")
+        await refuse_unverified(uow, community_id, user_id, "reports.not_resident")
     return households[0]
 
 

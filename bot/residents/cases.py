@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NoReturn
 
 from bot.communities.model import Community
 from bot.errors import NotAllowed, NotFound, UserError
@@ -144,6 +145,20 @@ async def verified_households(
         for m in await uow.residents.live_of_user(user_id)
         if m.community_id == community_id and m.status is MembershipStatus.VERIFIED
     ]
+
+
+async def refuse_unverified(
+    uow: ResidentsUnitOfWork, community_id: int, user_id: int, refusal: str
+) -> NoReturn:
+    """The refusal for someone with no verified household here: that their join request is
+    still waiting, if it is; else `refusal` (which tells them to join)."""
+    for membership in await uow.residents.live_of_user(user_id):
+        if (
+            membership.community_id == community_id
+            and membership.status is MembershipStatus.PENDING
+        ):
+            raise UserError("join.still_pending", unit=membership.unit_code)
+    raise NotAllowed(refusal)
 
 
 async def owned_units(uow: ResidentsUnitOfWork, community_id: int, user_id: int) -> frozenset[str]:

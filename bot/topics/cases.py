@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.communities.model import Community
-from bot.errors import NotAllowed, NotFound, UserError
-from bot.residents.cases import verified_households
+from bot.errors import NotFound, UserError
+from bot.residents.cases import refuse_unverified, verified_households
 from bot.topics.model import (
     MAX_DETAILS,
     MAX_TITLE,
@@ -27,7 +27,7 @@ async def propose_topic(
     if len(title) > MAX_TITLE or len(details) > MAX_DETAILS:
         raise UserError("topics.too_long", title=MAX_TITLE, details=MAX_DETAILS)
     if not await verified_households(uow, community.id, user_id):
-        raise NotAllowed("topics.not_resident")
+        await refuse_unverified(uow, community.id, user_id, "topics.not_resident")
     topic = await uow.topics.add(
         community_id=community.id, title=title, details=details, proposed_by=user_id, now=now
     )
@@ -52,7 +52,7 @@ async def toggle_support(
         raise UserError("topics.support_closed", number=topic.number)
     households = [m.unit_code for m in await verified_households(uow, community.id, user_id)]
     if not households:
-        raise NotAllowed("topics.support_not_resident")
+        await refuse_unverified(uow, community.id, user_id, "topics.support_not_resident")
     supporters = await uow.topics.supports(topic_id)
     mine = next((h for h in households if h in supporters), None)
     if mine is not None:

@@ -10,29 +10,30 @@ from datetime import datetime, timedelta
 
 from bot.communities.model import Community
 from bot.errors import NotAllowed, NotFound, UserError
-from bot.residents.cases import verified_households
-from bot.residents.model import Relation
-from bot.roles.model import Actor
+from bot.residents.cases import unit_owners
+from bot.roles.model import Actor, Role
 from bot.topics.cases import topic_by_number
 from bot.topics.model import Topic, TopicStatus
 from bot.units.model import natural_order
-from bot.votes.chain import ChainRecord, RecordKind, append, first_broken, replay
+from bot.votes.chain import RecordKind, append
 from bot.votes.model import Vote, VoteStatus
 from bot.votes.options import (
     DEFAULT_DURATION,
     VoteRequest,
 )
 from bot.votes.ports import VotesUnitOfWork
+from bot.votes.records import Finding, Problem, StoredState, audit, close_data, open_data
 from bot.votes.tally import (
+    DEVELOPER_VOTER,
     Choice,
     Decision,
     Electorate,
     Rule,
     Tally,
+    Voter,
     count,
     decide,
     electorate_for,
-    voter_key,
 )
 
 
@@ -85,9 +86,21 @@ async def _open(uow: VotesUnitOfWork, vote: Vote, now: datetime) -> Vote:
             raise UserError("votes.topic_not_in_discussion", number=topic.number if topic else "?")
         await uow.topics.set_status(vote.topic_id, TopicStatus.VOTING, now=now)
     await uow.votes.open(vote.id, opened_at=now, closes_at=now + vote.duration)
+    electorate = await _electorate_now(uow, vote)
+    await uow.votes.freeze(vote.id, electorate)
     opened = await uow.votes.get(vote.id)
     assert opened is not None
+    opening = append(vote.id, None, RecordKind.OPEN, open_data(opened, electorate))
+    await uow.votes.append_record(opening)
     return opened
+
+
+async def _electorate_now(uow: VotesUnitOfWork, vote: Vote) -> Electorate:
+    """Who may take part, from the register and the verified households as they are now: what
+    a vote freezes when it opens (and what a vote opened before freezing still counts from)."""
+    units = await uow.units.in_register(vote.community_id)
+    inhabited = await uow.units.inhabited(vote.community_id, verified_only=True)
+    return electorate_for(vote.rule, units, building=vote.building, inhabited=inhabited)
 
 
 async def _own_vote(uow: VotesUnitOfWork, community: Community, vote_id: int) -> Vote:
@@ -141,83 +154,27 @@ async def attach_vote_card(
     await uow.commit()
 
 
-@dataclass(frozen=True, slots=True)
-class CastResult:
-    vote: Vote
-    choice: Choice
-    covers: tuple[str, ...]
-    changed: bool
+async def open_votes_of(uow: VotesUnitOfWork, community_id: int) -> list[Vote]:
+    """The community's open votes, in number order: each keeps the electorate it opened with."""
+    votes = [v for v in await uow.votes.open_votes() if v.community_id == community_id]
+    return sorted(votes, key=lambda v: v.number)
 
 
-async def _voter_keys(uow: VotesUnitOfWork, vote: Vote, user_id: int) -> dict[str, tuple[str, ...]]:
-    """The voter keys this user may cast for, each with the units its ballot covers."""
-    memberships = await verified_households(uow, vote.community_id, user_id)
-    if not memberships:
-        raise NotAllowed("votes.not_resident")
-    if vote.rule.civil_code:
-        memberships = [m for m in memberships if m.relation is Relation.OWNER]
-        if not memberships:
-            raise NotAllowed("votes.owners_only")
-    if vote.building is not None:
-        memberships = [m for m in memberships if m.building == vote.building]
-        if not memberships:
-            raise NotAllowed("votes.not_in_building", building=vote.building)
-    if not vote.rule.civil_code:
-        return {m.unit_code: (m.unit_code,) for m in memberships}
-    # The hot path of a press: look up only this owner's units, not the whole register.
-    keys: dict[str, tuple[str, ...]] = {}
-    for membership in memberships:
-        stored = await uow.units.get(vote.community_id, membership.unit_code)
-        if stored is None or stored.retired:
+async def freeze_late(uow: VotesUnitOfWork) -> list[int]:
+    """Freeze the electorate of every vote that was opened before electorates were frozen (once,
+    at the first start-up after the upgrade), from what it counted until then."""
+    frozen: list[int] = []
+    for vote in await uow.votes.open_votes():
+        if vote.electorate_frozen:
             continue
-        key = voter_key(vote.rule, stored.unit)
-        if key not in keys:
-            owned = await uow.units.of_owner(vote.community_id, stored.unit.owner_key)
-            keys[key] = tuple(
-                u.code for u in owned if vote.building is None or u.building == vote.building
-            )
-    if not keys:
-        raise NotAllowed("votes.not_resident")
-    return keys
-
-
-async def cast_ballot(
-    uow: VotesUnitOfWork,
-    *,
-    community: Community,
-    vote_id: int,
-    user_id: int,
-    choice: Choice,
-    now: datetime,
-) -> CastResult:
-    """Record the user's ballot for each household (or owner) they may vote for; the latest
-    stands. Every cast and change is appended to the vote's hash chain."""
-    vote = await _own_vote(uow, community, vote_id)
-    if vote.status is VoteStatus.DRAFT:
-        raise UserError("votes.not_started")
-    if vote.status is VoteStatus.CLOSED or (vote.closes_at is not None and now >= vote.closes_at):
-        raise UserError("votes.closed", number=vote.number)
-    keys = await _voter_keys(uow, vote, user_id)
-    current = await uow.votes.ballots_of(vote_id, list(keys))
-    changed = False
-    head = await uow.votes.chain_head(vote_id)
-    for key in sorted(keys):
-        previous = current.get(key)
-        if previous is choice:
-            continue
-        kind = RecordKind.CAST if previous is None else RecordKind.CHANGE
-        head = append(
-            vote_id,
-            head,
-            kind,
-            {"voter": key, "choice": choice.value, "by": str(user_id), "at": now.isoformat()},
-        )
-        await uow.votes.put_ballot(vote_id, key, choice, cast_by=user_id, now=now)
-        await uow.votes.append_record(head)
-        changed = True
+        electorate = await electorate_of(uow, vote)
+        await uow.votes.freeze(vote.id, electorate)
+        head = await uow.votes.chain_head(vote.id)
+        data = open_data(vote, electorate, late=True)
+        await uow.votes.append_record(append(vote.id, head, RecordKind.OPEN, data))
+        frozen.append(vote.id)
     await uow.commit()
-    covers = tuple(sorted({unit for units in keys.values() for unit in units}))
-    return CastResult(vote, choice, covers, changed)
+    return frozen
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,15 +194,26 @@ class Figures:
     decision: Decision
     buildings: tuple[BuildingParticipation, ...]
     ballots: Mapping[str, Choice] = field(repr=False)
+    paper: int = 0  # how many of the ballots were entered from paper
+
+
+async def electorate_of(uow: VotesUnitOfWork, vote: Vote) -> Electorate:
+    """The frozen electorate (for a vote opened before freezing: the register as it is now,
+    with the households that voted and have since left)."""
+    if vote.electorate_frozen:
+        return await uow.votes.electorate(vote.id, vote.rule)
+    electorate = await _electorate_now(uow, vote)
+    if vote.rule.civil_code:
+        return electorate
+    ballots = await uow.votes.ballots(vote.id)
+    units = await uow.units.in_register(vote.community_id)
+    inhabited = {v.key for v in electorate.voters.values()} | set(ballots)
+    return electorate_for(vote.rule, units, building=vote.building, inhabited=inhabited)
 
 
 async def figures(uow: VotesUnitOfWork, vote: Vote) -> Figures:
-    units = await uow.units.in_register(vote.community_id)
+    electorate = await electorate_of(uow, vote)
     ballots = await uow.votes.ballots(vote.id)
-    inhabited = await uow.units.inhabited(vote.community_id, verified_only=True)
-    if not vote.rule.civil_code:
-        inhabited |= set(ballots)  # a household that voted and then left still counts
-    electorate = electorate_for(vote.rule, units, building=vote.building, inhabited=inhabited)
     tally = count(electorate, ballots)
     per_building: dict[str, list[int]] = {}
     for voter in electorate.voters.values():
@@ -259,7 +227,8 @@ async def figures(uow: VotesUnitOfWork, vote: Vote) -> Figures:
             per_building.items(), key=lambda item: natural_order(item[0])
         )
     )
-    return Figures(vote, electorate, tally, decide(tally), buildings, ballots)
+    paper = await uow.votes.paper_count(vote.id)
+    return Figures(vote, electorate, tally, decide(tally), buildings, ballots, paper)
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,7 +241,8 @@ class CloseResult:
 async def close_vote(
     uow: VotesUnitOfWork, *, vote_id: int, now: datetime, actor: Actor | None = None
 ) -> CloseResult:
-    """Close at the deadline (actor None) or by hand (committee, admins)."""
+    """Close at the deadline (actor None) or by hand (committee, admins). The close record
+    holds the published figures; nothing may follow it."""
     vote = await uow.votes.get(vote_id)
     if vote is None:
         raise NotFound("votes.not_found")
@@ -282,29 +252,29 @@ async def close_vote(
         raise UserError("votes.not_open", number=vote.number)
     result = await figures(uow, vote)
     outcome = result.decision.outcome
+    await uow.votes.close(vote_id, closed_at=now, outcome=outcome)
+    closed = await uow.votes.get(vote_id)
+    assert closed is not None and closed.closed_at is not None
     head = append(
         vote_id,
         await uow.votes.chain_head(vote_id),
         RecordKind.CLOSE,
-        {
-            "outcome": outcome.value,
-            "for": str(result.tally.counts[Choice.FOR]),
-            "against": str(result.tally.counts[Choice.AGAINST]),
-            "abstain": str(result.tally.counts[Choice.ABSTAIN]),
-            "at": now.isoformat(),
-        },
+        close_data(result.tally, outcome, closed.closed_at),  # as stored, to the second
     )
     await uow.votes.append_record(head)
-    await uow.votes.close(vote_id, closed_at=now, outcome=outcome)
     topic = None
     if vote.topic_id is not None:
         await uow.topics.set_status(vote.topic_id, TopicStatus(outcome.value), now=now)
         topic = await uow.topics.get(vote.topic_id)
-    closed = await uow.votes.get(vote_id)
     await uow.commit()
-    assert closed is not None
     final = Figures(
-        closed, result.electorate, result.tally, result.decision, result.buildings, result.ballots
+        closed,
+        result.electorate,
+        result.tally,
+        result.decision,
+        result.buildings,
+        result.ballots,
+        result.paper,
     )
     return CloseResult(final, head.hash, topic)
 
@@ -312,19 +282,40 @@ async def close_vote(
 @dataclass(frozen=True, slots=True)
 class Verification:
     records: int
-    first_broken: int | None
-    ballots_match: bool
+    findings: tuple[Finding, ...]
     head: str | None
+    covers_vote: bool  # False: opened before electorates were frozen, the chain covers ballots
+
+    @property
+    def intact(self) -> bool:
+        return not self.findings
+
+    @property
+    def first_broken(self) -> int | None:
+        return next((int(f.detail) for f in self.findings if f.problem is Problem.BROKEN), None)
+
+    @property
+    def ballots_match(self) -> bool:
+        return all(f.problem is not Problem.BALLOTS_MISMATCH for f in self.findings)
 
 
 async def verify_vote(uow: VotesUnitOfWork, *, community: Community, vote_id: int) -> Verification:
-    """Recompute the chain; and check that the stored ballots are what the chain says."""
-    await _own_vote(uow, community, vote_id)
-    records: list[ChainRecord] = await uow.votes.records(vote_id)
-    broken = first_broken(vote_id, records)
-    stored = {k: c.value for k, c in (await uow.votes.ballots(vote_id)).items()}
+    """Recompute the chain from the stored rows and say exactly what differs: the vote itself,
+    its frozen electorate, the ballots, and the published figures and outcome."""
+    vote = await _own_vote(uow, community, vote_id)
+    records = await uow.votes.records(vote_id)
+    electorate = await electorate_of(uow, vote)
+    rows = await uow.votes.ballot_rows(vote_id)
+    ballots = {row.voter_key: (row.choice, row.source) for row in rows}
+    recount = None
+    if vote.status is VoteStatus.CLOSED:
+        recount = count(electorate, {k: c for k, (c, _) in ballots.items()})
+    findings = audit(records, StoredState(vote, electorate, ballots, recount))
     return Verification(
-        len(records), broken, replay(records) == stored, records[-1].hash if records else None
+        len(records),
+        tuple(findings),
+        records[-1].hash if records else None,
+        vote.electorate_frozen,
     )
 
 
@@ -332,24 +323,73 @@ def may_remind(actor: Actor) -> bool:
     return actor.is_committee or actor.is_rep
 
 
+REMIND_EVERY = timedelta(hours=6)
+
+
 @dataclass(frozen=True, slots=True)
 class ReminderTarget:
     user_id: int
     voter_key: str
+    units: tuple[str, ...]
 
 
-async def reminder_targets(uow: VotesUnitOfWork, vote: Vote) -> list[ReminderTarget]:
-    """The eligible residents of households (owners) that have not voted yet."""
-    ballots = await uow.votes.ballots(vote.id)
-    register = {u.code: u for u in await uow.units.in_register(vote.community_id)}
-    targets: dict[int, ReminderTarget] = {}
+@dataclass(frozen=True, slots=True)
+class Reminders:
+    targets: tuple[ReminderTarget, ...]
+    nobody: tuple[tuple[str, ...], ...]  # the units of missing ballots no verified user can cast
+
+
+async def voter_users(
+    uow: VotesUnitOfWork, vote: Vote, voters: Mapping[str, Voter]
+) -> dict[str, set[int]]:
+    """Voter key → the users who may cast its ballot now: the household's verified residents,
+    or under the Civil Code the verified owners of its units (and for the developer's units
+    the developer agents)."""
+    users: dict[str, set[int]] = {key: set() for key in voters}
+    if vote.rule.civil_code:
+        owners = await unit_owners(uow, vote.community_id)
+        for key, voter in voters.items():
+            if key == DEVELOPER_VOTER:
+                grants = await uow.roles.of_community(vote.community_id)
+                users[key] |= {g.user_id for g in grants if g.role is Role.DEVELOPER_AGENT}
+                continue
+            for unit in voter.units:
+                users[key] |= owners.get(unit, frozenset())
+        return users
     for membership in await uow.residents.verified(vote.community_id):
-        unit = register.get(membership.unit_code)
-        if unit is None or (vote.building is not None and unit.building != vote.building):
-            continue
-        if vote.rule.civil_code and membership.relation is not Relation.OWNER:
-            continue
-        key = voter_key(vote.rule, unit)
-        if key not in ballots and membership.user_id not in targets:
-            targets[membership.user_id] = ReminderTarget(membership.user_id, key)
-    return list(targets.values())
+        if membership.unit_code in users:
+            users[membership.unit_code].add(membership.user_id)
+    return users
+
+
+async def reminder_targets(
+    uow: VotesUnitOfWork, vote: Vote, actor: Actor, *, now: datetime
+) -> Reminders:
+    """The users who may cast the ballots not cast yet: all of them for the committee, those
+    of their buildings for a rep. Once per vote every 6 hours per sender; recorded."""
+    if not may_remind(actor):
+        raise NotAllowed("votes.remind_not_allowed")
+    if vote.status is not VoteStatus.OPEN:
+        raise UserError("votes.not_open", number=vote.number)
+    last = await uow.votes.last_reminder(vote.id, actor.user_id)
+    if last is not None and now - last < REMIND_EVERY:
+        raise UserError("votes.remind_too_soon", number=vote.number, hours=6)
+    electorate = await electorate_of(uow, vote)
+    ballots = await uow.votes.ballots(vote.id)
+    missing = {
+        key: voter
+        for key, voter in electorate.voters.items()
+        if key not in ballots
+        and (actor.is_committee or any(b in actor.buildings for b in voter.buildings))
+    }
+    users = await voter_users(uow, vote, missing)
+    targets: dict[int, ReminderTarget] = {}
+    nobody: list[tuple[str, ...]] = []
+    for key in sorted(missing, key=lambda k: natural_order(missing[k].units[0])):
+        for user_id in sorted(users[key]):
+            targets.setdefault(user_id, ReminderTarget(user_id, key, missing[key].units))
+        if not users[key]:
+            nobody.append(missing[key].units)
+    await uow.votes.add_reminder(vote.id, actor.user_id, now=now)
+    await uow.commit()
+    return Reminders(tuple(targets.values()), tuple(nobody))

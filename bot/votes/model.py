@@ -1,23 +1,28 @@
-"""Votes: 决议 vote → 公示 publish. A vote on a topic in discussion or a free question, and its
-stored ballots."""
+"""Votes: 决议 vote → 公示 publish. A vote on a topic in discussion or a free question, its
+frozen electorate and its stored ballots."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.votes.tally import (
-    Choice,
-    Outcome,
-    Rule,
-)
+from bot.votes.chain import canonical
+from bot.votes.tally import Choice, Electorate, Outcome, Rule
 
 
 class VoteStatus(StrEnum):
     DRAFT = "draft"
     OPEN = "open"
     CLOSED = "closed"
+
+
+class BallotSource(StrEnum):
+    """Cast with a button, or entered by the committee from a paper ballot (书面表决 / 委托)."""
+
+    ONLINE = "online"
+    PAPER = "paper"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +44,8 @@ class Vote:
     outcome: Outcome | None = None
     card: tuple[int, int] | None = None
     result_message_id: int | None = None
+    # False only for votes opened before electorates were frozen (they count from the register)
+    electorate_frozen: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,3 +55,34 @@ class BallotRow:
     cast_by: int
     cast_by_name: str
     cast_at: datetime
+    source: BallotSource = BallotSource.ONLINE
+    receipt: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredBallot:
+    """The standing ballot of one voter key, as the hot path and the notes need it."""
+
+    choice: Choice
+    cast_by: int
+    source: BallotSource
+    receipt: str = ""
+
+
+def electorate_digest(electorate: Electorate) -> str:
+    """sha256 of the frozen electorate, in canonical form: voters sorted by key, each with its
+    units (code, building, area, owner key), buildings, total area and the
+    owner's units outside a building vote's scope (exact, as text)."""
+    voters = [
+        [
+            v.key,
+            [[u.code, u.building, f"{u.area_m2:.2f}", u.owner_key] for u in v.members],
+            list(v.buildings),
+            f"{v.area_m2:.2f}",
+            list(v.linked),
+        ]
+        for v in sorted(electorate.voters.values(), key=lambda v: v.key)
+    ]
+    return hashlib.sha256(
+        canonical({"rule": electorate.rule.value, "voters": voters}).encode()
+    ).hexdigest()

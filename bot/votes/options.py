@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.errors import UserError
 from bot.votes.tally import (
+    Choice,
     Rule,
     parse_rule,
 )
@@ -95,3 +97,21 @@ def parse_vote_args(args: list[str]) -> VoteRequest:
     if len(text) > MAX_QUESTION:
         raise UserError("votes.question_too_long", max=MAX_QUESTION)
     return VoteRequest(topic_number, text, rule, duration, building, secret)
+
+
+_CHOICES = {
+    "for": Choice.FOR,
+    "yes": Choice.FOR,
+    "赞成": Choice.FOR,
+    "同意": Choice.FOR,
+    "against": Choice.AGAINST,
+    "no": Choice.AGAINST,
+    "反对": Choice.AGAINST,
+    "abstain": Choice.ABSTAIN,
+    "弃权": Choice.ABSTAIN,
+}
+
+
+def parse_choice(text: str) -> Choice | None:
+    """A choice as a clerk types it from a paper ballot: `for`, `赞成`, `against`, `反对`, …"""
+    return _CHOICES.get(unicodedata.normalize("NFKC", text).strip().lower())

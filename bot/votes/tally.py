@@ -68,10 +68,16 @@ def voter_key(rule: Rule, unit: Unit) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Voter:
+    """One ballot's worth: a household, or an owner with all their units in scope."""
+
     key: str
     units: tuple[str, ...]
     buildings: tuple[str, ...]
     area_m2: Decimal
+    members: tuple[Unit, ...] = ()  # the units as the register held them when the vote opened
+    # in a building vote, the owner's units outside the building: not counted, but an owner who
+    # is verified for one of them is this owner, and casts this ballot
+    linked: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +103,11 @@ def electorate_for(
     """`inhabited`: codes of units with a verified resident (household rules only)."""
     inhabited_codes = set(inhabited)
     grouped: dict[str, list[Unit]] = {}
+    outside: dict[str, list[str]] = {}
     for unit in units:
         if building is not None and unit.building != building:
+            if rule.civil_code:
+                outside.setdefault(voter_key(rule, unit), []).append(unit.code)
             continue
         if not rule.civil_code and unit.code not in inhabited_codes:
             continue
@@ -109,6 +118,8 @@ def electorate_for(
             units=tuple(u.code for u in members),
             buildings=tuple(sorted({u.building for u in members})),
             area_m2=sum((u.area_m2 for u in members), Decimal(0)),
+            members=tuple(members),
+            linked=tuple(outside.get(key, ())),
         )
         for key, members in grouped.items()
     }

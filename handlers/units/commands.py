@@ -6,8 +6,10 @@ from telegram import Document, Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.errors import UserError
+from bot.i18n import t
 from bot.units.cases import import_units
 from bot.units.register import MAX_FILE_BYTES, UnitFileRejected
+from bot.votes.cases import open_votes_of
 from handlers.common import actor_in, reply, require_community, sent_by_anonymous_admin
 from handlers.context import BotApplication, BotContext
 from handlers.units.render import import_report
@@ -45,7 +47,12 @@ async def cmd_units(update: Update, context: BotContext) -> None:
     data = bytes(await telegram_file.download_as_bytearray())
     async with context.services.uow() as uow:
         report = await import_units(uow, community_id=community.id, data=data, is_admin=admin)
-    await reply(update, import_report(report, community.language))
+        still_open = await open_votes_of(uow, community.id)
+    text = import_report(report, community.language)
+    if still_open:
+        numbers = ", ".join(f"#{vote.number}" for vote in still_open)
+        text += "\n\n" + t(community.language, "units.open_votes_kept", numbers=numbers)
+    await reply(update, text)
 
 
 def register(app: BotApplication) -> None:

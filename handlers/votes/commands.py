@@ -17,9 +17,10 @@ from bot.communities.model import Community
 from bot.errors import NotAllowed, NotFound, UserError
 from bot.i18n import t, when
 from bot.ports import UnitOfWork
+from bot.units.model import natural_order
 from bot.votes.cases import (
+    Reminders,
     attach_vote_card,
-    cast_ballot,
     create_vote,
     edit_draft,
     figures,
@@ -28,7 +29,7 @@ from bot.votes.cases import (
     verify_vote,
     vote_by_number,
 )
-from bot.votes.chain import short
+from bot.votes.chain import fingerprint
 from bot.votes.model import Vote, VoteStatus
 from bot.votes.options import parse_vote_args
 from bot.votes.tally import Choice
@@ -40,7 +41,6 @@ from handlers.common import (
     edit_text,
     language_of,
     open_private_button,
-    preferred_language,
     reply,
     require_community,
     send_private,
@@ -51,11 +51,11 @@ from handlers.live_cards import Card
 from handlers.reports.commands import cmd_export_reports
 from handlers.votes.jobs import publish_close, schedule_close
 from handlers.votes.render import (
-    CHOICES_BY_CODE,
     RULES_BY_CODE,
     buildings_text,
     current_result_text,
     draft_card,
+    verification_text,
     vote_card,
 )
 
@@ -162,49 +162,6 @@ async def on_draft_button(update: Update, context: BotContext) -> None:
     )
 
 
-def _units_text(units: tuple[str, ...]) -> str:
-    text = ", ".join(units)
-    return text if len(text) <= 80 else f"{text[:77]}…"
-
-
-async def on_ballot(update: Update, context: BotContext) -> None:
-    """A press on For / Against / Abstain: answered after the ballot is committed."""
-    query = update.callback_query
-    assert query is not None and query.from_user is not None
-    args = callbacks.unpack(query.data, callbacks.VOTE_CAST, 2)
-    vote_id = callbacks.int_arg(args[0]) if args else None
-    choice = CHOICES_BY_CODE.get(args[1]) if args else None
-    if vote_id is None or choice is None or query.message is None:
-        raise UserError("common.stale_button")
-    # One unit of work for the whole press (the hot path when a community votes at once).
-    async with context.services.uow() as uow:
-        community = await uow.communities.by_chat(query.message.chat.id)
-        if community is None:
-            raise NotFound("votes.not_found")
-        cast = await cast_ballot(
-            uow,
-            community=community,
-            vote_id=vote_id,
-            user_id=query.from_user.id,
-            choice=choice,
-            now=context.services.now(),
-        )
-        profile = await uow.users.get(query.from_user.id)
-    context.services.vote_cards.touch(vote_id)
-    lang = preferred_language(
-        profile, query.from_user.language_code, context.services.settings.bot_language
-    )
-    until = when(cast.vote.closes_at, lang, community.timezone) if cast.vote.closes_at else "-"
-    text = t(
-        lang,
-        "votes.recorded",
-        choice=t(lang, f"choice.{choice.value}"),
-        units=_units_text(cast.covers),
-        until=until,
-    )
-    await query.answer(text[:POPUP_LIMIT])
-
-
 async def cmd_close(update: Update, context: BotContext) -> None:
     community = await require_community(update, context)
     user = update.effective_user
@@ -228,12 +185,14 @@ async def cmd_result(update: Update, context: BotContext) -> None:
         shown = await figures(uow, vote)
         head = await uow.votes.chain_head(vote.id)
     text = current_result_text(
-        shown, community, community.language, short(head.hash) if head else None
+        shown, community, community.language, fingerprint(head.hash) if head else None
     )
     await reply(update, text)
 
 
 async def cmd_remind(update: Update, context: BotContext) -> None:
+    """Private reminders to the voters of the ballots not cast yet: a rep reaches only their
+    buildings, once per vote every 6 hours; who could not be reached goes to the sender."""
     community = await require_community(update, context)
     user = update.effective_user
     assert user is not None
@@ -243,10 +202,8 @@ async def cmd_remind(update: Update, context: BotContext) -> None:
         raise NotAllowed("votes.remind_not_allowed")
     async with context.services.uow() as uow:
         vote = await vote_by_number(uow, community, number)
-        if vote.status is not VoteStatus.OPEN:
-            raise UserError("votes.not_open", number=vote.number)
+        reminders = await reminder_targets(uow, vote, actor, now=context.services.now())
         shown = await figures(uow, vote)
-        targets = await reminder_targets(uow, vote)
     lang = community.language
     closes = when(vote.closes_at, lang, community.timezone) if vote.closes_at else "-"
     header = t(
@@ -259,18 +216,21 @@ async def cmd_remind(update: Update, context: BotContext) -> None:
     )
     await reply(update, header)
     context.application.create_task(
-        _send_reminders(context, community, vote, [t_.user_id for t_ in targets]),
+        _send_reminders(context, community, vote, reminders, user.id),
         name=f"vote-remind:{vote.id}",
     )
 
 
 async def _send_reminders(
-    context: BotContext, community: Community, vote: Vote, user_ids: list[int]
+    context: BotContext, community: Community, vote: Vote, reminders: Reminders, sender: int
 ) -> None:
-    """Private reminders go out at the private-chat pace; the group hears the counts at the end."""
-    sent = unreachable = 0
-    for user_id in user_ids:
-        lang = await language_of(context, user_id, community.language)
+    """Private reminders go out at the private-chat pace; the group hears the counts at the end,
+    and the sender privately hears the units that could not be reached (to knock on doors)."""
+    sent = 0
+    unreached: dict[str, tuple[str, ...]] = {}
+    reached: set[str] = set()
+    for target in reminders.targets:
+        lang = await language_of(context, target.user_id, community.language)
         closes = when(vote.closes_at, lang, community.timezone) if vote.closes_at else "-"
         text = t(
             lang,
@@ -280,14 +240,24 @@ async def _send_reminders(
             community=community.name,
             closes=closes,
         )
-        if await send_private(context, user_id, text):
+        if await send_private(context, target.user_id, text):
             sent += 1
+            reached.add(target.voter_key)
         else:
-            unreachable += 1
+            unreached[target.voter_key] = target.units
     await context.bot.send_message(
         community.chat_id,
-        t(community.language, "votes.remind_done", sent=sent, unreachable=unreachable),
+        t(community.language, "votes.remind_done", sent=sent, unreachable=len(unreached)),
     )
+    units = sorted(
+        {u for key, us in unreached.items() if key not in reached for u in us}
+        | {u for us in reminders.nobody for u in us},
+        key=natural_order,
+    )
+    if units:
+        lang = await language_of(context, sender, community.language)
+        text = t(lang, "votes.remind_unreached", number=vote.number, units=", ".join(units))
+        await send_private(context, sender, text[:4000])
 
 
 def ballots_csv(vote: Vote, shown_rows: list[tuple[str, str, str, str, str, str, str]]) -> bytes:
@@ -369,22 +339,7 @@ async def cmd_verify(update: Update, context: BotContext) -> None:
     async with context.services.uow() as uow:
         vote = await vote_by_number(uow, community, number)
         checked = await verify_vote(uow, community=community, vote_id=vote.id)
-    lang = community.language
-    if checked.records == 0:
-        text = t(lang, "votes.verify_empty", number=vote.number)
-    elif checked.first_broken is not None:
-        text = t(lang, "votes.verify_broken", number=vote.number, seq=checked.first_broken)
-    elif not checked.ballots_match:
-        text = t(lang, "votes.verify_mismatch", number=vote.number)
-    else:
-        text = t(
-            lang,
-            "votes.verify_ok",
-            number=vote.number,
-            records=checked.records,
-            head=short(checked.head or ""),
-        )
-    await reply(update, text)
+    await reply(update, verification_text(vote, checked, community.language))
 
 
 def register(app: BotApplication) -> None:
@@ -394,7 +349,6 @@ def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("remind", cmd_remind))
     app.add_handler(CommandHandler("export", cmd_export))
     app.add_handler(CommandHandler("verify", cmd_verify))
-    app.add_handler(CallbackQueryHandler(on_ballot, pattern=callbacks.pattern(callbacks.VOTE_CAST)))
     app.add_handler(
         CallbackQueryHandler(on_draft_button, pattern=callbacks.pattern(callbacks.VOTE_DRAFT))
     )

@@ -8,15 +8,19 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from telegram import InputFile
 from telegram.error import TelegramError
 from telegram.ext import CallbackContext
 
+from bot.communities.model import Community
 from bot.errors import UserError
+from bot.i18n import t
 from bot.roles.model import Actor
-from bot.votes.cases import CloseResult, close_vote
-from bot.votes.chain import short
-from bot.votes.model import Vote
+from bot.votes.cases import CloseResult, close_vote, freeze_late
+from bot.votes.chain import fingerprint
+from bot.votes.model import BallotRow, Vote
 from handlers.context import BotApplication, BotContext
+from handlers.votes.ledger import ledger_csv
 from handlers.votes.render import result_text
 
 log = logging.getLogger(__name__)
@@ -38,6 +42,10 @@ def schedule_close(context: BotContext | BotApplication, vote: Vote) -> None:
 
 
 async def rearm_votes(app: BotApplication) -> int:
+    async with app.bot_data["services"].uow() as uow:
+        frozen = await freeze_late(uow)
+    if frozen:
+        log.info("froze the electorates of votes opened before the upgrade: %s", frozen)
     async with app.bot_data["services"].uow() as uow:
         votes = await uow.votes.open_votes()
     for vote in votes:
@@ -70,7 +78,7 @@ async def publish_close(context: BotContext, vote_id: int, *, actor: Actor | Non
     if result.topic is not None:
         services.topic_cards.touch(result.topic.id)
     message = await context.bot.send_message(
-        community.chat_id, result_text(result.figures, community, short(result.chain_head))
+        community.chat_id, result_text(result.figures, community, fingerprint(result.chain_head))
     )
     try:
         await context.bot.pin_chat_message(
@@ -81,4 +89,29 @@ async def publish_close(context: BotContext, vote_id: int, *, actor: Actor | Non
     async with services.uow() as uow:
         await uow.votes.set_result_message(vote_id, message.message_id)
         await uow.commit()
+        rows = await uow.votes.ballot_rows(vote_id)
+    await _publish_ledger(context, community, result, rows)
     return result
+
+
+async def _publish_ledger(
+    context: BotContext, community: Community, result: CloseResult, rows: list[BallotRow]
+) -> None:
+    """The ledger goes to the group beside the result, with the full fingerprint."""
+    vote = result.figures.vote
+    lang = community.language
+    caption = t(
+        lang,
+        "votes.ledger_caption",
+        number=vote.number,
+        fingerprint=fingerprint(result.chain_head),
+        head=result.chain_head,
+    )
+    try:
+        await context.bot.send_document(
+            community.chat_id,
+            InputFile(ledger_csv(result.figures, rows, lang), filename=f"ledger-{vote.number}.csv"),
+            caption=caption[:1024],
+        )
+    except TelegramError as exc:
+        log.warning("could not publish the ledger of vote %s: %s", vote.id, exc)

@@ -11,7 +11,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.communities.model import Community
 from bot.config import Language
 from bot.i18n import area, number, t, when
-from bot.votes.cases import Figures
+from bot.votes.cases import Figures, Verification
+from bot.votes.chain import fingerprint
 from bot.votes.model import Vote, VoteStatus
 from bot.votes.tally import Check, Choice, Rule
 from handlers import callbacks
@@ -79,6 +80,13 @@ def draft_card(vote: Vote, community: Community) -> tuple[str, InlineKeyboardMar
 
 
 def tally_text(figures: Figures, lang: Language) -> str:
+    text = _counts_text(figures, lang)
+    if figures.paper:
+        text += "\n" + t(lang, "votes.tally_paper", paper=number(figures.paper, lang))
+    return text
+
+
+def _counts_text(figures: Figures, lang: Language) -> str:
     tally = figures.tally
     counts = tally.counts
     if not figures.vote.rule.civil_code:
@@ -110,6 +118,11 @@ def tally_text(figures: Figures, lang: Language) -> str:
     )
 
 
+def units_text(units: tuple[str, ...]) -> str:
+    text = ", ".join(units)
+    return text if len(text) <= 80 else f"{text[:77]}…"
+
+
 def vote_buttons(vote: Vote, lang: Language) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
@@ -121,7 +134,13 @@ def vote_buttons(vote: Vote, lang: Language) -> InlineKeyboardMarkup:
                     ),
                 )
                 for choice in Choice
-            ]
+            ],
+            [
+                InlineKeyboardButton(
+                    t(lang, "votes.my_ballot_button"),
+                    callback_data=callbacks.pack(callbacks.VOTE_MINE, vote.id),
+                )
+            ],
         ]
     )
 
@@ -228,3 +247,27 @@ def current_result_text(
         figures=figures_text(figures, lang),
         buildings=buildings_text(figures, lang),
     )
+
+
+def verification_text(vote: Vote, checked: Verification, lang: Language) -> str:
+    """What /verify found: intact (with the fingerprint), or every difference."""
+    if checked.records == 0:
+        return t(lang, "votes.verify_empty", number=vote.number)
+    if checked.intact:
+        text = t(
+            lang,
+            "votes.verify_ok",
+            number=vote.number,
+            records=checked.records,
+            head=fingerprint(checked.head or ""),
+        )
+    else:
+        lines = [t(lang, "votes.verify_problems", number=vote.number)]
+        lines += [
+            "• " + t(lang, f"votes.problem.{finding.problem.value}", detail=finding.detail)
+            for finding in checked.findings
+        ]
+        text = "\n".join(lines)
+    if not checked.covers_vote:
+        text += "\n" + t(lang, "votes.verify_legacy")
+    return text

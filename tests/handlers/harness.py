@@ -33,6 +33,7 @@ BOT = {"id": 4242, "is_bot": True, "first_name": "Community", "username": "commu
 class Call:
     method: str
     params: dict[str, Any]
+    uploads: dict[str, bytes] = field(default_factory=dict)  # part name → file content
 
 
 @dataclass
@@ -69,7 +70,12 @@ class RecordingRequest(BaseRequest):
             return 200, self.files[url.rsplit("/", 1)[1]]
         api_method = url.rsplit("/", 1)[1]
         params = dict(request_data.parameters) if request_data else {}
-        self.calls.append(Call(api_method, params))
+        uploads = {}
+        if request_data is not None and request_data.contains_files:
+            for name, part in request_data.multipart_data.items():
+                content = part[1]
+                uploads[name] = content if isinstance(content, bytes) else content.read()
+        self.calls.append(Call(api_method, params, uploads))
         status, result = self._answer(api_method, params)
         if status != 200:
             return status, json.dumps(
@@ -140,6 +146,15 @@ class RecordingRequest(BaseRequest):
             if c.method == method
             and (chat_id is None or int(c.params.get("chat_id", 0)) == chat_id)
         ]
+
+    def uploaded(self, method: str, chat_id: int) -> bytes:
+        """The content of the file sent with the last such call to this chat."""
+        call = [
+            c
+            for c in self.calls
+            if c.method == method and int(c.params.get("chat_id", 0)) == chat_id
+        ][-1]
+        return next(iter(call.uploads.values()))
 
     def texts(self, chat_id: int | None = None) -> list[str]:
         return [str(p["text"]) for p in self.sent("sendMessage", chat_id)]

@@ -7,7 +7,7 @@ import csv
 import io
 
 from tests.handlers.harness import HandlerHarness, group, private, user
-from tests.handlers.test_residents_handlers import CREATOR, GROUP, REP, keyboard_of, set_up
+from tests.handlers.test_residents_handlers import CREATOR, GROUP, keyboard_of, set_up
 
 OWNERS = {
     "A": "1-101",
@@ -94,7 +94,7 @@ async def test_propose_support_vote_close_publish(harness: HandlerHarness) -> No
     )
     assert "Participation: 0 of 8 owners (0%), 0 m² of 860 m² (0%)" in vote_card["text"]
     ballot = dict(keyboard_of(vote_card))
-    assert list(ballot) == ["👍 For", "👎 Against", "✋ Abstain"]
+    assert list(ballot) == ["👍 For", "👎 Against", "✋ Abstain", "🧾 My ballot"]
     edits_before = len(h.request.sent("editMessageText"))
 
     for name, label in {
@@ -141,7 +141,7 @@ async def test_propose_support_vote_close_publish(harness: HandlerHarness) -> No
     assert h.request.texts(GROUP["id"])[-1] == "Vote #1 is not open."
     await h.say(GROUP, PEOPLE["A"], "/verify 1")
     assert h.request.texts(GROUP["id"])[-1].startswith(
-        "✅ The record of vote #1 is intact: 9 entries"
+        "✅ The record of vote #1 is intact: 10 entries"  # opening + 8 ballots + close
     )
     await h.say(GROUP, PEOPLE["A"], "/topics")
     assert (
@@ -169,7 +169,8 @@ async def test_a_free_question_vote_with_options_and_export(harness: HandlerHarn
     document = h.request.sent("sendDocument", COMMITTEE["id"])[-1]
     assert "Secret ballot" in document["caption"]
     h.request.private_open.discard(PEOPLE["B"]["id"])
-    await h.say(GROUP, REP, "/remind 1")
+    # (the rep of building 2 reaches no one in a building-1 vote: see test_votes_trust.py)
+    await h.say(GROUP, COMMITTEE, "/remind 1")
     assert h.request.texts(GROUP["id"])[-1].startswith(
         "⏰ Vote #1 “Repaint the gate green?” closes"
     )

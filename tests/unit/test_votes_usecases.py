@@ -19,8 +19,8 @@ from bot.residents.model import Relation
 from bot.roles.model import Actor, Role
 from bot.topics.cases import propose_topic, toggle_support
 from bot.topics.model import TopicStatus
+from bot.votes.ballots import cast_ballot
 from bot.votes.cases import (
-    cast_ballot,
     close_vote,
     create_vote,
     edit_draft,
@@ -135,7 +135,7 @@ async def test_worked_example_through_real_ballots(db: Database) -> None:
         verification = await verify_vote(uow, community=community, vote_id=ordinary)
         records = await uow.votes.records(ordinary)
     assert verification.first_broken is None and verification.ballots_match
-    assert verification.records == 8  # 6 casts, 1 change, 1 close
+    assert verification.records == 9  # the opening, 6 casts, 1 change, 1 close
     assert verification.head == first.chain_head
     assert first_broken(ordinary, records) is None
 
@@ -173,9 +173,9 @@ async def test_who_may_cast(db: Database) -> None:
         vote = await uow.votes.get(simple)
         assert vote is not None
         shown = await figures(uow, vote)
-        targets = await reminder_targets(uow, vote)
+        reminders = await reminder_targets(uow, vote, COMMITTEE, now=NOW)
     assert shown.tally.counts[Choice.FOR] == 2 and shown.electorate.size == 4
-    assert sorted(t.user_id for t in targets) == [USER["A"], USER["B"]]
+    assert sorted(t.user_id for t in reminders.targets) == [USER["A"], USER["B"]]
 
 
 async def test_topics_to_a_vote(db: Database) -> None:

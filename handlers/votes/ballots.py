@@ -1,0 +1,237 @@
+"""The ballot buttons (For / Against / Abstain, and My ballot), paper ballots (`/paper`), and
+the private notes to a household's other voters when someone else changed its ballot."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.communities.model import Community
+from bot.config import Language
+from bot.errors import NotFound, UserError
+from bot.i18n import t, when
+from bot.residents.profile import load_profile
+from bot.votes.ballots import ChangeNote, PaperResult, cast_ballot, enter_paper_ballot, my_ballots
+from bot.votes.cases import vote_by_number
+from bot.votes.model import Vote
+from bot.votes.options import parse_choice
+from handlers import callbacks
+from handlers.common import (
+    actor_in,
+    chat_language,
+    command_args,
+    display_name,
+    is_private,
+    language_of,
+    preferred_language,
+    reply,
+    require_community,
+    send_private,
+    user_language,
+)
+from handlers.context import BotApplication, BotContext
+from handlers.votes.render import CHOICES_BY_CODE, units_text
+
+log = logging.getLogger(__name__)
+POPUP_LIMIT = 190
+
+
+def _until(vote: Vote, community: Community, lang: Language) -> str:
+    return when(vote.closes_at, lang, community.timezone) if vote.closes_at else "-"
+
+
+async def on_ballot(update: Update, context: BotContext) -> None:
+    """A press on For / Against / Abstain: answered after the ballot is committed."""
+    query = update.callback_query
+    assert query is not None and query.from_user is not None
+    args = callbacks.unpack(query.data, callbacks.VOTE_CAST, 2)
+    vote_id = callbacks.int_arg(args[0]) if args else None
+    choice = CHOICES_BY_CODE.get(args[1]) if args else None
+    if vote_id is None or choice is None or query.message is None:
+        raise UserError("common.stale_button")
+    # One unit of work for the whole press (the hot path when a community votes at once).
+    async with context.services.uow() as uow:
+        community = await uow.communities.by_chat(query.message.chat.id)
+        if community is None:
+            raise NotFound("votes.not_found")
+        cast = await cast_ballot(
+            uow,
+            community=community,
+            vote_id=vote_id,
+            user_id=query.from_user.id,
+            choice=choice,
+            now=context.services.now(),
+        )
+        profile = await uow.users.get(query.from_user.id)
+    context.services.vote_cards.touch(vote_id)
+    lang = preferred_language(
+        profile, query.from_user.language_code, context.services.settings.bot_language
+    )
+    text = t(
+        lang,
+        "votes.recorded",
+        choice=t(lang, f"choice.{choice.value}"),
+        units=units_text(cast.covers),
+        receipt=", ".join(cast.receipts) or "-",
+        until=_until(cast.vote, community, lang),
+    )
+    await query.answer(text[:POPUP_LIMIT], show_alert=True)
+    if cast.notes:
+        await _tell_changes(
+            context, community, cast.vote, cast.notes, display_name(query.from_user)
+        )
+
+
+async def _tell_changes(
+    context: BotContext,
+    community: Community,
+    vote: Vote,
+    notes: tuple[ChangeNote, ...],
+    changer: str,
+) -> None:
+    """The other voters of a household (owner) whose ballot someone else changed."""
+    for note in notes:
+        for user_id in sorted(note.recipients):
+            lang = await language_of(context, user_id, community.language)
+            text = t(
+                lang,
+                f"votes.changed_note_{note.source.value}",
+                number=vote.number,
+                question=vote.question,
+                units=units_text(note.units),
+                previous=t(lang, f"choice.{note.previous.value}"),
+                choice=t(lang, f"choice.{note.choice.value}"),
+                name=changer,
+                until=_until(vote, community, lang),
+            )
+            if not await send_private(context, user_id, text):
+                log.info("vote %s: user %s has no private chat for a change note", vote.id, user_id)
+
+
+async def on_my_ballot(update: Update, context: BotContext) -> None:
+    """🧾 My ballot: the standing choice of each of the presser's households, with receipts."""
+    query = update.callback_query
+    assert query is not None and query.from_user is not None
+    args = callbacks.unpack(query.data, callbacks.VOTE_MINE, 1)
+    vote_id = callbacks.int_arg(args[0]) if args else None
+    if vote_id is None or query.message is None:
+        raise UserError("common.stale_button")
+    async with context.services.uow() as uow:
+        community = await uow.communities.by_chat(query.message.chat.id)
+        if community is None:
+            raise NotFound("votes.not_found")
+        vote, mine = await my_ballots(
+            uow, community=community, vote_id=vote_id, user_id=query.from_user.id
+        )
+    lang = await user_language(context, query.from_user)
+    if not mine:
+        text = t(lang, "votes.my_ballot_none", number=vote.number)
+    else:
+        text = "\n".join(
+            t(
+                lang,
+                "votes.my_ballot",
+                units=units_text(b.units),
+                choice=t(lang, f"choice.{b.choice.value}"),
+                source=t(lang, f"ballot_source.{b.source.value}"),
+                receipt=b.receipt or "-",
+            )
+            for b in mine
+        )
+    await query.answer(text[:POPUP_LIMIT], show_alert=True)
+
+
+async def _paper_community(update: Update, context: BotContext) -> Community:
+    """The group's community; in a private chat, the one community the sender has a role in."""
+    if not is_private(update):
+        return await require_community(update, context)
+    user = update.effective_user
+    assert user is not None
+    async with context.services.uow() as uow:
+        profiles = [p for p in await load_profile(uow, user.id) if p.grant is not None]
+    if len(profiles) != 1:
+        raise UserError("votes.paper_which_community")
+    return profiles[0].community
+
+
+async def cmd_paper(update: Update, context: BotContext) -> None:
+    """`/paper <vote> <unit> for|against|abstain` (赞成/反对/弃权): a paper or proxy ballot."""
+    args = command_args(update)
+    if len(args) != 3:
+        raise UserError("usage.paper")
+    number = callbacks.int_arg(args[0].lstrip("#"))
+    choice = parse_choice(args[2])
+    if number is None:
+        raise UserError("usage.paper")
+    if choice is None:
+        raise UserError("votes.paper_unknown_choice", value=args[2][:20])
+    community = await _paper_community(update, context)
+    user = update.effective_user
+    assert user is not None
+    actor = await actor_in(context, community, user.id)
+    async with context.services.uow() as uow:
+        vote = await vote_by_number(uow, community, number)
+        if vote.secret and not is_private(update):
+            raise UserError("votes.paper_private_for_secret", number=vote.number)
+        result = await enter_paper_ballot(
+            uow,
+            community=community,
+            actor=actor,
+            vote_id=vote.id,
+            unit_code=args[1],
+            choice=choice,
+            now=context.services.now(),
+        )
+    context.services.vote_cards.touch(vote.id)
+    lang = await chat_language(update, context)
+    await reply(update, _paper_text(result, lang))
+    await _tell_paper(context, community, result, display_name(user))
+
+
+def _paper_text(result: PaperResult, lang: Language) -> str:
+    previous = (
+        t(lang, "votes.paper_replaces", previous=t(lang, f"choice.{result.previous.value}"))
+        if result.previous is not None
+        else ""
+    )
+    return t(
+        lang,
+        "votes.paper_recorded",
+        number=result.vote.number,
+        units=units_text(result.units),
+        choice=t(lang, f"choice.{result.choice.value}"),
+        receipt=result.receipt,
+        previous=previous,
+    )
+
+
+async def _tell_paper(
+    context: BotContext, community: Community, result: PaperResult, clerk: str
+) -> None:
+    """The household's (owner's) voters hear that a paper ballot now stands for them."""
+    vote = result.vote
+    for user_id in sorted(result.recipients):
+        lang = await language_of(context, user_id, community.language)
+        text = t(
+            lang,
+            "votes.paper_note",
+            number=vote.number,
+            question=vote.question,
+            units=units_text(result.units),
+            choice=t(lang, f"choice.{result.choice.value}"),
+            receipt=result.receipt,
+            name=clerk,
+            until=_until(vote, community, lang),
+        )
+        if not await send_private(context, user_id, text):
+            log.info("vote %s: user %s has no private chat for a paper note", vote.id, user_id)
+
+
+def register(app: BotApplication) -> None:
+    app.add_handler(CommandHandler("paper", cmd_paper))
+    app.add_handler(CallbackQueryHandler(on_ballot, pattern=callbacks.pattern(callbacks.VOTE_CAST)))
+    app.add_handler(
+        CallbackQueryHandler(on_my_ballot, pattern=callbacks.pattern(callbacks.VOTE_MINE))
+    )
