@@ -446,4 +446,17 @@ TEXTS: dict[str, str] = {
     "reports.which_community": "Send this in your community group, or pick the community with /report.",
     "settings.deadlines_done": "Repair deadlines: respond within {response}, resolve within {plan} of acknowledging.",
     "reports.export_not_admin": "Only an administrator can export the repair tickets.",
+    # input robustness and exports (issue 8)
+    "votes.duration_out_of_bounds": "The duration must be from 1 minute to 60 days.",
+    "votes.export_secret_open": "Vote #{number} is a secret ballot and still open: its ballots can be exported only after it closes, and then without the choices.",
+    "votes.export_open": "Still open, closes {closes}",
+    "votes.export_caption_full": "Ballots of vote #{number}: {question}\n{status}\n\n{figures}\nRecord: {head}",
+    "votes.export_col.vote": "Vote",
+    "votes.export_col.unit": "Unit",
+    "votes.export_col.building": "Building",
+    "votes.export_col.owner": "Owner",
+    "votes.export_col.area": "Area (m²)",
+    "votes.export_col.choice": "Choice",
+    "votes.export_col.voter": "Voter",
+    "votes.export_col.cast_at": "Time cast",
 }
