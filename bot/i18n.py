@@ -1,4 +1,5 @@
-"""Texts in Chinese and English, and locale-aware formatting of numbers and dates (Babel)."""
+"""Texts in Chinese and English, locale-aware formatting of numbers and dates (Babel), and
+reading the whole numbers users type or buttons carry (ASCII digits only)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from babel.numbers import format_decimal
 from bot.config import Language
 from bot.texts import en, zh
 
+# SQLite's INTEGER is a signed 64-bit number: every id or number looked up must fit.
+SQLITE_MAX_INT: Final = 2**63 - 1
 LANGUAGES: Final[tuple[Language, ...]] = ("zh", "en")
 CATALOGS: Final[dict[Language, dict[str, str]]] = {"zh": zh.TEXTS, "en": en.TEXTS}
 _LOCALES: Final[dict[Language, Locale]] = {
@@ -65,3 +68,13 @@ def when(moment: datetime, lang: Language, timezone: str) -> str:
     day = format_skeleton("yMMMd", moment, tzinfo=zone, locale=_LOCALES[lang])
     clock = format_skeleton("Hm", moment, tzinfo=zone, locale=_LOCALES[lang])
     return f"{day} {clock}"
+
+
+def whole_number(text: str, *, low: int = 1, high: int = SQLITE_MAX_INT) -> int | None:
+    """`text` as a whole number from `low` to `high`, written in ASCII digits only; else None.
+    `str.isdigit()` accepts "²" and other Unicode digits that `int()` rejects or reads
+    differently, so every command argument and button payload is read through here."""
+    if not text or not text.isascii() or not text.isdigit() or len(text) > len(str(high)):
+        return None
+    value = int(text)
+    return value if low <= value <= high else None

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from bot.i18n import whole_number
+
 VERSION: Final = "v1"
 MAX_BYTES: Final = 64
 
@@ -44,8 +46,10 @@ def unpack(data: str | None, kind: str, arity: int) -> list[str] | None:
     return parts[2:]
 
 
-def int_arg(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 19 else None
+def int_arg(value: str, *, low: int = 1) -> int | None:
+    """An id (or, with `low=0`, an index) in a payload: ASCII digits, up to SQLite's largest
+    integer; else None."""
+    return whole_number(value, low=low)
 
 
 def args_of(data: str | None, kind: str) -> list[str] | None:

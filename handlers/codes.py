@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from telegram import InputFile, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CommandHandler
@@ -22,14 +19,11 @@ from handlers.common import (
     user_language,
 )
 from handlers.context import BotApplication, BotContext
+from handlers.format import csv_file
 
 
 def codes_csv(rows: list[tuple[str, str, str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(("unit", "building", "code"))
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")  # the BOM lets Excel read the Chinese right
+    return csv_file(("unit", "building", "code"), rows)
 
 
 async def cmd_codes(update: Update, context: BotContext) -> None:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import (
+    CallbackQuery,
     ChatMember,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -188,3 +189,34 @@ def command_text(update: Update) -> str:
     message = update.effective_message
     text = (message.text or message.caption or "") if message else ""
     return re.sub(r"^/\S*\s?", "", text, count=1)
+
+
+def require_card(query: CallbackQuery, card: tuple[int, int] | None) -> None:
+    """A payload belongs to one message, its object's card (chat, message id): pressed on any
+    other message (a forged payload), it is refused before anything changes or is edited."""
+    message = query.message
+    if message is None or card is None or (message.chat.id, message.message_id) != tuple(card):
+        raise UserError("common.stale_button")
+
+
+def require_private_screen(query: CallbackQuery, message_id: int | None = None) -> None:
+    """The buttons of a private screen (the report form, the leave list) work only in the
+    presser's own private chat, and on the screen's message where that is known."""
+    message = query.message
+    if (
+        message is None
+        or message.chat.type != ChatType.PRIVATE
+        or message.chat.id != query.from_user.id
+        or (message_id is not None and message.message_id != message_id)
+    ):
+        raise UserError("common.stale_button")
+
+
+def require_own_keyboard(query: CallbackQuery) -> None:
+    """For buttons whose message is not stored: the pressed message must carry this very button
+    (Telegram sends the message with its keyboard; a forged payload is on another keyboard)."""
+    message = query.message
+    markup = getattr(message, "reply_markup", None)
+    keyboard = markup.inline_keyboard if markup is not None else ()
+    if not any(button.callback_data == query.data for row in keyboard for button in row):
+        raise UserError("common.stale_button")

@@ -9,7 +9,7 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot.errors import UserError
+from bot.errors import UserError, shown_params
 from bot.i18n import t
 from bot.units.register import UnitFileRejected
 from handlers.common import chat_language, reply, user_language
@@ -17,6 +17,9 @@ from handlers.context import BotContext
 from handlers.units.render import unit_file_problems
 
 log = logging.getLogger(__name__)
+# Telegram's limits: a button's pop-up shows up to 200 characters, a message up to 4,096.
+POPUP_LIMIT = 200
+MESSAGE_LIMIT = 4096
 
 
 async def on_error(update: object, context: BotContext) -> None:
@@ -42,13 +45,14 @@ async def on_error(update: object, context: BotContext) -> None:
 async def tell_refusal(update: Update, context: BotContext, error: UserError) -> None:
     if update.callback_query is not None:
         lang = await user_language(context, update.effective_user)
-        await update.callback_query.answer(t(lang, error.key, **error.params), show_alert=True)
+        text = t(lang, error.key, **shown_params(error))
+        await update.callback_query.answer(text[:POPUP_LIMIT], show_alert=True)
         return
     lang = await chat_language(update, context)
-    text = t(lang, error.key, **error.params)
+    text = t(lang, error.key, **shown_params(error))
     if isinstance(error, UnitFileRejected) and error.row_errors:
         text = f"{text}\n{unit_file_problems(error.row_errors, lang)}"
-    await reply(update, text)
+    await reply(update, text[:MESSAGE_LIMIT])
 
 
 def _describe(update: object) -> str:

@@ -1,7 +1,11 @@
-"""Numbers, shares and durations in the reader's language, for every feature's texts."""
+"""Numbers, shares and durations in the reader's language, for every feature's texts; and the
+CSV files the bot sends (one writer, formula-safe cells)."""
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -43,3 +47,24 @@ def time_left(closes_at: datetime, now: datetime, lang: Language) -> str:
     if not days and (minutes or not parts):
         parts.append(t(lang, "duration.minutes", n=minutes))
     return " ".join(parts)
+
+
+# A cell a spreadsheet would read as a formula (OWASP's CSV injection): `=`, `+`, `-`, `@`, or a
+# tab or carriage return before one of them.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> str:
+    """A CSV cell that Excel or WPS will show as text, never run: a leading formula sign gets a
+    single quote before it."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+def csv_file(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """Every CSV the bot sends: cells made safe, UTF-8 with a BOM (so Excel reads Chinese)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([safe_cell(h) for h in header])
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
+    return buffer.getvalue().encode("utf-8-sig")

@@ -20,6 +20,7 @@ from handlers.common import (
     is_private,
     reply,
     require_community,
+    require_own_keyboard,
     sent_by_anonymous_admin,
 )
 from handlers.context import BotApplication, BotContext
@@ -80,6 +81,7 @@ async def on_language(update: Update, context: BotContext) -> None:
     language = parse_language(args[0]) if args else None
     if language is None or query.message is None:
         raise UserError("common.stale_button")
+    require_own_keyboard(query)  # the picker is not stored: it must carry this button
     if not is_private(update) and await community_of_chat(context, query.message.chat.id) is None:
         raise UserError("common.not_set_up")
     text = await _apply(update, context, language)

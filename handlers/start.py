@@ -7,7 +7,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.errors import UserError
-from bot.i18n import t
+from bot.i18n import t, whole_number
 from bot.roles.model import Role
 from handlers.common import (
     actor_in,
@@ -64,12 +64,10 @@ async def cmd_start(update: Update, context: BotContext) -> None:
     assert user is not None
     args = command_args(update)
     if is_private(update) and args and args[0].startswith(JOIN_PAYLOAD):
-        community_id = args[0].removeprefix(JOIN_PAYLOAD)
+        community_id = whole_number(args[0].removeprefix(JOIN_PAYLOAD))
         async with context.services.uow() as uow:
             community = (
-                await uow.communities.get(int(community_id))
-                if community_id.isdigit() and len(community_id) < 19
-                else None
+                await uow.communities.get(community_id) if community_id is not None else None
             )
             if community is not None:
                 await uow.users.remember(user.id, display_name(user), now=context.services.now())

@@ -490,4 +490,17 @@ TEXTS: dict[str, str] = {
     "ledger.section_ballots": "ballots",
     "ledger.section_participants": "participants",
     "units.open_votes_kept": "Open votes {numbers} keep the owners, units and areas they opened with; this register counts from the next vote on.",
+    # input robustness and exports (issue 8)
+    "votes.duration_out_of_bounds": "The duration must be from 1 minute to 60 days.",
+    "votes.export_secret_open": "Vote #{number} is a secret ballot and still open: its ballots can be exported only after it closes, and then without the choices.",
+    "votes.export_open": "Still open, closes {closes}",
+    "votes.export_caption_full": "Ballots of vote #{number}: {question}\n{status}\n\n{figures}\nRecord: {head}",
+    "votes.export_col.vote": "Vote",
+    "votes.export_col.unit": "Unit",
+    "votes.export_col.building": "Building",
+    "votes.export_col.owner": "Owner",
+    "votes.export_col.area": "Area (m²)",
+    "votes.export_col.choice": "Choice",
+    "votes.export_col.voter": "Voter",
+    "votes.export_col.cast_at": "Time cast",
 }

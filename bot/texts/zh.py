@@ -185,8 +185,8 @@ TEXTS: dict[str, str] = {
     "cmd.settings": "社区设置：/settings support_threshold <n>",
     "usage.propose": "用法：/propose <标题>，下一行起写详情，例如 /propose 在北门安装自行车架",
     "usage.vote": (
-        "用法：/vote <议题编号|问题> [simple|two-thirds|double-majority|double-three-quarters] "
-        "[30m|12h|3d] [building <楼栋>] [secret]，例如 /vote 4 double-majority 7d"
+        "用法：/vote <议题编号|问题> [简单多数|三分之二|双过半|双四分之三] "
+        "[30分钟|12小时|7天] [2号楼] [无记名]，例如 /vote 4 双过半 7天"
     ),
     "usage.vote_number": "用法：/{command} <表决编号>，例如 /{command} 3",
     "usage.settings": "用法：/settings support_threshold <n> | response_time <30m|24h|3d> | plan_time <3d>。当前：附议门槛 {threshold} 户；{response}内受理，受理后 {plan}内解决。",
@@ -216,8 +216,8 @@ TEXTS: dict[str, str] = {
     # 表决
     "votes.not_committee": "只有业委会成员和管理员可以发起或结束表决。",
     "votes.topic_not_in_discussion": "议题 #{number} 不在商议阶段，不能付诸表决。",
-    "votes.unknown_option": "我不明白“{value}”。规则：simple、two-thirds、double-majority、double-three-quarters；时长如 30m、12h、3d；building <楼栋>；secret。",
-    "votes.bad_duration": "“{value}”不是有效的时长：请用分钟、小时或天，如 30m、12h、3d（1 分钟到 60 天）。",
+    "votes.unknown_option": "我不明白“{value}”。规则：简单多数、三分之二、双过半、双四分之三；时长如 30分钟、12小时、7天；楼栋如 2号楼；无记名。",
+    "votes.bad_duration": "“{value}”不是有效的时长：请用分钟、小时或天，如 30分钟、12小时、7天（1 分钟到 60 天）。",
     "votes.question_too_long": "问题太长（最多 {max} 个字）。",
     "votes.no_register": "按《民法典》规则表决需要房屋登记表（业主和面积）。请先用 /units 导入。",
     "votes.unknown_building": "登记表中没有 {building} 号楼。",
@@ -457,4 +457,17 @@ TEXTS: dict[str, str] = {
     "ledger.section_ballots": "选票",
     "ledger.section_participants": "参与房屋",
     "units.open_votes_kept": "进行中的表决 {numbers} 仍按开始时的业主、房屋和面积计票；新名册从下一次表决起生效。",
+    # input robustness and exports (issue 8)
+    "votes.duration_out_of_bounds": "时长必须在 1 分钟到 60 天之间。",
+    "votes.export_secret_open": "表决 #{number} 为无记名投票且尚未结束：结束后才能导出选票，且不含每户的选择。",
+    "votes.export_open": "进行中，截止 {closes}",
+    "votes.export_caption_full": "表决 #{number} 的选票：{question}\n{status}\n\n{figures}\n记录：{head}",
+    "votes.export_col.vote": "表决",
+    "votes.export_col.unit": "单元",
+    "votes.export_col.building": "楼栋",
+    "votes.export_col.owner": "业主",
+    "votes.export_col.area": "面积(㎡)",
+    "votes.export_col.choice": "选择",
+    "votes.export_col.voter": "投票人",
+    "votes.export_col.cast_at": "投票时间",
 }

@@ -27,7 +27,10 @@ def is_developer(owner_key: str) -> bool:
 
 def natural_order(text: str) -> tuple[tuple[int, str], ...]:
     """Sort key that puts `2-101` before `10-101` and building `9` before `10`."""
-    return tuple((int(p), "") if p.isdigit() else (1 << 30, p) for p in text.split("-"))
+    # ASCII digits only: "²".isdigit() is true, but int("²") raises
+    return tuple(
+        (int(p), "") if p.isascii() and p.isdigit() else (1 << 30, p) for p in text.split("-")
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,8 @@ from bot.votes.chain import RecordKind, append
 from bot.votes.model import Vote, VoteStatus
 from bot.votes.options import (
     DEFAULT_DURATION,
+    MAX_DURATION,
+    MIN_DURATION,
     VoteRequest,
 )
 from bot.votes.ports import VotesUnitOfWork
@@ -122,18 +124,23 @@ async def edit_draft(
     *,
     community: Community,
     vote_id: int,
-    user_id: int,
+    actor: Actor,
     rule: Rule | None = None,
     duration: timedelta | None = None,
     start: bool = False,
     now: datetime,
 ) -> Vote:
-    """The draft's buttons: only the committee member who started it may press them."""
+    """The draft's buttons: only the committee member who started it may press them, and only
+    while they are still on the committee; the duration stays within the bounds `/vote` has."""
     vote = await _own_vote(uow, community, vote_id)
-    if vote.created_by != user_id:
+    if vote.created_by != actor.user_id:
         raise NotAllowed("votes.draft_not_yours")
+    if not actor.is_committee:
+        raise NotAllowed("votes.not_committee")
     if vote.status is not VoteStatus.DRAFT:
         raise UserError("votes.already_started", number=vote.number)
+    if duration is not None and not MIN_DURATION <= duration <= MAX_DURATION:
+        raise UserError("votes.duration_out_of_bounds")
     if rule is not None or duration is not None:
         await _check_options(uow, community.id, rule or vote.rule, vote.building)
         await uow.votes.update_draft(

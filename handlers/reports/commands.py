@@ -4,8 +4,6 @@ reporter's "Is it fixed?" buttons, /reports, /ticket and /export reports."""
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 
 from telegram import ForceReply, InputFile, Update
@@ -13,8 +11,8 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.communities.model import Community
-from bot.errors import NotAllowed, UserError
-from bot.i18n import t
+from bot.errors import NotAllowed, UserError, Whole
+from bot.i18n import t, whole_number
 from bot.reports.cases import (
     file_report,
     is_staff_for,
@@ -35,10 +33,13 @@ from handlers.common import (
     is_private,
     open_private_button,
     reply,
+    require_card,
     require_community,
+    require_private_screen,
     user_language,
 )
 from handlers.context import BotApplication, BotContext
+from handlers.format import csv_file
 from handlers.reports.actions import act, remember_reason_prompt, take_reason, ticket_and_community
 from handlers.reports.delivery import deliver_new_ticket
 from handlers.reports.form import begin, start_from_link
@@ -104,13 +105,13 @@ async def cmd_staffchat(update: Update, context: BotContext) -> None:
     candidates = [p.community for p in profiles] or everywhere
     admin_of = [c for c in candidates if (await actor_in(context, c, user.id)).is_admin]
     args = command_args(update)
-    if args and args[0].isdigit():
-        admin_of = [c for c in admin_of if c.id == int(args[0])]
+    if args and whole_number(args[0]) is not None:
+        admin_of = [c for c in admin_of if c.id == whole_number(args[0])]
     if not admin_of:
         raise UserError("reports.staffchat_none")
     if len(admin_of) > 1:
         choices = ", ".join(f"{c.id} = {c.name}" for c in admin_of)
-        raise UserError("reports.staffchat_choose", choices=choices)
+        raise UserError("reports.staffchat_choose", choices=Whole(choices))
     async with context.services.uow() as uow:
         community = await set_staff_chat(uow, admin_of[0], chat.id, is_admin=True)
     await reply(update, t(community.language, "reports.staffchat_done", community=community.name))
@@ -128,6 +129,10 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
     if ticket_id is None or event is None or query.message is None:
         raise UserError("common.stale_button")
     ticket, community = await ticket_and_community(context, ticket_id)
+    async with context.services.uow() as uow:
+        cards = await uow.reports.cards(ticket.id)
+    pressed = (query.message.chat.id, query.message.message_id)
+    require_card(query, pressed if pressed in cards else None)  # one of the ticket's staff cards
     actor = await actor_in(context, community, query.from_user.id)
     if event is Event.REJECT:
         next_status(
@@ -160,6 +165,7 @@ async def on_feedback(update: Update, context: BotContext) -> None:
     ticket_id = callbacks.int_arg(args[0]) if args else None
     if args is None or ticket_id is None or args[1] not in {"1", "2", "3", "4", "5", "n"}:
         raise UserError("common.stale_button")
+    require_private_screen(query)  # asked privately of the reporter
     ticket, community = await ticket_and_community(context, ticket_id)
     event = Event.REOPEN if args[1] == "n" else Event.CONFIRM
     rating = None if args[1] == "n" else int(args[1])
@@ -187,10 +193,10 @@ async def start_ticket_link(update: Update, context: BotContext, payload: str) -
     """`/start ticket-<id>`: the reporter opens the private chat to confirm a resolved ticket."""
     user = update.effective_user
     assert user is not None
-    ticket_id = payload.removeprefix("ticket-")
-    if not ticket_id.isdigit() or len(ticket_id) > 12:
+    ticket_id = whole_number(payload.removeprefix("ticket-"))
+    if ticket_id is None:
         raise UserError("start.unknown_link")
-    ticket, _ = await ticket_and_community(context, int(ticket_id))
+    ticket, _ = await ticket_and_community(context, ticket_id)
     lang = await user_language(context, user)
     if ticket.reporter_id != user.id:
         raise NotAllowed("reports.not_reporter")
@@ -224,16 +230,15 @@ async def cmd_reports(update: Update, context: BotContext) -> None:
 
 async def cmd_ticket(update: Update, context: BotContext) -> None:
     args = command_args(update)
-    if len(args) != 1 or not args[0].lstrip("#").isdigit() or len(args[0]) > 9:
+    number = whole_number(args[0].removeprefix("#"), high=999_999_999) if len(args) == 1 else None
+    if number is None:
         raise UserError("usage.ticket")
     community = await _community_here(update, context)
     user = update.effective_user
     assert user is not None
     actor = await actor_in(context, community, user.id)
     async with context.services.uow() as uow:
-        ticket, history = await visible_ticket(
-            uow, community=community, number=int(args[0].lstrip("#")), actor=actor
-        )
+        ticket, history = await visible_ticket(uow, community=community, number=number, actor=actor)
     text, _ = staff_card(ticket, history, community, context.services.now())
     await reply(update, text)
 
@@ -248,44 +253,38 @@ async def cmd_export_reports(update: Update, context: BotContext) -> None:
         raise NotAllowed("reports.export_not_admin")
     async with context.services.uow() as uow:
         tickets = await uow.reports.of_community(community.id)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        (
-            "ticket",
-            "category",
-            "building",
-            "unit",
-            "status",
-            "reported_at",
-            "acknowledged_at",
-            "resolved_at",
-            "rating",
-            "affected_households",
-        )
+    header = (
+        "ticket",
+        "category",
+        "building",
+        "unit",
+        "status",
+        "reported_at",
+        "acknowledged_at",
+        "resolved_at",
+        "rating",
+        "affected_households",
     )
-    for ticket in tickets:
-        writer.writerow(
-            (
-                ticket.number,
-                ticket.category.value,
-                ticket.location.building or "",
-                ticket.location.unit or "",
-                ticket.status.value,
-                ticket.created_at.isoformat(),
-                ticket.acknowledged_at.isoformat() if ticket.acknowledged_at else "",
-                ticket.resolved_at.isoformat() if ticket.resolved_at else "",
-                ticket.rating or "",
-                ticket.affected,
-            )
+    rows = [
+        (
+            ticket.number,
+            ticket.category.value,
+            ticket.location.building or "",
+            ticket.location.unit or "",
+            ticket.status.value,
+            ticket.created_at.isoformat(),
+            ticket.acknowledged_at.isoformat() if ticket.acknowledged_at else "",
+            ticket.resolved_at.isoformat() if ticket.resolved_at else "",
+            ticket.rating or "",
+            ticket.affected,
         )
+        for ticket in tickets
+    ]
     lang = await user_language(context, user)
     try:
         await context.bot.send_document(
             user.id,
-            InputFile(
-                buffer.getvalue().encode("utf-8-sig"), filename=f"reports-{community.id}.csv"
-            ),
+            InputFile(csv_file(header, rows), filename=f"reports-{community.id}.csv"),
             caption=t(lang, "reports.export_caption", community=community.name, count=len(tickets)),
         )
     except (Forbidden, BadRequest):

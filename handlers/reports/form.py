@@ -18,7 +18,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 from bot.communities.model import Community
 from bot.config import Language
 from bot.errors import UserError
-from bot.i18n import t, when
+from bot.i18n import t, when, whole_number
 from bot.reports.cases import (
     add_me_too,
     file_report,
@@ -36,7 +36,13 @@ from bot.reports.model import (
 )
 from bot.residents.model import MembershipStatus
 from handlers import callbacks
-from handlers.common import display_name, edit_text, reply, user_language
+from handlers.common import (
+    display_name,
+    edit_text,
+    reply,
+    require_private_screen,
+    user_language,
+)
 from handlers.context import BotApplication, BotContext
 from handlers.reports.actions import take_reason
 from handlers.reports.delivery import deliver_new_ticket, refresh_cards
@@ -230,6 +236,7 @@ async def on_flow_button(update: Update, context: BotContext) -> None:
     user = query.from_user
     lang = await user_language(context, user)
     args = callbacks.args_of(query.data, callbacks.REPORT_FLOW) or []
+    require_private_screen(query)  # the form lives in the reporter's private chat only
     draft = _draft(context)
     if args[:1] == ["cancel"]:
         await _finish(context, user.id)
@@ -243,8 +250,9 @@ async def on_flow_button(update: Update, context: BotContext) -> None:
         await _say(update, context, t(lang, "reports.flow.interrupted"), None)
         return
     action, rest = (args[0], args[1:]) if args else ("", [])
-    if action == "c" and draft.step is Step.COMMUNITY and rest and rest[0].isdigit():
-        await _set_community(context, draft, user, int(rest[0]))
+    chosen = callbacks.int_arg(rest[0]) if action == "c" and rest else None
+    if chosen is not None and draft.step is Step.COMMUNITY:
+        await _set_community(context, draft, user, chosen)
         draft.step = Step.CATEGORY
         await _say(update, context, t(lang, "reports.flow.choose_category"), _categories(lang))
     elif action == "k" and draft.step is Step.CATEGORY and rest and rest[0] in CATEGORIES_BY_CODE:
@@ -419,12 +427,7 @@ async def _photo(message: Message, draft: Draft, lang: Language) -> None:
 
 async def start_from_link(update: Update, context: BotContext, payload: str) -> None:
     """`/start report-<community>`: the group's button lands here."""
-    community_id = payload.removeprefix("report-")
-    await begin(
-        update,
-        context,
-        int(community_id) if community_id.isdigit() and len(community_id) < 12 else None,
-    )
+    await begin(update, context, whole_number(payload.removeprefix("report-")))
 
 
 def register(app: BotApplication) -> None:

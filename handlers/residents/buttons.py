@@ -117,18 +117,18 @@ async def on_join_pick(update: Update, context: BotContext) -> None:
     if (
         not args
         or len(args) < 2
-        or not args[0].isdigit()
+        or callbacks.int_arg(args[0]) is None
         or query.message is None
         or not is_private(update)
     ):
         raise UserError("common.stale_button")
     async with context.services.uow() as uow:
-        community = await uow.communities.get(int(args[0]))
+        community = await uow.communities.get(callbacks.int_arg(args[0]) or 0)
     if community is None:
         raise UserError("common.stale_button")
     lang = await user_language(context, query.from_user)
     chat_id, message_id = query.message.chat.id, query.message.message_id
-    action, rest = args[1], [callbacks.int_arg(a) for a in args[2:]]
+    action, rest = args[1], [callbacks.int_arg(a, low=0) for a in args[2:]]
     if action == "h":
         keyboard = await buildings_keyboard(context, community, lang)
         await edit_text(

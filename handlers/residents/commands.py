@@ -11,7 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.codes.cases import join_with_code
 from bot.communities.model import Community
 from bot.errors import NotFound, UserError
-from bot.i18n import t
+from bot.i18n import t, whole_number
 from bot.residents.cases import decide_join, leave, list_members
 from bot.residents.model import Membership, Relation, parse_relation
 from bot.residents.profile import load_profile
@@ -29,7 +29,10 @@ from handlers.common import (
     language_of,
     open_private_button,
     reply,
+    require_card,
     require_community,
+    require_own_keyboard,
+    require_private_screen,
     send_private,
     user_language,
 )
@@ -151,6 +154,11 @@ async def on_join_review(update: Update, context: BotContext) -> None:
     community = await community_of_chat(context, query.message.chat.id)
     if community is None:
         raise NotFound("join.request_not_found")
+    async with context.services.uow() as uow:
+        pressed = await uow.residents.get(membership_id)
+        card = await uow.residents.card(membership_id) if pressed is not None else None
+    if pressed is not None and pressed.community_id == community.id:
+        require_card(query, card)
     actor = await actor_in(context, community, query.from_user.id)
     async with context.services.uow() as uow:
         decision = await decide_join(
@@ -230,6 +238,11 @@ async def on_leave(update: Update, context: BotContext) -> None:
     membership_id = callbacks.int_arg(args[0]) if args else None
     if membership_id is None:
         raise UserError("common.stale_button")
+    # The list is not stored (it may be in the group): the pressed message must carry this
+    # button, and in a private chat be the presser's own.
+    require_own_keyboard(query)
+    if is_private(update):
+        require_private_screen(query)
     async with context.services.uow() as uow:
         ended = await leave(
             uow, membership_id=membership_id, user_id=query.from_user.id, now=context.services.now()
@@ -298,8 +311,8 @@ async def cmd_role(update: Update, context: BotContext) -> None:
     replied_user = replied.from_user if replied is not None else None
     if replied_user is not None and not replied_user.is_bot:
         target_id = replied_user.id
-    elif args and args[0].isdigit() and len(args[0]) < 19:
-        target_id = int(args[0])
+    elif args and whole_number(args[0]) is not None:
+        target_id = whole_number(args[0])
         args = args[1:]
         replied_user = None
     role = parse_role(args[0]) if args else None

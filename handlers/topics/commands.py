@@ -9,7 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.communities.cases import set_support_threshold
 from bot.errors import NotFound, UserError
-from bot.i18n import t
+from bot.i18n import t, whole_number
 from bot.ports import UnitOfWork
 from bot.reports.cases import set_deadlines
 from bot.topics.cases import attach_topic_card, propose_topic, toggle_support
@@ -21,6 +21,7 @@ from handlers.common import (
     command_text,
     community_of_chat,
     reply,
+    require_card,
     require_community,
     sent_by_anonymous_admin,
     user_language,
@@ -70,6 +71,9 @@ async def on_support(update: Update, context: BotContext) -> None:
     if community is None:
         raise NotFound("topics.not_found")
     async with context.services.uow() as uow:
+        pressed = await uow.topics.get(topic_id)
+        if pressed is not None and pressed.community_id == community.id:
+            require_card(query, pressed.card)
         result = await toggle_support(
             uow,
             community=community,
@@ -111,8 +115,8 @@ async def cmd_settings(update: Update, context: BotContext) -> None:
     lang = community.language
     name = args[0].lower() if len(args) == 2 else ""
     duration = parse_duration(args[1]) if name in ("response_time", "plan_time") else None
-    threshold_ok = name == "support_threshold" and args[1].isdigit() and len(args[1]) <= 6
-    if not threshold_ok and duration is None:
+    threshold = whole_number(args[1], low=0, high=999_999) if name == "support_threshold" else None
+    if threshold is None and duration is None:
         raise UserError(
             "usage.settings",
             threshold=community.support_threshold,
@@ -124,8 +128,8 @@ async def cmd_settings(update: Update, context: BotContext) -> None:
         or (await actor_in(context, community, user.id)).is_admin
     )
     async with context.services.uow() as uow:
-        if threshold_ok:
-            updated = await set_support_threshold(uow, community, int(args[1]), is_admin=admin)
+        if threshold is not None:
+            updated = await set_support_threshold(uow, community, threshold, is_admin=admin)
             text = t(lang, "settings.done", threshold=updated.support_threshold)
         else:
             updated = await set_deadlines(

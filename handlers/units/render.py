@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.config import Language
+from bot.errors import excerpt
 from bot.i18n import area, number, t
 from bot.units.cases import ImportReport
 from bot.units.register import RowError
@@ -18,7 +19,7 @@ def unit_file_problems(errors: Sequence[RowError], lang: Language) -> str:
             lang,
             "units.row_error",
             line=e.line,
-            problem=t(lang, f"units.problem.{e.problem.value}", detail=e.detail),
+            problem=t(lang, f"units.problem.{e.problem.value}", detail=excerpt(e.detail)),
         )
         for e in errors[:MAX_LISTED_PROBLEMS]
     ]

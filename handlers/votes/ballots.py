@@ -27,6 +27,7 @@ from handlers.common import (
     language_of,
     preferred_language,
     reply,
+    require_card,
     require_community,
     send_private,
     user_language,
@@ -56,6 +57,9 @@ async def on_ballot(update: Update, context: BotContext) -> None:
         community = await uow.communities.by_chat(query.message.chat.id)
         if community is None:
             raise NotFound("votes.not_found")
+        pressed = await uow.votes.get(vote_id)
+        if pressed is not None and pressed.community_id == community.id:
+            require_card(query, pressed.card)  # a payload forged onto another message
         cast = await cast_ballot(
             uow,
             community=community,
@@ -122,6 +126,9 @@ async def on_my_ballot(update: Update, context: BotContext) -> None:
         community = await uow.communities.by_chat(query.message.chat.id)
         if community is None:
             raise NotFound("votes.not_found")
+        pressed = await uow.votes.get(vote_id)
+        if pressed is not None and pressed.community_id == community.id:
+            require_card(query, pressed.card)
         vote, mine = await my_ballots(
             uow, community=community, vote_id=vote_id, user_id=query.from_user.id
         )

@@ -3,22 +3,24 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from telegram import InputFile, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.communities.model import Community
+from bot.config import Language
 from bot.errors import NotAllowed, NotFound, UserError
-from bot.i18n import t, when
+from bot.i18n import t, when, whole_number
 from bot.ports import UnitOfWork
 from bot.units.model import natural_order
 from bot.votes.cases import (
+    Figures,
     Reminders,
     attach_vote_card,
     create_vote,
@@ -30,8 +32,8 @@ from bot.votes.cases import (
     vote_by_number,
 )
 from bot.votes.chain import fingerprint
-from bot.votes.model import Vote, VoteStatus
-from bot.votes.options import parse_vote_args
+from bot.votes.model import BallotSource, Vote, VoteStatus
+from bot.votes.options import MAX_DURATION, parse_vote_args
 from bot.votes.tally import Choice
 from handlers import callbacks
 from handlers.common import (
@@ -42,11 +44,13 @@ from handlers.common import (
     language_of,
     open_private_button,
     reply,
+    require_card,
     require_community,
     send_private,
     user_language,
 )
 from handlers.context import BotApplication, BotContext
+from handlers.format import csv_file
 from handlers.live_cards import Card
 from handlers.reports.commands import cmd_export_reports
 from handlers.votes.jobs import publish_close, schedule_close
@@ -55,12 +59,16 @@ from handlers.votes.render import (
     buildings_text,
     current_result_text,
     draft_card,
+    figures_text,
     verification_text,
     vote_card,
 )
 
 log = logging.getLogger(__name__)
 POPUP_LIMIT = 190
+CAPTION_LIMIT = 1024
+MAX_NUMBER = 999_999_999  # a vote number has at most 9 digits
+MAX_DRAFT_MINUTES = int(MAX_DURATION.total_seconds() // 60)
 
 
 async def render_vote_card(
@@ -83,9 +91,10 @@ async def render_vote_card(
 
 def _vote_number(update: Update, command: str) -> int:
     args = command_args(update)
-    if len(args) != 1 or not args[0].lstrip("#").isdigit() or len(args[0]) > 9:
+    number = whole_number(args[0].removeprefix("#"), high=MAX_NUMBER) if len(args) == 1 else None
+    if number is None:
         raise UserError("usage.vote_number", command=command)
-    return int(args[0].lstrip("#"))
+    return number
 
 
 async def cmd_vote(update: Update, context: BotContext) -> None:
@@ -131,17 +140,25 @@ async def on_draft_button(update: Update, context: BotContext) -> None:
     if community is None:
         raise NotFound("votes.not_found")
     rule = RULES_BY_CODE.get(args[2]) if len(args) == 3 and args[1] == "r" else None
-    minutes = callbacks.int_arg(args[2]) if len(args) == 3 and args[1] == "d" else None
+    # bounded before timedelta() sees it: a forged 20-digit number would overflow it
+    minutes = (
+        whole_number(args[2], high=MAX_DRAFT_MINUTES) if len(args) == 3 and args[1] == "d" else None
+    )
     start = args[1:] == ["go"]
     if rule is None and minutes is None and not start:
         raise UserError("common.stale_button")
     duration = timedelta(minutes=minutes) if minutes else None
     async with context.services.uow() as uow:
+        pressed = await uow.votes.get(vote_id)
+    if pressed is not None and pressed.community_id == community.id:
+        require_card(query, pressed.card)  # the draft's own message, not the vote card or another
+    actor = await actor_in(context, community, query.from_user.id)
+    async with context.services.uow() as uow:
         vote = await edit_draft(
             uow,
             community=community,
             vote_id=vote_id,
-            user_id=query.from_user.id,
+            actor=actor,
             rule=rule,
             duration=duration,
             start=start,
@@ -260,20 +277,51 @@ async def _send_reminders(
         await send_private(context, sender, text[:4000])
 
 
-def ballots_csv(vote: Vote, shown_rows: list[tuple[str, str, str, str, str, str, str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        ("vote_id", "unit", "building", "owner", "area_m2", "choice", "cast_by", "cast_at")
-    )
-    for row in shown_rows:
-        writer.writerow((vote.number, *row))
-    return buffer.getvalue().encode("utf-8-sig")
+# The export's columns (text keys `votes.export_col.<name>`); a secret vote has no choice and
+# no time column, and its rows are in unit order, so nobody can match them to the live tally.
+EXPORT_COLUMNS = ("vote", "unit", "building", "owner", "area", "choice", "voter", "cast_at")
+SECRET_COLUMNS = ("vote", "unit", "building", "owner", "area", "voter")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRow:
+    units: tuple[str, ...]
+    buildings: tuple[str, ...]
+    owners: tuple[str, ...]
+    area_m2: Decimal | None
+    choice: Choice
+    voter: str
+    cast_at: datetime
+
+
+def _area_cell(value: Decimal | None) -> str:
+    return "" if value is None else f"{value.normalize():f}"
+
+
+def ballots_csv(vote: Vote, rows: list[ExportRow], community: Community) -> bytes:
+    """The ballots in the community's language and time zone; formula-safe cells."""
+    lang = community.language
+    columns = SECRET_COLUMNS if vote.secret else EXPORT_COLUMNS
+    ordered = sorted(rows, key=lambda r: natural_order(r.units[0])) if vote.secret else rows
+    cells = []
+    for row in ordered:
+        values = {
+            "vote": vote.number,
+            "unit": " ".join(row.units),
+            "building": " ".join(row.buildings),
+            "owner": " ".join(row.owners),
+            "area": _area_cell(row.area_m2),
+            "choice": t(lang, f"choice.{row.choice.value}"),
+            "voter": row.voter,
+            "cast_at": when(row.cast_at, lang, community.timezone),
+        }
+        cells.append([values[c] for c in columns])
+    return csv_file([t(lang, f"votes.export_col.{c}") for c in columns], cells)
 
 
 async def cmd_export(update: Update, context: BotContext) -> None:
-    """One row per ballot, privately; a secret vote leaves the choices out (totals in caption).
-    `/export reports` exports the repair tickets instead."""
+    """One row per ballot, privately, in the community's language. A secret vote: refused while
+    open; after close, who took part (for the quorum) but not what they chose."""
     if [a.lower() for a in command_args(update)] == ["reports"]:
         await cmd_export_reports(update, context)
         return
@@ -286,42 +334,38 @@ async def cmd_export(update: Update, context: BotContext) -> None:
         raise NotAllowed("votes.export_not_allowed")
     async with context.services.uow() as uow:
         vote = await vote_by_number(uow, community, number)
+        if vote.secret and vote.status is not VoteStatus.CLOSED:
+            raise UserError("votes.export_secret_open", number=vote.number)
         shown = await figures(uow, vote)
         ballots = await uow.votes.ballot_rows(vote.id)
-        register = {u.code: u for u in await uow.units.in_register(community.id)}
+        head = await uow.votes.chain_head(vote.id)
+    lang = await user_language(context, user)
     rows = []
     for ballot in ballots:
         voter = shown.electorate.voters.get(ballot.voter_key)
         units = voter.units if voter else (ballot.voter_key,)
-        owners = sorted({register[u].owner_key for u in units if u in register})
+        cast_by = ballot.cast_by_name
+        if ballot.source is BallotSource.PAPER:  # the clerk's name, marked as paper
+            cast_by = f"{cast_by} ({t(lang, 'ballot_source.paper')})"
         rows.append(
-            (
-                " ".join(units),
-                " ".join(voter.buildings) if voter else "",
-                " ".join(owners),
-                str(voter.area_m2) if voter else "",
-                "" if vote.secret else ballot.choice.value,
-                ballot.cast_by_name,
-                ballot.cast_at.isoformat(),
+            ExportRow(
+                units=units,
+                buildings=voter.buildings if voter else (),
+                # the owners as frozen with the electorate, not as the register says today
+                owners=tuple(sorted({u.owner_key for u in voter.members})) if voter else (),
+                area_m2=voter.area_m2 if voter else None,
+                choice=ballot.choice,
+                voter=cast_by,
+                cast_at=ballot.cast_at,
             )
         )
-    lang = await user_language(context, user)
-    counts = shown.tally.counts
-    summary = current_result_text(shown, community, lang, None).split("\n\n", 1)[-1]
-    caption = t(lang, "votes.export_caption", number=vote.number, summary=summary)
-    if vote.secret:
-        caption += t(
-            lang,
-            "votes.export_secret",
-            for_=counts[Choice.FOR],
-            against=counts[Choice.AGAINST],
-            abstain=counts[Choice.ABSTAIN],
-        )
+    record = f"{fingerprint(head.hash)}\n{head.hash}" if head else None
+    caption = export_caption(shown, community, lang, record)
     try:
         await context.bot.send_document(
             user.id,
-            InputFile(ballots_csv(vote, rows), filename=f"vote-{vote.number}.csv"),
-            caption=caption[:1024],
+            InputFile(ballots_csv(vote, rows, community), filename=f"vote-{vote.number}.csv"),
+            caption=caption[:CAPTION_LIMIT],
         )
     except (Forbidden, BadRequest):
         await reply(
@@ -331,6 +375,36 @@ async def cmd_export(update: Update, context: BotContext) -> None:
         )
         return
     await reply(update, t(community.language, "votes.export_sent"))
+
+
+def export_caption(shown: Figures, community: Community, lang: Language, head: str | None) -> str:
+    """The export's caption: the question, the outcome (or when it closes), the figures and the
+    chain head; a secret vote adds only its totals."""
+    vote = shown.vote
+    if vote.status is VoteStatus.CLOSED and vote.outcome is not None:
+        status = t(lang, f"outcome.{vote.outcome.value}")
+    else:
+        closes = when(vote.closes_at, lang, community.timezone) if vote.closes_at else "-"
+        status = t(lang, "votes.export_open", closes=closes)
+    caption = t(
+        lang,
+        "votes.export_caption_full",
+        number=vote.number,
+        question=vote.question,
+        status=status,
+        figures=figures_text(shown, lang),
+        head=head or "-",
+    )
+    if vote.secret:
+        counts = shown.tally.counts
+        caption += t(
+            lang,
+            "votes.export_secret",
+            for_=counts[Choice.FOR],
+            against=counts[Choice.AGAINST],
+            abstain=counts[Choice.ABSTAIN],
+        )
+    return caption
 
 
 async def cmd_verify(update: Update, context: BotContext) -> None:

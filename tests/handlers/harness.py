@@ -91,8 +91,10 @@ class RecordingRequest(BaseRequest):
             if chat_id > 0 and chat_id not in self.private_open:
                 return 403, "Forbidden: bot can't initiate conversation with a user"
             chat = {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup", "title": "g"}
+            message_id = next(self._ids)
+            params["message_id"] = message_id  # recorded, so a test can press the sent card
             message = {
-                "message_id": next(self._ids),
+                "message_id": message_id,
                 "date": int(NOW.timestamp()),
                 "chat": chat,
                 "from": BOT,
@@ -155,6 +157,25 @@ class RecordingRequest(BaseRequest):
             if c.method == method and int(c.params.get("chat_id", 0)) == chat_id
         ][-1]
         return next(iter(call.uploads.values()))
+
+    def carrying(self, chat_id: int, data: str) -> tuple[int, Any]:
+        """The message id and keyboard of the latest message in the chat sent or edited with
+        a button whose payload is `data` (message 1, no keyboard, if there is none)."""
+        for call in reversed(self.calls):
+            params = call.params
+            markup = params.get("reply_markup")
+            if (
+                call.method in {"sendMessage", "sendDocument", "editMessageText"}
+                and int(params.get("chat_id", 0)) == chat_id
+                and isinstance(markup, dict)
+                and any(
+                    b.get("callback_data") == data
+                    for row in markup.get("inline_keyboard", [])
+                    for b in row
+                )
+            ):
+                return int(params["message_id"]), markup
+        return 1, None
 
     def texts(self, chat_id: int | None = None) -> list[str]:
         return [str(p["text"]) for p in self.sent("sendMessage", chat_id)]
@@ -237,8 +258,18 @@ class HandlerHarness:
         await self.feed({"message": self.message(chat, user, text, **extra)})
 
     async def press(
-        self, chat: dict[str, Any], user: dict[str, Any], message_id: int, data: str
+        self,
+        chat: dict[str, Any],
+        user: dict[str, Any],
+        message_id: int | None,
+        data: str,
+        keyboard: Any = None,
     ) -> None:
+        """A press of `data` on message `message_id`; `keyboard`, the message's reply_markup as
+        sent, is included as Telegram includes it. `message_id=None`: on the message in `chat`
+        the bot last sent or edited with this button (and its keyboard), as a real press is."""
+        if message_id is None:
+            message_id, keyboard = self.request.carrying(int(chat["id"]), data)
         message = {
             "message_id": message_id,
             "date": int(NOW.timestamp()),
@@ -246,6 +277,8 @@ class HandlerHarness:
             "from": BOT,
             "text": "card",
         }
+        if keyboard is not None:
+            message["reply_markup"] = keyboard if isinstance(keyboard, dict) else keyboard.to_dict()
         await self.feed(
             {
                 "callback_query": {

@@ -24,7 +24,7 @@ DAN = user(44, "Dan")
 HOUSEHOLDS = ((ALICE, "2-101"), (BEN, "1-101"), (DAN, "2-102"))
 EVERYONE = (CREATOR, REP, REP_ONE, ALICE, BEN, DAN, MALLORY)
 STAFF_GROUP = group(-2001, "Sunny Garden staff")
-FORM = 1000  # the message id of the form a user presses buttons on (any id will do)
+FORM = None  # press on the message that carries the button (HandlerHarness.press)
 
 NOT_STAFF = "Only administrators and the reps of this building can handle this ticket."
 NOT_REPORTER = "Only the resident who reported this ticket can confirm or reopen it."

@@ -56,19 +56,19 @@ async def test_setup_units_join_and_review(harness: HandlerHarness) -> None:
     assert [b["text"] for b in buttons] == ["✅ Approve", "❌ Reject"]
     approve = buttons[0]["callback_data"]
 
-    await h.press(GROUP, MALLORY, 1000, approve)
+    await h.press(GROUP, MALLORY, None, approve)
     assert h.request.answers()[-1]["show_alert"] is True
     assert "Only administrators and the reps of building 2" in h.request.answers()[-1]["text"]
 
     h.request.private_open.add(ALICE["id"])
-    await h.press(GROUP, REP, 1000, approve)
+    await h.press(GROUP, REP, None, approve)
     assert h.request.answers()[-1]["text"] == "Approved: 2-101"
     edited = h.request.sent("editMessageText")[-1]
     assert "✅ Approved by Rep Bob" in edited["text"]
     assert "reply_markup" not in edited
     assert "approved. Welcome!" in h.request.texts(ALICE["id"])[-1]
 
-    await h.press(GROUP, REP, 1000, approve)
+    await h.press(GROUP, REP, None, approve)
     assert h.request.answers()[-1]["text"] == "Already approved by Rep Bob."
 
     await h.say(private(ALICE), ALICE, "/me")
@@ -89,7 +89,7 @@ async def test_forged_or_stale_buttons_get_a_clear_answer(
     harness: HandlerHarness, data: str
 ) -> None:
     await set_up(harness)
-    await harness.press(GROUP, CREATOR, 1000, data)
+    await harness.press(GROUP, CREATOR, None, data)
     answer = harness.request.answers()[-1]
     assert answer["show_alert"] is True
     assert answer["text"] in {
@@ -110,7 +110,7 @@ async def test_a_request_of_another_community_cannot_be_decided_here(
     approve = h.request.sent("sendMessage", GROUP["id"])[-1]["reply_markup"]["inline_keyboard"][0][
         0
     ]["callback_data"]
-    await h.press(other, MALLORY, 1000, approve)
+    await h.press(other, MALLORY, None, approve)
     assert h.request.answers()[-1]["text"] == "This request does not exist in this community."
     assert h.request.sent("editMessageText") == []
 
@@ -253,9 +253,9 @@ async def test_leave_with_a_button_and_only_ones_own(harness: HandlerHarness) ->
     assert sent["text"] == "Which household do you want to leave?"
     (label, data), *_ = keyboard_of(sent)
     assert label == "Leave 1-101 · Sunny Garden"
-    await h.press(GROUP, MALLORY, 1000, data)
+    await h.press(GROUP, MALLORY, None, data)
     assert h.request.answers()[-1]["text"] == "This is not one of your households."
-    await h.press(GROUP, ALICE, 1000, data)
+    await h.press(GROUP, ALICE, None, data)
     assert h.request.answers()[-1]["text"] == "You have left 1-101 in Sunny Garden."
     await h.say(GROUP, ALICE, "/leave")
     assert h.request.texts(GROUP["id"])[-1] == "You have no household to leave here."
@@ -279,7 +279,7 @@ async def test_language_for_oneself_and_for_the_community(harness: HandlerHarnes
     await h.say(GROUP, CREATOR, "/lang")
     choose = h.request.sent("sendMessage", GROUP["id"])[-1]
     assert [text for text, _ in keyboard_of(choose)] == ["中文", "English"]
-    await h.press(GROUP, CREATOR, 1000, keyboard_of(choose)[0][1])
+    await h.press(GROUP, CREATOR, None, keyboard_of(choose)[0][1])
     assert h.request.answers()[-1]["text"] == "社区Sunny Garden现在使用中文。"
     await h.say(GROUP, ALICE, "/join 9-9")
     assert h.request.texts(GROUP["id"])[-1] == "登记表中没有房号 9-9。请核对，例如 3-2-501。"

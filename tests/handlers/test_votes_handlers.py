@@ -62,16 +62,16 @@ async def test_propose_support_vote_close_publish(harness: HandlerHarness) -> No
         "📝 Topic #1: Install an elevator in building 2\nThe stairs are hard"
     )
     support = keyboard_of(card)[0][1]
-    await h.press(GROUP, user(77, "Stranger"), 1000, support)
+    await h.press(GROUP, user(77, "Stranger"), None, support)
     assert h.request.answers()[-1]["text"].startswith("Only verified residents can support")
-    await h.press(GROUP, PEOPLE["B"], 1000, support)
+    await h.press(GROUP, PEOPLE["B"], None, support)
     assert (
         h.request.answers()[-1]["text"]
         == "You support this topic (household 1-102). Press again to withdraw."
     )
     await h.say(GROUP, COMMITTEE, "/vote 1")
     assert "is not in discussion" in h.request.texts(GROUP["id"])[-1]
-    await h.press(GROUP, PEOPLE["C"], 1000, support)
+    await h.press(GROUP, PEOPLE["C"], None, support)
     assert "is now in discussion" in h.request.texts(GROUP["id"])[-1]
 
     await h.say(GROUP, PEOPLE["A"], "/vote 1")
@@ -80,14 +80,14 @@ async def test_propose_support_vote_close_publish(harness: HandlerHarness) -> No
     draft = last_sent(h, GROUP["id"])
     assert draft["text"].startswith("🗳 New vote #1: Install an elevator in building 2")
     buttons = dict(keyboard_of(draft))
-    await h.press(GROUP, PEOPLE["A"], 1000, buttons["双过半 (Civil Code)"])
+    await h.press(GROUP, PEOPLE["A"], None, buttons["双过半 (Civil Code)"])
     assert (
         h.request.answers()[-1]["text"]
         == "Only the committee member who started this vote can set it up."
     )
-    await h.press(GROUP, COMMITTEE, 1000, buttons["双过半 (Civil Code)"])
+    await h.press(GROUP, COMMITTEE, None, buttons["双过半 (Civil Code)"])
     assert "✅ 双过半 (Civil Code)" in dict(keyboard_of(h.request.sent("editMessageText")[-1]))
-    await h.press(GROUP, COMMITTEE, 1000, buttons["▶ Start the vote"])
+    await h.press(GROUP, COMMITTEE, None, buttons["▶ Start the vote"])
     vote_card = last_sent(h, GROUP["id"])
     assert vote_card["text"].startswith(
         "🗳 Vote #1: Install an elevator in building 2\nRule: Civil Code 双过半"
@@ -105,13 +105,13 @@ async def test_propose_support_vote_close_publish(harness: HandlerHarness) -> No
         "E": "✋ Abstain",
         "F": "👍 For",
     }.items():
-        await h.press(GROUP, PEOPLE[name], 1000, ballot[label])
+        await h.press(GROUP, PEOPLE[name], None, ballot[label])
     assert h.request.answers()[-1]["text"].startswith(
         "Recorded: For — 2-201. You can change it until"
     )
-    await h.press(GROUP, PEOPLE["B"], 1000, ballot["👎 Against"])
-    await h.press(GROUP, PEOPLE["B"], 1000, ballot["👍 For"])  # changed back
-    await h.press(GROUP, user(77, "Stranger"), 1000, ballot["👍 For"])
+    await h.press(GROUP, PEOPLE["B"], None, ballot["👎 Against"])
+    await h.press(GROUP, PEOPLE["B"], None, ballot["👍 For"])  # changed back
+    await h.press(GROUP, user(77, "Stranger"), None, ballot["👍 For"])
     assert h.request.answers()[-1]["text"].startswith("Only verified residents")
     # no edit per press: the live card is redrawn by LiveCards, not by the press handler
     assert len(h.request.sent("editMessageText")) == edits_before
@@ -132,7 +132,7 @@ async def test_propose_support_vote_close_publish(harness: HandlerHarness) -> No
     closed_card = h.request.sent("editMessageText", GROUP["id"])[-1]
     assert "Closed" in closed_card["text"] and "reply_markup" not in closed_card
 
-    await h.press(GROUP, PEOPLE["G"], 1000, ballot["👍 For"])
+    await h.press(GROUP, PEOPLE["G"], None, ballot["👍 For"])
     assert (
         h.request.answers()[-1]["text"]
         == "Vote #1 is closed; ballots can no longer be cast or changed."
@@ -160,14 +160,15 @@ async def test_a_free_question_vote_with_options_and_export(harness: HandlerHarn
     card = last_sent(h, GROUP["id"])
     assert "Building 1 only · secret ballot" in card["text"]
     ballot = dict(keyboard_of(card))
-    await h.press(GROUP, PEOPLE["D"], 1000, ballot["👍 For"])
+    await h.press(GROUP, PEOPLE["D"], None, ballot["👍 For"])
     assert h.request.answers()[-1]["text"] == "This vote is for the residents of building 1 only."
-    await h.press(GROUP, PEOPLE["A"], 1000, ballot["👍 For"])
-    await h.press(GROUP, PEOPLE["C"], 1000, ballot["👎 Against"])
+    await h.press(GROUP, PEOPLE["A"], None, ballot["👍 For"])
+    await h.press(GROUP, PEOPLE["C"], None, ballot["👎 Against"])
     h.request.private_open.add(COMMITTEE["id"])
     await h.say(GROUP, COMMITTEE, "/export 1")
-    document = h.request.sent("sendDocument", COMMITTEE["id"])[-1]
-    assert "Secret ballot" in document["caption"]
+    # issue 8: no per-voter data of a secret vote while it is open (this used to send the file)
+    assert h.request.texts(GROUP["id"])[-1].startswith("Vote #1 is a secret ballot and still open")
+    assert h.request.sent("sendDocument", COMMITTEE["id"]) == []
     h.request.private_open.discard(PEOPLE["B"]["id"])
     # (the rep of building 2 reaches no one in a building-1 vote: see test_votes_trust.py)
     await h.say(GROUP, COMMITTEE, "/remind 1")
@@ -183,6 +184,10 @@ async def test_a_free_question_vote_with_options_and_export(harness: HandlerHarn
         h.request.texts(GROUP["id"])[-1]
         == "Reminded 0 residents privately; 1 have not started a chat with me and were skipped."
     )
+    await h.say(GROUP, COMMITTEE, "/close 1")
+    await h.say(GROUP, COMMITTEE, "/export 1")
+    document = h.request.sent("sendDocument", COMMITTEE["id"])[-1]
+    assert "Secret ballot" in document["caption"]
 
 
 async def test_bad_vote_commands(harness: HandlerHarness) -> None:
@@ -208,9 +213,9 @@ async def test_bad_vote_commands(harness: HandlerHarness) -> None:
             text,
             h.request.texts(GROUP["id"])[-1],
         )
-    await h.press(GROUP, COMMITTEE, 1000, "v1:vb:99999:f")
+    await h.press(GROUP, COMMITTEE, None, "v1:vb:99999:f")
     assert h.request.answers()[-1]["text"] == "This vote does not exist in this community."
-    await h.press(GROUP, COMMITTEE, 1000, "v1:vb:1:q")
+    await h.press(GROUP, COMMITTEE, None, "v1:vb:1:q")
     assert h.request.answers()[-1]["text"] == "This button is no longer valid."
 
 
@@ -222,31 +227,42 @@ async def test_a_vote_of_another_community_cannot_be_cast_here(harness: HandlerH
     other = group(-3003, "Other")
     h.request.admins.add((other["id"], CREATOR["id"]))
     await h.say(other, CREATOR, "/setup Other")
-    await h.press(other, PEOPLE["A"], 1000, vote_data)
+    await h.press(other, PEOPLE["A"], None, vote_data)
     assert h.request.answers()[-1]["text"] == "This vote does not exist in this community."
 
 
 def test_export_rows_parse_as_csv() -> None:
-    from datetime import timedelta
+    # updated for issue 8: readable headers and values in the community's language and time zone
+    from datetime import UTC, datetime, timedelta
+    from decimal import Decimal
 
+    from bot.communities.model import Community
     from bot.votes.model import Vote, VoteStatus
-    from bot.votes.tally import Rule
-    from handlers.votes.commands import ballots_csv
+    from bot.votes.tally import Choice, Rule
+    from handlers.votes.commands import ExportRow, ballots_csv
 
     vote = Vote(1, 1, 3, None, "Q", Rule.SIMPLE, timedelta(days=1), None, False, VoteStatus.OPEN, 1)
-    data = ballots_csv(
-        vote, [("1-101", "1", "A", "90", "for", 'Ann, "the" owner', "2026-11-22T00:00:00+00:00")]
+    community = Community(1, -1001, "Sunny Garden", "en", "Asia/Shanghai")
+    row = ExportRow(
+        ("1-101",),
+        ("1",),
+        ("A",),
+        Decimal("90.00"),
+        Choice.FOR,
+        'Ann, "the" owner',
+        datetime(2026, 11, 22, 0, 0, tzinfo=UTC),
     )
+    data = ballots_csv(vote, [row], community)
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows == [
         {
-            "vote_id": "3",
-            "unit": "1-101",
-            "building": "1",
-            "owner": "A",
-            "area_m2": "90",
-            "choice": "for",
-            "cast_by": 'Ann, "the" owner',
-            "cast_at": "2026-11-22T00:00:00+00:00",
+            "Vote": "3",
+            "Unit": "1-101",
+            "Building": "1",
+            "Owner": "A",
+            "Area (m²)": "90",
+            "Choice": "For",
+            "Voter": 'Ann, "the" owner',
+            "Time cast": "22 Nov 2026 08:00",  # midnight UTC is 8 a.m. in Shanghai
         }
     ]

@@ -173,7 +173,7 @@ async def test_in_chinese_paper_ballot_receipt_and_ledger_without_names(
     h = harness
     await prepare(h, "zh")
     a = {**PEOPLE["A"], "language_code": "zh"}
-    card, buttons = await open_vote(h, "是否加装电梯 双过半 7d")
+    card, buttons = await open_vote(h, "是否加装电梯 双过半 7天")
     assert list(buttons) == ["👍 赞成", "👎 反对", "✋ 弃权", "🧾 我的选票"]
     await h.press(GROUP, a, card, buttons["👍 赞成"])
     answer = h.request.answers()[-1]["text"]

@@ -243,7 +243,7 @@ async def test_topics_to_a_vote(db: Database) -> None:
                 uow,
                 community=community,
                 vote_id=draft.id,
-                user_id=USER["A"],
+                actor=Actor(USER["A"]),
                 rule=Rule.TWO_THIRDS,
                 now=NOW,
             )
@@ -251,7 +251,7 @@ async def test_topics_to_a_vote(db: Database) -> None:
             uow,
             community=community,
             vote_id=draft.id,
-            user_id=COMMITTEE.user_id,
+            actor=COMMITTEE,
             rule=Rule.TWO_THIRDS,
             now=NOW,
         )
@@ -259,7 +259,7 @@ async def test_topics_to_a_vote(db: Database) -> None:
             uow,
             community=community,
             vote_id=draft.id,
-            user_id=COMMITTEE.user_id,
+            actor=COMMITTEE,
             duration=timedelta(hours=12),
             start=True,
             now=NOW,
