@@ -514,7 +514,7 @@ TEXTS: dict[str, str] = {
     "units.problem.bad_phone": "owner_phone “{detail}” is not a valid phone number",
     "units.problem.wrong_columns_phone": "expected 5 columns, found {detail}",
     "units.confirm_header": "Please check the owners first; nothing is saved yet:",
-    "units.merged": "• {spellings}: written differently, counted as one owner “{key}”",
+    "units.merged": "• {spellings}: written differently, counted as one owner “{owner}”",
     "units.case_variants": "• {keys}: differ only in upper/lower case, counted as different owners",
     "units.confirm_question": "Save the register like this?",
     "units.confirm_button": "✅ Confirm",

@@ -460,7 +460,7 @@ TEXTS: dict[str, str] = {
     "units.problem.bad_phone": "业主手机号“{detail}”无效",
     "units.problem.wrong_columns_phone": "应为 5 列，实际 {detail} 列",
     "units.confirm_header": "请先核对业主，登记表尚未保存：",
-    "units.merged": "• {spellings}：写法不同，计为同一位业主“{key}”",
+    "units.merged": "• {spellings}：写法不同，计为同一位业主“{owner}”",
     "units.case_variants": "• {keys}：仅大小写不同，计为不同的业主",
     "units.confirm_question": "按此保存登记表吗？",
     "units.confirm_button": "✅ 确认",

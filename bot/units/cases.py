@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.errors import NotAllowed
 from bot.units.model import (
@@ -26,7 +26,7 @@ class ImportReport:
     removed: int
     kept_missing: tuple[str, ...]
     # owner keys to confirm first; while `saved` is False nothing was changed
-    doubts: RegisterDoubts = RegisterDoubts()
+    doubts: RegisterDoubts = field(default_factory=RegisterDoubts)
     saved: bool = True
 
 

@@ -97,9 +97,7 @@ def owner_key_doubts(spellings: list[tuple[str, str]]) -> RegisterDoubts:
     by_fold: dict[str, set[str]] = {}
     for key in written:
         by_fold.setdefault(key.casefold(), set()).add(key)
-    variants = tuple(
-        tuple(sorted(keys)) for _, keys in sorted(by_fold.items()) if len(keys) > 1
-    )
+    variants = tuple(tuple(sorted(keys)) for _, keys in sorted(by_fold.items()) if len(keys) > 1)
     return RegisterDoubts(merged, variants)
 
 
@@ -145,7 +143,9 @@ def parse_register(data: bytes) -> ParsedRegister:
 
 def _parse_row(line: int, row: list[str], seen: dict[str, int], columns: int) -> Unit | RowError:
     if len(row) != columns:
-        problem = RowProblem.WRONG_COLUMNS if columns == len(HEADER) else RowProblem.WRONG_COLUMNS_PHONE
+        problem = (
+            RowProblem.WRONG_COLUMNS if columns == len(HEADER) else RowProblem.WRONG_COLUMNS_PHONE
+        )
         return RowError(line, problem, str(len(row)))
     code_raw, building, area_raw, owner = (cell.strip() for cell in row[:4])
     phone_raw = row[4].strip() if columns > len(HEADER) else ""

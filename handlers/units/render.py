@@ -44,3 +44,20 @@ def import_report(report: ImportReport, lang: Language) -> str:
     if report.kept_missing:
         text += "\n" + t(lang, "units.kept_missing", units=", ".join(report.kept_missing))
     return text
+
+
+def register_doubts(report: ImportReport, lang: Language) -> str:
+    """Owner keys to confirm before the register is saved, then what would be saved."""
+    lines = [t(lang, "units.confirm_header")]
+    lines += [
+        t(lang, "units.merged", owner=key, spellings=" / ".join(spellings))
+        for key, spellings in report.doubts.merged
+    ]
+    lines += [
+        t(lang, "units.case_variants", keys=" / ".join(keys))
+        for keys in report.doubts.case_variants
+    ]
+    lines.append("")
+    lines.append(import_report(report, lang).split("\n")[0])
+    lines.append(t(lang, "units.confirm_question"))
+    return "\n".join(lines)

@@ -6,10 +6,10 @@ import asyncio
 import csv
 import io
 
-from tests.handlers.harness import HandlerHarness, group, private, user
 from bot.residents.cases import claim_ownership, decide_ownership
 from bot.roles.model import Actor
 from tests.conftest import NOW
+from tests.handlers.harness import HandlerHarness, group, private, user
 from tests.handlers.test_residents_handlers import CREATOR, GROUP, REP, keyboard_of, set_up
 
 OWNERS = {

@@ -24,9 +24,10 @@ REP_OF_2 = Actor(8, Role.REP, frozenset({"2"}))
 async def test_a_letterbox_code_verifies_residence_not_ownership(db: Database) -> None:
     community = await make_community(db)
     async with db.unit_of_work() as uow:
-        codes = {c.unit_code: c.code for c in await issue_codes(
-            uow, community_id=community.id, actor=ADMIN, now=NOW
-        )}
+        codes = {
+            c.unit_code: c.code
+            for c in await issue_codes(uow, community_id=community.id, actor=ADMIN, now=NOW)
+        }
         joined = await join_with_code(
             uow,
             user_id=42,
