@@ -521,4 +521,8 @@ TEXTS: dict[str, str] = {
     "units.cancel_button": "✖ Cancel",
     "units.cancelled": "Cancelled: the unit register was not changed.",
     "units.draft_gone": "This file is no longer waiting. Please send it again with /units.",
+    "units.preview": (
+        "The file has {units} units in {buildings} buildings, {owners} owners by headcount "
+        "(the developer's {developer_units} unsold units count as one), total area {area}."
+    ),
 }

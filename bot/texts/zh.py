@@ -467,4 +467,8 @@ TEXTS: dict[str, str] = {
     "units.cancel_button": "✖ 取消",
     "units.cancelled": "已取消：房屋登记表未做更改。",
     "units.draft_gone": "这个文件已不在等待确认，请用 /units 重新发送。",
+    "units.preview": (
+        "文件中有 {units} 户，{buildings} 栋楼，业主人数 {owners}"
+        "（开发商未售出的 {developer_units} 户计为一人），总面积 {area}。"
+    ),
 }

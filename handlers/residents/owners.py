@@ -60,7 +60,8 @@ async def offer_owner_verification(
     """After a code join: the phone button (reply keyboard) and the review request button."""
     async with context.services.uow() as uow:
         unit = await uow.units.get(community_id, unit_code)
-    if unit is None or unit.unit.is_developer:
+        already = await uow.ownerships.live_for(unit.id, user_id) if unit is not None else None
+    if unit is None or unit.unit.is_developer or already is not None:
         return
     await context.bot.send_message(
         user_id, t(lang, "owner.offer", unit=unit_code), reply_markup=share_phone_keyboard(lang)

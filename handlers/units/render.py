@@ -58,6 +58,17 @@ def register_doubts(report: ImportReport, lang: Language) -> str:
         for keys in report.doubts.case_variants
     ]
     lines.append("")
-    lines.append(import_report(report, lang).split("\n")[0])
+    summary = report.summary
+    lines.append(
+        t(
+            lang,
+            "units.preview",
+            units=number(summary.units, lang),
+            buildings=number(summary.buildings, lang),
+            owners=number(summary.owners, lang),
+            developer_units=number(summary.developer_units, lang),
+            area=area(summary.total_area_m2, lang),
+        )
+    )
     lines.append(t(lang, "units.confirm_question"))
     return "\n".join(lines)
