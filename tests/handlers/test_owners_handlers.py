@@ -305,3 +305,34 @@ async def test_an_admin_names_the_developers_agent(harness: HandlerHarness) -> N
     )
     await h.say(GROUP, CREATOR, "/role")
     assert "developer-agent" in h.request.texts(GROUP["id"])[-1]
+
+
+async def test_sharing_the_phone_settles_a_waiting_review_card(harness: HandlerHarness) -> None:
+    h = harness
+    community_id = await set_up(h)
+    code = await code_of(h, community_id, "2-202")
+    h.request.private_open.add(ALICE["id"])
+    await h.say(private(ALICE), ALICE, f"/join 2-202 {code}")
+    review = h.request.sent("sendMessage", ALICE["id"])[-1]
+    await h.press(private(ALICE), ALICE, 1000, keyboard_of(review)[0][1])
+    card = h.request.sent("sendMessage", GROUP["id"])[-1]
+    assert card["text"].startswith("Owner check: Alice asks to be verified as owner of 2-202")
+    await h.feed(contact(h, ALICE, ALICE["id"], "+86 137 0013 7000"))
+    assert h.request.texts(ALICE["id"])[-1] == (
+        "✅ Your phone number matches the register: you are now a verified owner of "
+        "2-202 (Sunny Garden)."
+    )
+    edited = h.request.sent("editMessageText")[-1]
+    async with h.database.unit_of_work() as uow:
+        (claim,) = await uow.ownerships.live_of_user(ALICE["id"])
+        stored_card = await uow.ownerships.card(claim.id)
+    assert stored_card == (int(edited["chat_id"]), int(edited["message_id"]))
+    assert edited["text"] == (  # 09:30 UTC is 17:30 in Asia/Shanghai
+        "Owner check: Alice asks to be verified as owner of 2-202 (building 2).\n"
+        "✅ Verified owner by the phone number in the register, 22 Nov 2026 17:30."
+    )
+    assert "reply_markup" not in edited
+    approve = keyboard_of(card)[0][1]
+    await h.press(GROUP, CREATOR, 1000, approve)
+    assert h.request.answers()[-1]["text"] == "Already approved by -."
+    assert await owned(h, community_id, ALICE["id"]) == frozenset({"2-202"})
