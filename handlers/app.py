@@ -21,6 +21,7 @@ from handlers.reports import form as report_form
 from handlers.reports.jobs import arm_report_timers
 from handlers.residents import buttons as residents_buttons
 from handlers.residents import commands as residents
+from handlers.residents import owners as residents_owners
 from handlers.topics import commands as topics
 from handlers.units import commands as units
 from handlers.votes import ballots as vote_ballots
@@ -61,6 +62,7 @@ def register_handlers(app: BotApplication) -> None:
     units.register(app)
     residents.register(app)
     residents_buttons.register(app)
+    residents_owners.register(app)
     codes.register(app)
     language.register(app)
     topics.register(app)

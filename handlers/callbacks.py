@@ -22,6 +22,9 @@ VOTE_MINE: Final = "vm"
 REPORT_FLOW: Final = "rp"
 REPORT_STAFF: Final = "rs"
 REPORT_FEEDBACK: Final = "rf"
+OWNER_CLAIM: Final = "oc"  # v1:oc:<community id>:<unit id>: ask for a review as owner
+OWNER_REVIEW: Final = "or"  # v1:or:<ownership id>:a|r
+UNITS_CONFIRM: Final = "uc"  # v1:uc:<file digest>:c|x: save a register with doubtful owner keys
 
 
 def pack(kind: str, *args: int | str) -> str:

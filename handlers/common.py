@@ -24,7 +24,7 @@ from bot.communities.model import Community
 from bot.config import Language
 from bot.errors import UserError
 from bot.i18n import parse_language, t
-from bot.roles.model import Actor
+from bot.roles.model import Actor, Role
 from bot.users.model import UserProfile
 from handlers.context import BotContext
 
@@ -128,6 +128,19 @@ async def actor_in(context: BotContext, community: Community, user_id: int) -> A
         grant = await uow.roles.get(community.id, user_id)
     chat_admin = await is_chat_admin(context, community.chat_id, user_id)
     return Actor.of(user_id, grant, is_chat_admin=chat_admin)
+
+
+async def admins_of(context: BotContext, community: Community) -> list[int]:
+    """The community's admins: stored ones and the group's Telegram administrators."""
+    async with context.services.uow() as uow:
+        grants = await uow.roles.of_community(community.id)
+    people = [g.user_id for g in grants if g.role is Role.ADMIN]
+    try:
+        admins = await context.bot.get_chat_administrators(community.chat_id)
+        people += [a.user.id for a in admins if not a.user.is_bot]
+    except TelegramError as exc:
+        log.warning("could not list the admins of community %s: %s", community.id, exc)
+    return list(dict.fromkeys(people))
 
 
 def deep_link(context: BotContext, payload: str | None = None) -> str:

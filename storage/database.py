@@ -15,7 +15,7 @@ from storage.codes import SqliteCodeRepo
 from storage.communities import SqliteCommunityRepo
 from storage.migrate import migrate
 from storage.reports import SqliteReportRepo
-from storage.residents import SqliteResidentRepo
+from storage.residents import SqliteOwnershipRepo, SqliteResidentRepo
 from storage.roles import SqliteRoleRepo
 from storage.topics import SqliteTopicRepo
 from storage.units import SqliteUnitRepo
@@ -77,6 +77,7 @@ class SqliteUnitOfWork:
         self.communities = SqliteCommunityRepo(conn)
         self.units = SqliteUnitRepo(conn)
         self.residents = SqliteResidentRepo(conn)
+        self.ownerships = SqliteOwnershipRepo(conn)
         self.roles = SqliteRoleRepo(conn)
         self.codes = SqliteCodeRepo(conn)
         self.users = SqliteUserRepo(conn)

@@ -5,7 +5,16 @@ from typing import Any
 
 import aiosqlite
 
-from bot.residents.model import Membership, MembershipStatus, Relation, Verification
+from bot.residents.model import (
+    Membership,
+    MembershipStatus,
+    Ownership,
+    OwnershipMethod,
+    OwnershipStatus,
+    Relation,
+    Verification,
+)
+from bot.units.model import is_developer
 from storage.rows import from_text, to_text
 
 _SELECT = """
@@ -122,3 +131,153 @@ class SqliteResidentRepo:
             "m.user_id = :uid AND m.status IN ('pending', 'verified') ORDER BY u.code",
             {"uid": user_id},
         )
+
+    async def set_relation(self, membership_id: int, relation: Relation) -> None:
+        await self._conn.execute(
+            "UPDATE memberships SET relation = :rel WHERE id = :id",
+            {"rel": relation.value, "id": membership_id},
+        )
+
+
+_SELECT_OWNERSHIP = """
+SELECT o.*, u.community_id, u.code AS unit_code, u.building, u.owner_key,
+       usr.display_name AS user_name, dec.display_name AS decided_by_name
+FROM ownerships o
+JOIN units u ON u.id = o.unit_id
+JOIN users usr ON usr.id = o.user_id
+LEFT JOIN users dec ON dec.id = o.decided_by
+"""
+
+
+def _ownership(row: aiosqlite.Row) -> Ownership:
+    requested = from_text(row["requested_at"])
+    assert requested is not None
+    return Ownership(
+        id=row["id"],
+        community_id=row["community_id"],
+        unit_code=row["unit_code"],
+        building=row["building"],
+        user_id=row["user_id"],
+        user_name=row["user_name"],
+        status=OwnershipStatus(row["status"]),
+        method=OwnershipMethod(row["method"]),
+        requested_at=requested,
+        is_developer_unit=is_developer(row["owner_key"]),
+        decided_at=from_text(row["decided_at"]),
+        decided_by_name=row["decided_by_name"],
+    )
+
+
+class SqliteOwnershipRepo:
+    """Verified owners of units, apart from residence (table `ownerships`)."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def _many(self, where: str, params: dict[str, Any]) -> list[Ownership]:
+        async with self._conn.execute(f"{_SELECT_OWNERSHIP} WHERE {where}", params) as cursor:
+            return [_ownership(row) for row in await cursor.fetchall()]
+
+    async def get(self, ownership_id: int) -> Ownership | None:
+        found = await self._many("o.id = :id", {"id": ownership_id})
+        return found[0] if found else None
+
+    async def live_for(self, unit_id: int, user_id: int) -> Ownership | None:
+        found = await self._many(
+            "o.unit_id = :unit AND o.user_id = :uid AND o.status IN ('pending', 'verified')",
+            {"unit": unit_id, "uid": user_id},
+        )
+        return found[0] if found else None
+
+    async def add(
+        self,
+        *,
+        unit_id: int,
+        user_id: int,
+        status: OwnershipStatus,
+        method: OwnershipMethod,
+        now: datetime,
+        decided_by: int | None = None,
+        phone_hash: str | None = None,
+    ) -> Ownership:
+        decided = to_text(now) if status is not OwnershipStatus.PENDING else None
+        cursor = await self._conn.execute(
+            "INSERT INTO ownerships (unit_id, user_id, status, method, phone_hash, requested_at,"
+            " decided_at, decided_by) VALUES (:unit, :uid, :status, :method, :hash, :now,"
+            " :decided, :by)",
+            {
+                "unit": unit_id,
+                "uid": user_id,
+                "status": status.value,
+                "method": method.value,
+                "hash": phone_hash,
+                "now": to_text(now),
+                "decided": decided,
+                "by": decided_by,
+            },
+        )
+        assert cursor.lastrowid is not None
+        added = await self.get(cursor.lastrowid)
+        assert added is not None
+        return added
+
+    async def decide(
+        self,
+        ownership_id: int,
+        status: OwnershipStatus,
+        *,
+        decided_by: int | None,
+        now: datetime,
+        method: OwnershipMethod | None = None,
+        phone_hash: str | None = None,
+    ) -> None:
+        await self._conn.execute(
+            "UPDATE ownerships SET status = :status, decided_by = :by, decided_at = :now,"
+            " method = COALESCE(:method, method), phone_hash = COALESCE(:hash, phone_hash)"
+            " WHERE id = :id",
+            {
+                "status": status.value,
+                "by": decided_by,
+                "now": to_text(now),
+                "method": method.value if method else None,
+                "hash": phone_hash,
+                "id": ownership_id,
+            },
+        )
+
+    async def set_card(self, ownership_id: int, chat_id: int, message_id: int) -> None:
+        await self._conn.execute(
+            "UPDATE ownerships SET card_chat_id = :chat, card_message_id = :msg WHERE id = :id",
+            {"chat": chat_id, "msg": message_id, "id": ownership_id},
+        )
+
+    async def card(self, ownership_id: int) -> tuple[int, int] | None:
+        async with self._conn.execute(
+            "SELECT card_chat_id, card_message_id FROM ownerships WHERE id = :id",
+            {"id": ownership_id},
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None or row["card_chat_id"] is None:
+            return None
+        return int(row["card_chat_id"]), int(row["card_message_id"])
+
+    async def verified(self, community_id: int) -> list[Ownership]:
+        return await self._many(
+            "u.community_id = :cid AND o.status = 'verified' ORDER BY u.building, u.code, o.id",
+            {"cid": community_id},
+        )
+
+    async def live_of_user(self, user_id: int) -> list[Ownership]:
+        return await self._many(
+            "o.user_id = :uid AND o.status IN ('pending', 'verified') ORDER BY u.code",
+            {"uid": user_id},
+        )
+
+    async def secret(self) -> str:
+        """The installation's salt for phone hashes (made by migration 0006)."""
+        async with self._conn.execute(
+            "SELECT value FROM installation_secrets WHERE name = 'phone_salt'"
+        ) as cursor:
+            row = await cursor.fetchone()
+        assert row is not None, "migration 0006 makes the phone salt"
+        return str(row["value"])

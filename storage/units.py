@@ -9,7 +9,13 @@ from storage.rows import from_centi, to_centi
 
 
 def _stored(row: aiosqlite.Row) -> StoredUnit:
-    unit = Unit(row["code"], row["building"], from_centi(row["area_centi_m2"]), row["owner_key"])
+    unit = Unit(
+        row["code"],
+        row["building"],
+        from_centi(row["area_centi_m2"]),
+        row["owner_key"],
+        row["owner_phone"],
+    )
     return StoredUnit(row["id"], unit, bool(row["retired"]))
 
 
@@ -54,6 +60,15 @@ class SqliteUnitRepo:
         ) as cursor:
             return [_stored(row).unit for row in await cursor.fetchall()]
 
+    async def with_phone(self, phone: str) -> list[tuple[int, StoredUnit]]:
+        """(community id, unit) of every unit in a register with this owner's phone (E.164)."""
+        async with self._conn.execute(
+            "SELECT * FROM units WHERE owner_phone = :phone AND retired = 0"
+            " ORDER BY community_id, code",
+            {"phone": phone},
+        ) as cursor:
+            return [(row["community_id"], _stored(row)) for row in await cursor.fetchall()]
+
     async def buildings(self, community_id: int) -> set[str]:
         async with self._conn.execute(
             "SELECT DISTINCT building FROM units WHERE community_id = :cid AND retired = 0",
@@ -69,22 +84,33 @@ class SqliteUnitRepo:
         retire: Iterable[str],
         remove: Iterable[str],
     ) -> None:
-        """Upsert the file's units, retire the inhabited missing ones, delete the rest."""
+        """Upsert the file's units, retire the inhabited missing ones, delete the rest. A unit
+        whose owner changed loses its live ownerships (verified or asked for)."""
+        rows = [
+            {
+                "cid": community_id,
+                "code": u.code,
+                "building": u.building,
+                "area": to_centi(u.area_m2),
+                "owner": u.owner_key,
+                "phone": u.owner_phone,
+            }
+            for u in units
+        ]
         await self._conn.executemany(
-            "INSERT INTO units (community_id, code, building, area_centi_m2, owner_key, retired)"
-            " VALUES (:cid, :code, :building, :area, :owner, 0)"
+            "UPDATE ownerships SET status = 'revoked' WHERE status IN ('pending', 'verified')"
+            " AND unit_id IN (SELECT id FROM units WHERE community_id = :cid AND code = :code"
+            " AND owner_key != :owner)",
+            [{"cid": r["cid"], "code": r["code"], "owner": r["owner"]} for r in rows],
+        )
+        await self._conn.executemany(
+            "INSERT INTO units"
+            " (community_id, code, building, area_centi_m2, owner_key, owner_phone, retired)"
+            " VALUES (:cid, :code, :building, :area, :owner, :phone, 0)"
             " ON CONFLICT (community_id, code) DO UPDATE SET building = excluded.building,"
-            " area_centi_m2 = excluded.area_centi_m2, owner_key = excluded.owner_key, retired = 0",
-            [
-                {
-                    "cid": community_id,
-                    "code": u.code,
-                    "building": u.building,
-                    "area": to_centi(u.area_m2),
-                    "owner": u.owner_key,
-                }
-                for u in units
-            ],
+            " area_centi_m2 = excluded.area_centi_m2, owner_key = excluded.owner_key,"
+            " owner_phone = excluded.owner_phone, retired = 0",
+            rows,
         )
         await self._conn.executemany(
             "UPDATE units SET retired = 1 WHERE community_id = :cid AND code = :code",

@@ -72,10 +72,12 @@ async def join_with_code(
     user_name: str,
     unit_code: str,
     code: str,
-    relation: Relation,
+    relation: Relation = Relation.RESIDENT,
     now: datetime,
 ) -> Membership:
-    """Verify at once with the unit's letterbox code. Wrong guesses are throttled per user."""
+    """Verify residence at once with the unit's letterbox code (tenants have the letterbox too,
+    so it never verifies ownership: an owner claim joins as resident). Wrong guesses are
+    throttled per user."""
     failures = await uow.codes.failures_since(user_id, now - FAILURE_WINDOW)
     if failures >= MAX_FAILURES:
         raise UserError("code.throttled", minutes=int(FAILURE_WINDOW.total_seconds() // 60))
@@ -92,7 +94,7 @@ async def join_with_code(
     membership = await uow.residents.add(
         unit_id=unit_id,
         user_id=user_id,
-        relation=relation,
+        relation=Relation.TENANT if relation is Relation.TENANT else Relation.RESIDENT,
         status=MembershipStatus.VERIFIED,
         verification=Verification.CODE,
         now=now,

@@ -13,12 +13,16 @@ from bot.residents.model import (
     BuildingMembers,
     Membership,
     MembershipStatus,
+    Ownership,
+    OwnershipMethod,
+    OwnershipStatus,
     Relation,
     Verification,
+    phone_hash,
 )
 from bot.residents.ports import ResidentsUnitOfWork
 from bot.roles.model import Actor
-from bot.units.model import natural_order, normalize_unit_code
+from bot.units.model import StoredUnit, natural_order, normalize_phone, normalize_unit_code
 
 
 async def check_can_join(
@@ -47,8 +51,12 @@ async def request_join(
     relation: Relation,
     now: datetime,
 ) -> Membership:
-    """A pending request, to be reviewed by an admin or a rep of the unit's building."""
+    """A pending request, to be reviewed by an admin or a rep of the unit's building (never by
+    the applicant). Approved "as owner", it verifies ownership too; the developer's units are
+    not owned through a join (the developer's agent votes them)."""
     unit_id, _ = await check_can_join(uow, community.id, user_id, unit_code)
+    if relation is Relation.OWNER:
+        await _ownable(uow, community.id, normalize_unit_code(unit_code))
     await uow.users.remember(user_id, user_name, now=now)
     membership = await uow.residents.add(
         unit_id=unit_id,
@@ -96,9 +104,25 @@ async def decide_join(
         raise UserError(
             f"join.decided_{membership.status.value}", by=membership.decided_by_name or "-"
         )
+    if actor.user_id == membership.user_id:
+        raise NotAllowed("join.own_request")
     status = MembershipStatus.VERIFIED if approve else MembershipStatus.REJECTED
     await uow.users.remember(actor.user_id, actor_name, now=now)
     await uow.residents.decide(membership_id, status, decided_by=actor.user_id, now=now)
+    if approve and membership.relation is Relation.OWNER:
+        stored = await uow.units.get(community.id, membership.unit_code)
+        if stored is not None and not stored.unit.is_developer:
+            await _verify_owner(
+                uow,
+                community.id,
+                stored,
+                membership.user_id,
+                OwnershipMethod.REVIEW,
+                actor.user_id,
+                now,
+            )
+        else:
+            await uow.residents.set_relation(membership_id, Relation.RESIDENT)
     decided = await uow.residents.get(membership_id)
     card = await uow.residents.card(membership_id)
     await uow.commit()
@@ -163,18 +187,205 @@ async def refuse_unverified(
 
 async def owned_units(uow: ResidentsUnitOfWork, community_id: int, user_id: int) -> frozenset[str]:
     """The codes of the units this user is a verified owner of: what a Civil Code ballot may be
-    cast for. (The developer's unsold units are voted by a developer agent, not through this.)"""
+    cast for. The developer's units are left out: a developer agent (`Role.DEVELOPER_AGENT`)
+    votes them, as one owner."""
     return frozenset(
-        m.unit_code
-        for m in await verified_households(uow, community_id, user_id)
-        if m.relation is Relation.OWNER
+        o.unit_code
+        for o in await uow.ownerships.live_of_user(user_id)
+        if o.community_id == community_id
+        and o.status is OwnershipStatus.VERIFIED
+        and not o.is_developer_unit
     )
 
 
 async def unit_owners(uow: ResidentsUnitOfWork, community_id: int) -> dict[str, frozenset[int]]:
-    """Unit code → the users verified as its owners (for reminders and ballot-change notes)."""
+    """Unit code → the users verified as its owners (for reminders and ballot-change notes).
+    The developer's units have none here (see `owned_units`)."""
     owners: dict[str, set[int]] = defaultdict(set)
-    for membership in await uow.residents.verified(community_id):
-        if membership.relation is Relation.OWNER:
-            owners[membership.unit_code].add(membership.user_id)
+    for ownership in await uow.ownerships.verified(community_id):
+        if not ownership.is_developer_unit:
+            owners[ownership.unit_code].add(ownership.user_id)
     return {unit: frozenset(users) for unit, users in owners.items()}
+
+
+async def _ownable(uow: ResidentsUnitOfWork, community_id: int, code: str) -> StoredUnit:
+    unit = await uow.units.get(community_id, code)
+    if unit is None or unit.retired:
+        raise NotFound("join.unknown_unit", unit=code)
+    if unit.unit.is_developer:
+        raise UserError("owner.developer_unit", unit=code)
+    return unit
+
+
+async def _verify_owner(
+    uow: ResidentsUnitOfWork,
+    community_id: int,
+    unit: StoredUnit,
+    user_id: int,
+    method: OwnershipMethod,
+    decided_by: int | None,
+    now: datetime,
+    hashed_phone: str | None = None,
+) -> bool:
+    """Make (or confirm) the user a verified owner of the unit; their live membership there
+    becomes an owner's. False if they were one already."""
+    live = await uow.ownerships.live_for(unit.id, user_id)
+    if live is not None and live.status is OwnershipStatus.VERIFIED:
+        return False
+    if live is not None:  # a pending review request: settled by this
+        await uow.ownerships.decide(
+            live.id,
+            OwnershipStatus.VERIFIED,
+            decided_by=decided_by,
+            now=now,
+            method=method,
+            phone_hash=hashed_phone,
+        )
+    else:
+        await uow.ownerships.add(
+            unit_id=unit.id,
+            user_id=user_id,
+            status=OwnershipStatus.VERIFIED,
+            method=method,
+            now=now,
+            decided_by=decided_by,
+            phone_hash=hashed_phone,
+        )
+    for membership in await uow.residents.live_of_user(user_id):
+        if (
+            membership.community_id == community_id
+            and membership.unit_code == unit.code
+            and membership.relation is not Relation.OWNER
+        ):
+            await uow.residents.set_relation(membership.id, Relation.OWNER)
+    return True
+
+
+async def claim_ownership(
+    uow: ResidentsUnitOfWork,
+    *,
+    community: Community,
+    user_id: int,
+    user_name: str,
+    unit_code: str,
+    now: datetime,
+) -> Ownership:
+    """Ask to be verified as an owner of a unit by review (an admin or the building's rep who
+    is not the applicant)."""
+    code = normalize_unit_code(unit_code)
+    unit = await _ownable(uow, community.id, code)
+    live = await uow.ownerships.live_for(unit.id, user_id)
+    if live is not None and live.status is OwnershipStatus.VERIFIED:
+        raise UserError("owner.already_owner", unit=code)
+    if live is not None:
+        raise UserError("owner.already_pending", unit=code)
+    await uow.users.remember(user_id, user_name, now=now)
+    claim = await uow.ownerships.add(
+        unit_id=unit.id,
+        user_id=user_id,
+        status=OwnershipStatus.PENDING,
+        method=OwnershipMethod.REVIEW,
+        now=now,
+    )
+    await uow.commit()
+    return claim
+
+
+async def attach_ownership_card(
+    uow: ResidentsUnitOfWork, ownership_id: int, chat_id: int, message_id: int
+) -> None:
+    await uow.ownerships.set_card(ownership_id, chat_id, message_id)
+    await uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class OwnershipDecision:
+    ownership: Ownership
+    card: tuple[int, int] | None
+
+
+async def decide_ownership(
+    uow: ResidentsUnitOfWork,
+    *,
+    community: Community,
+    ownership_id: int,
+    actor: Actor,
+    actor_name: str,
+    approve: bool,
+    now: datetime,
+) -> OwnershipDecision:
+    """Approve or reject a pending request to be verified as owner; never one's own."""
+    claim = await uow.ownerships.get(ownership_id)
+    if claim is None or claim.community_id != community.id:
+        raise NotFound("owner.request_not_found")
+    if not actor.can_review(claim.building):
+        raise NotAllowed("join.not_reviewer", building=claim.building)
+    if claim.status is not OwnershipStatus.PENDING:
+        raise UserError(f"owner.decided_{claim.status.value}", by=claim.decided_by_name or "-")
+    if actor.user_id == claim.user_id:
+        raise NotAllowed("join.own_request")
+    await uow.users.remember(actor.user_id, actor_name, now=now)
+    if approve:
+        stored = await _ownable(uow, community.id, claim.unit_code)
+        await _verify_owner(
+            uow, community.id, stored, claim.user_id, OwnershipMethod.REVIEW, actor.user_id, now
+        )
+    else:
+        await uow.ownerships.decide(
+            ownership_id, OwnershipStatus.REJECTED, decided_by=actor.user_id, now=now
+        )
+    decided = await uow.ownerships.get(ownership_id)
+    card = await uow.ownerships.card(ownership_id)
+    await uow.commit()
+    assert decided is not None
+    return OwnershipDecision(decided, card)
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneVerification:
+    """The units (community id, unit code) the user is now a verified owner of by phone, and
+    the pending review requests this settled (their cards are to be updated)."""
+
+    units: tuple[tuple[int, str], ...]
+    settled: tuple[Ownership, ...] = ()
+
+
+async def verify_owner_by_phone(
+    uow: ResidentsUnitOfWork,
+    *,
+    user_id: int,
+    user_name: str,
+    contact_user_id: int | None,
+    phone: str,
+    now: datetime,
+) -> PhoneVerification:
+    """A user shared a contact: if it is their own and its number is an owner's phone in a
+    register, they are a verified owner of every unit with that phone (not the developer's).
+    Only a salted hash of the number is kept."""
+    if contact_user_id is None or contact_user_id != user_id:
+        raise UserError("owner.contact_not_own")
+    e164 = normalize_phone(phone)
+    matches = await uow.units.with_phone(e164) if e164 is not None else []
+    matches = [(cid, unit) for cid, unit in matches if not unit.unit.is_developer]
+    if e164 is None or not matches:
+        raise UserError("owner.phone_no_match")
+    hashed = phone_hash(await uow.ownerships.secret(), e164)
+    await uow.users.remember(user_id, user_name, now=now)
+    pending = {
+        (o.community_id, o.unit_code): o
+        for o in await uow.ownerships.live_of_user(user_id)
+        if o.status is OwnershipStatus.PENDING
+    }
+    settled = []
+    for community_id, unit in matches:
+        await _verify_owner(
+            uow, community_id, unit, user_id, OwnershipMethod.PHONE, None, now, hashed
+        )
+        if (community_id, unit.code) in pending:
+            settled.append(pending[(community_id, unit.code)])
+    refreshed = [await uow.ownerships.get(o.id) for o in settled]
+    await uow.commit()
+    return PhoneVerification(
+        tuple((cid, unit.code) for cid, unit in matches),
+        tuple(o for o in refreshed if o is not None),
+    )

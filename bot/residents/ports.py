@@ -6,7 +6,15 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.communities.ports import CommunitiesUnitOfWork
-from bot.residents.model import Membership, MembershipStatus, Relation, Verification
+from bot.residents.model import (
+    Membership,
+    MembershipStatus,
+    Ownership,
+    OwnershipMethod,
+    OwnershipStatus,
+    Relation,
+    Verification,
+)
 from bot.roles.ports import RolesUnitOfWork
 from bot.units.ports import UnitsUnitOfWork
 from bot.users.ports import UsersUnitOfWork
@@ -34,6 +42,38 @@ class ResidentRepo(Protocol):
     async def card(self, membership_id: int) -> tuple[int, int] | None: ...
     async def verified(self, community_id: int) -> list[Membership]: ...
     async def live_of_user(self, user_id: int) -> list[Membership]: ...
+    async def set_relation(self, membership_id: int, relation: Relation) -> None: ...
+
+
+class OwnershipRepo(Protocol):
+    async def get(self, ownership_id: int) -> Ownership | None: ...
+    async def live_for(self, unit_id: int, user_id: int) -> Ownership | None: ...
+    async def add(
+        self,
+        *,
+        unit_id: int,
+        user_id: int,
+        status: OwnershipStatus,
+        method: OwnershipMethod,
+        now: datetime,
+        decided_by: int | None = None,
+        phone_hash: str | None = None,
+    ) -> Ownership: ...
+    async def decide(
+        self,
+        ownership_id: int,
+        status: OwnershipStatus,
+        *,
+        decided_by: int | None,
+        now: datetime,
+        method: OwnershipMethod | None = None,
+        phone_hash: str | None = None,
+    ) -> None: ...
+    async def set_card(self, ownership_id: int, chat_id: int, message_id: int) -> None: ...
+    async def card(self, ownership_id: int) -> tuple[int, int] | None: ...
+    async def verified(self, community_id: int) -> list[Ownership]: ...
+    async def live_of_user(self, user_id: int) -> list[Ownership]: ...
+    async def secret(self) -> str: ...
 
 
 class ResidentsUnitOfWork(UnitsUnitOfWork, UsersUnitOfWork, Protocol):
@@ -41,6 +81,9 @@ class ResidentsUnitOfWork(UnitsUnitOfWork, UsersUnitOfWork, Protocol):
 
     @property
     def residents(self) -> ResidentRepo: ...
+
+    @property
+    def ownerships(self) -> OwnershipRepo: ...
 
 
 class ProfileUnitOfWork(ResidentsUnitOfWork, RolesUnitOfWork, CommunitiesUnitOfWork, Protocol):

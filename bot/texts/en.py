@@ -42,14 +42,15 @@ TEXTS: dict[str, str] = {
     "usage.setup": "Usage: /setup <community name>, e.g. /setup Sunny Garden",
     "usage.units": (
         "Send the unit register as a CSV file with the caption /units (or reply /units to the file). "
-        "Columns: unit,building,area_m2,owner"
+        "Columns: unit,building,area_m2,owner and optionally owner_phone (lets owners verify "
+        "by sharing their phone)"
     ),
     "usage.join": (
         "Usage: /join <unit> [owner|tenant], e.g. /join 3-2-501 tenant. "
         "With the code from your letterbox, in a private chat: /join 3-2-501 ABCD-EFGH"
     ),
     "usage.role": (
-        "Usage: reply to the member's message with /role <admin|committee|rep|resident> [buildings], "
+        "Usage: reply to the member's message with /role <admin|committee|rep|developer-agent|resident> [buildings], "
         "e.g. /role rep 1,2 — or /role <user id> <role> [buildings]"
     ),
     "usage.lang": "Usage: /lang zh or /lang en",
@@ -503,4 +504,82 @@ TEXTS: dict[str, str] = {
     "votes.export_col.choice": "Choice",
     "votes.export_col.voter": "Voter",
     "votes.export_col.cast_at": "Time cast",
+    # owner verification (issue 8)
+    "relation.resident": "resident",
+    "join.own_request": (
+        "You cannot decide your own request. Another administrator or the building's rep will."
+    ),
+    "owner.developer_unit": (
+        "In the register, {unit} is one of the developer's unsold units: the developer's agent "
+        "named by an administrator votes for them, nobody becomes their owner by joining. If you "
+        "bought it, ask the committee to update the register; until then join as a resident."
+    ),
+    "owner.contact_not_own": (
+        "This is someone else's contact. Nothing was changed. Press “📱 Share my phone number” "
+        "to share your own."
+    ),
+    "owner.phone_no_match": (
+        "This phone number is not an owner's phone in the unit register. Nothing was changed. "
+        "Ask for a review as owner instead, or ask the committee to add your phone."
+    ),
+    "owner.already_owner": "You are already a verified owner of {unit}.",
+    "owner.already_pending": "You have already asked to be verified as owner of {unit}.",
+    "owner.request_not_found": "This request does not exist in this community.",
+    "owner.decided_verified": "Already approved by {by}.",
+    "owner.decided_rejected": "Already rejected by {by}.",
+    "owner.decided_revoked": "No longer valid: the register has another owner for this unit.",
+    "owner.offer": (
+        "Are you the owner of {unit}? Owners' matters (Civil Code votes) need a verified owner. "
+        "If the committee has your phone number in the register, press “📱 Share my phone "
+        "number” below: one tap and you are verified."
+    ),
+    "owner.share_phone_button": "📱 Share my phone number",
+    "owner.review_offer": "Or ask an administrator or your building rep to check it:",
+    "owner.review_button": "🏠 Ask for a review as owner of {unit}",
+    "owner.card": (
+        "Owner check: {name} asks to be verified as owner of {unit} (building {building})."
+    ),
+    "owner.card_pending": (
+        "An administrator or a rep of building {building}, other than the applicant, can approve it."
+    ),
+    "owner.card_verified": "✅ Verified owner, approved by {by}, {at}.",
+    "owner.card_rejected": "❌ Rejected by {by}, {at}.",
+    "owner.card_revoked": "No longer valid: the register has another owner for this unit.",
+    "owner.card_by_phone": "✅ Verified owner by the phone number in the register, {at}.",
+    "owner.requested": (
+        "Your request to be verified as owner of {unit} in {community} went to the reviewers. "
+        "I will tell you here."
+    ),
+    "owner.answer_verified": "Verified owner: {unit}",
+    "owner.answer_rejected": "Rejected: {unit}",
+    "owner.outcome_verified": "✅ You are now a verified owner of {unit} in {community}.",
+    "owner.outcome_rejected": (
+        "Your request to be verified as owner of {unit} in {community} was rejected. "
+        "Ask your building rep if this is a mistake."
+    ),
+    "owner.verified_by_phone": (
+        "✅ Your phone number matches the register: you are now a verified owner of {units}."
+    ),
+    "owner.self_review_notice": (
+        "{name} asks to join {unit} (building {building}) in {community} as owner. As a reviewer "
+        "they may not approve their own request: please review it in the group."
+    ),
+    "owner.method.review": "by review",
+    "owner.method.phone": "by phone",
+    "me.owner": "  {unit} — verified owner ({how})",
+    "me.owner_pending": "  {unit} — owner, waiting for review",
+    "units.problem.bad_phone": "owner_phone “{detail}” is not a valid phone number",
+    "units.problem.wrong_columns_phone": "expected 5 columns, found {detail}",
+    "units.confirm_header": "Please check the owners first; nothing is saved yet:",
+    "units.merged": "• {spellings}: written differently, counted as one owner “{owner}”",
+    "units.case_variants": "• {keys}: differ only in upper/lower case, counted as different owners",
+    "units.confirm_question": "Save the register like this?",
+    "units.confirm_button": "✅ Confirm",
+    "units.cancel_button": "✖ Cancel",
+    "units.cancelled": "Cancelled: the unit register was not changed.",
+    "units.draft_gone": "This file is no longer waiting. Please send it again with /units.",
+    "units.preview": (
+        "The file has {units} units in {buildings} buildings, {owners} owners by headcount "
+        "(the developer's {developer_units} unsold units count as one), total area {area}."
+    ),
 }

@@ -33,14 +33,14 @@ TEXTS: dict[str, str] = {
     "usage.setup": "用法：/setup <社区名称>，例如 /setup 阳光花园",
     "usage.units": (
         "请把房屋登记表作为 CSV 文件发送，并附上说明文字 /units（或回复该文件 /units）。"
-        "列：unit,building,area_m2,owner"
+        "列：unit,building,area_m2,owner，可选第五列 owner_phone（业主手机号，业主可凭手机号一键认证）"
     ),
     "usage.join": (
         "用法：/join <房号> [owner|tenant]，例如 /join 3-2-501 tenant。"
         "使用信箱验证码（在私聊中）：/join 3-2-501 ABCD-EFGH"
     ),
     "usage.role": (
-        "用法：回复该成员的消息 /role <admin|committee|rep|resident> [楼栋]，例如 /role rep 1,2；"
+        "用法：回复该成员的消息 /role <admin|committee|rep|developer-agent|resident> [楼栋]，例如 /role rep 1,2；"
         "或 /role <用户ID> <角色> [楼栋]"
     ),
     "usage.lang": "用法：/lang zh 或 /lang en",
@@ -470,4 +470,62 @@ TEXTS: dict[str, str] = {
     "votes.export_col.choice": "选择",
     "votes.export_col.voter": "投票人",
     "votes.export_col.cast_at": "投票时间",
+    # owner verification (issue 8)
+    "relation.resident": "住户",
+    "join.own_request": "不能审核自己的申请，请由其他管理员或本楼楼栋长审核。",
+    "owner.developer_unit": (
+        "登记表中 {unit} 是开发商未售出的房屋：由管理员指定的开发商代表投票，"
+        "不能通过加入成为业主。如果您已购买，请联系业委会更新登记表；在此之前请以住户身份加入。"
+    ),
+    "owner.contact_not_own": "这是别人的联系人名片，未做任何更改。请点击“📱 分享我的手机号”分享您本人的手机号。",
+    "owner.phone_no_match": (
+        "登记表中没有这个业主手机号，未做任何更改。您可以申请业主审核，或请业委会登记您的手机号。"
+    ),
+    "owner.already_owner": "您已经是 {unit} 的认证业主。",
+    "owner.already_pending": "您已经申请认证 {unit} 的业主身份，请等待审核。",
+    "owner.request_not_found": "本社区没有这条申请。",
+    "owner.decided_verified": "已由 {by} 通过。",
+    "owner.decided_rejected": "已由 {by} 拒绝。",
+    "owner.decided_revoked": "已失效：登记表中该房屋的业主已变更。",
+    "owner.offer": (
+        "您是 {unit} 的业主吗？业主事项（按《民法典》表决）需要认证业主身份。"
+        "如果业委会的登记表里有您的手机号，请点击下方“📱 分享我的手机号”，一键完成认证。"
+    ),
+    "owner.share_phone_button": "📱 分享我的手机号",
+    "owner.review_offer": "也可以请管理员或楼栋长审核：",
+    "owner.review_button": "🏠 申请审核 {unit} 的业主身份",
+    "owner.card": "业主认证：{name} 申请认证为 {unit}（{building} 号楼）的业主。",
+    "owner.card_pending": "申请人以外的管理员或 {building} 号楼楼栋长可以审核。",
+    "owner.card_verified": "✅ 已认证为业主，由 {by} 通过，{at}。",
+    "owner.card_rejected": "❌ 已由 {by} 拒绝，{at}。",
+    "owner.card_revoked": "已失效：登记表中该房屋的业主已变更。",
+    "owner.card_by_phone": "✅ 已通过登记表中的手机号认证为业主，{at}。",
+    "owner.requested": "您认证{community} {unit} 业主身份的申请已发给审核人，结果会在这里通知您。",
+    "owner.answer_verified": "已认证业主：{unit}",
+    "owner.answer_rejected": "已拒绝：{unit}",
+    "owner.outcome_verified": "✅ 您现在是{community} {unit} 的认证业主。",
+    "owner.outcome_rejected": "您认证{community} {unit} 业主身份的申请未通过。如有误会，请联系楼栋长。",
+    "owner.verified_by_phone": "✅ 您的手机号与登记表一致：您现在是 {units} 的认证业主。",
+    "owner.self_review_notice": (
+        "{name} 申请以业主身份加入{community} {unit}（{building} 号楼）。"
+        "审核人不能审核自己的申请，请在群里审核。"
+    ),
+    "owner.method.review": "审核认证",
+    "owner.method.phone": "手机号认证",
+    "me.owner": "  {unit} — 认证业主（{how}）",
+    "me.owner_pending": "  {unit} — 业主，等待审核",
+    "units.problem.bad_phone": "业主手机号“{detail}”无效",
+    "units.problem.wrong_columns_phone": "应为 5 列，实际 {detail} 列",
+    "units.confirm_header": "请先核对业主，登记表尚未保存：",
+    "units.merged": "• {spellings}：写法不同，计为同一位业主“{owner}”",
+    "units.case_variants": "• {keys}：仅大小写不同，计为不同的业主",
+    "units.confirm_question": "按此保存登记表吗？",
+    "units.confirm_button": "✅ 确认",
+    "units.cancel_button": "✖ 取消",
+    "units.cancelled": "已取消：房屋登记表未做更改。",
+    "units.draft_gone": "这个文件已不在等待确认，请用 /units 重新发送。",
+    "units.preview": (
+        "文件中有 {units} 户，{buildings} 栋楼，业主人数 {owners}"
+        "（开发商未售出的 {developer_units} 户计为一人），总面积 {area}。"
+    ),
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.errors import NotAllowed
 from bot.units.model import (
@@ -13,7 +13,8 @@ from bot.units.model import (
 )
 from bot.units.ports import UnitsUnitOfWork
 from bot.units.register import (
-    parse_unit_csv,
+    RegisterDoubts,
+    parse_register,
 )
 
 
@@ -24,15 +25,27 @@ class ImportReport:
     updated: int
     removed: int
     kept_missing: tuple[str, ...]
+    # owner keys to confirm first; while `saved` is False nothing was changed
+    doubts: RegisterDoubts = field(default_factory=RegisterDoubts)
+    saved: bool = True
 
 
 async def import_units(
-    uow: UnitsUnitOfWork, *, community_id: int, data: bytes, is_admin: bool
+    uow: UnitsUnitOfWork,
+    *,
+    community_id: int,
+    data: bytes,
+    is_admin: bool,
+    confirmed: bool = False,
 ) -> ImportReport:
-    """Replace the register with the file's units; nothing changes if any row is bad."""
+    """Replace the register with the file's units; nothing changes if any row is bad. Owner keys
+    that merge after normalization, or differ only in case, are shown first: nothing is saved
+    until the admin confirms (`confirmed`). A unit whose owner changes loses its verified
+    owners (they verify again)."""
     if not is_admin:
         raise NotAllowed("units.not_admin")
-    units = parse_unit_csv(data)
+    parsed = parse_register(data)
+    units = parsed.units
     existing = {s.code: s for s in await uow.units.stored(community_id)}
     incoming = {u.code for u in units}
     missing = set(existing) - incoming
@@ -45,9 +58,13 @@ async def import_units(
         for u in units
         if u.code in existing and (existing[u.code].unit != u or existing[u.code].retired)
     )
+    if parsed.doubts and not confirmed:
+        return ImportReport(
+            summarize(units), added, updated, len(removed), kept, parsed.doubts, saved=False
+        )
     await uow.units.save(community_id, units, retire=kept, remove=removed)
     await uow.commit()
-    return ImportReport(summarize(units), added, updated, len(removed), kept)
+    return ImportReport(summarize(units), added, updated, len(removed), kept, parsed.doubts)
 
 
 async def buildings_in_order(uow: UnitsUnitOfWork, community_id: int) -> list[str]:

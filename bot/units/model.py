@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
+import phonenumbers
+
 DEVELOPER_KEYS: Final = frozenset({"developer", "开发商"})
 
 
@@ -18,6 +20,33 @@ def normalize_unit_code(raw: str) -> str:
     for dash in ("—", "–", "－", "_", "/"):
         text = text.replace(dash, "-")
     return "-".join(part for part in text.replace(" ", "-").split("-") if part)
+
+
+def normalize_owner_key(raw: str) -> str:
+    """`Ｃ`, ` C ` and `C` are one owner: NFKC, trimmed, inner blanks as one space. Case is kept
+    (`Wang` and `wang` may be two people; the import asks)."""
+    return " ".join(unicodedata.normalize("NFKC", raw).split())
+
+
+PHONE_REGION: Final = "CN"
+
+
+def normalize_phone(raw: str, region: str = PHONE_REGION) -> str | None:
+    """A phone number in E.164 (`+8613812345678`), numbers without a country code read as
+    Chinese; None if it is not a valid number."""
+    text = unicodedata.normalize("NFKC", raw).strip()
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    # Telegram gives a contact's number with its country code but often without the "+"
+    candidates = [text] if text.startswith("+") else [text, "+" + text]
+    for candidate in candidates:
+        try:
+            parsed = phonenumbers.parse(candidate, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(parsed):
+            return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return None
 
 
 def is_developer(owner_key: str) -> bool:
@@ -41,6 +70,7 @@ class Unit:
     building: str
     area_m2: Decimal
     owner_key: str
+    owner_phone: str | None = None  # E.164; lets the owner verify by sharing their phone
 
     @property
     def is_developer(self) -> bool:

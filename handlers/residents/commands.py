@@ -39,6 +39,7 @@ from handlers.common import (
 from handlers.context import BotApplication, BotContext
 from handlers.residents.buttons import buildings_keyboard
 from handlers.residents.join_cards import submit_join_request
+from handlers.residents.owners import offer_owner_verification
 from handlers.residents.render import join_card, members, profile, role_word
 
 log = logging.getLogger(__name__)
@@ -47,11 +48,11 @@ LONG_LIST_CHARS = 1500
 MESSAGE_LIMIT = 4000
 
 
-def _parse_join_args(args: list[str]) -> tuple[str, str | None, Relation]:
-    """`<unit> [code] [owner|tenant]`, in any order after the unit."""
+def _parse_join_args(args: list[str]) -> tuple[str, str | None, Relation | None]:
+    """`<unit> [code] [owner|tenant]`, in any order after the unit (no relation: None)."""
     if not args:
         raise UserError("usage.join")
-    unit, code, relation = args[0], None, Relation.OWNER
+    unit, code, relation = args[0], None, None
     for word in args[1:]:
         parsed = parse_relation(word)
         if parsed is not None:
@@ -99,7 +100,7 @@ async def cmd_join(update: Update, context: BotContext) -> None:
                 user_name=display_name(user),
                 unit_code=unit,
                 code=code,
-                relation=relation,
+                relation=Relation.TENANT if relation is Relation.TENANT else Relation.RESIDENT,
                 now=now,
             )
             joined = await uow.communities.get(membership.community_id)
@@ -108,6 +109,10 @@ async def cmd_join(update: Update, context: BotContext) -> None:
         await reply(
             update, t(lang, "join.verified_by_code", unit=membership.unit_code, community=name)
         )
+        if relation is not Relation.TENANT:  # a code proves residence: offer the owner's ways
+            await offer_owner_verification(
+                context, user.id, lang, membership.community_id, membership.unit_code
+            )
         return
     community = await _community_for_join(update, context, user)
     in_group = not is_private(update)
@@ -118,7 +123,7 @@ async def cmd_join(update: Update, context: BotContext) -> None:
         user_id=user.id,
         user_name=display_name(user),
         unit_code=unit,
-        relation=relation,
+        relation=relation or Relation.OWNER,
         reply_to_message_id=message.message_id if in_group and message else None,
     )
     if not in_group:

@@ -7,6 +7,7 @@ from bot.communities.model import Community
 from bot.residents.cases import attach_card, request_join
 from bot.residents.model import Membership, Relation
 from handlers.context import BotContext
+from handlers.residents.owners import notify_if_self_review
 from handlers.residents.render import join_card
 
 
@@ -36,4 +37,12 @@ async def submit_join_request(
     )
     async with context.services.uow() as uow:
         await attach_card(uow, membership.id, card.chat_id, card.message_id)
+    await notify_if_self_review(
+        context,
+        community,
+        user_id=user_id,
+        user_name=membership.user_name,
+        unit_code=membership.unit_code,
+        building=membership.building,
+    )
     return membership

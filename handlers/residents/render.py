@@ -9,7 +9,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.communities.model import Community
 from bot.config import Language
 from bot.i18n import t, when
-from bot.residents.model import BuildingMembers, Membership, MembershipStatus
+from bot.residents.model import (
+    BuildingMembers,
+    Membership,
+    MembershipStatus,
+    Ownership,
+    OwnershipMethod,
+    OwnershipStatus,
+)
 from bot.residents.profile import CommunityProfile
 from bot.roles.model import Role
 from handlers import callbacks
@@ -60,6 +67,47 @@ def join_card(
     return f"{text}\n{outcome}", None
 
 
+def owner_card(
+    ownership: Ownership, community: Community
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The card of a request to be verified as owner, in the community's language."""
+    lang = community.language
+    text = t(
+        lang,
+        "owner.card",
+        name=ownership.user_name,
+        unit=ownership.unit_code,
+        building=ownership.building,
+    )
+    if ownership.status is OwnershipStatus.PENDING:
+        keyboard = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        t(lang, "join.approve"),
+                        callback_data=callbacks.pack(callbacks.OWNER_REVIEW, ownership.id, "a"),
+                    ),
+                    InlineKeyboardButton(
+                        t(lang, "join.reject"),
+                        callback_data=callbacks.pack(callbacks.OWNER_REVIEW, ownership.id, "r"),
+                    ),
+                ]
+            ]
+        )
+        return f"{text}\n{t(lang, 'owner.card_pending', building=ownership.building)}", keyboard
+    at = when(ownership.decided_at, lang, community.timezone) if ownership.decided_at else "-"
+    if ownership.status is OwnershipStatus.VERIFIED and ownership.method is OwnershipMethod.PHONE:
+        outcome = t(lang, "owner.card_by_phone", at=at)
+    else:
+        outcome = t(
+            lang,
+            f"owner.card_{ownership.status.value}",
+            by=ownership.decided_by_name or "-",
+            at=at,
+        )
+    return f"{text}\n{outcome}", None
+
+
 def profile(profiles: Sequence[CommunityProfile], lang: Language) -> str:
     if not profiles:
         return t(lang, "me.nothing")
@@ -81,6 +129,13 @@ def profile(profiles: Sequence[CommunityProfile], lang: Language) -> str:
             )
             for m in entry.memberships
         )
+        lived_in = {m.unit_code for m in entry.memberships}
+        for o in entry.ownerships:
+            if o.status is OwnershipStatus.PENDING:
+                lines.append(t(lang, "me.owner_pending", unit=o.unit_code))
+            elif not o.is_developer_unit and o.unit_code not in lived_in:
+                how = t(lang, f"owner.method.{o.method.value}")
+                lines.append(t(lang, "me.owner", unit=o.unit_code, how=how))
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 

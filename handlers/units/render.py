@@ -45,3 +45,31 @@ def import_report(report: ImportReport, lang: Language) -> str:
     if report.kept_missing:
         text += "\n" + t(lang, "units.kept_missing", units=", ".join(report.kept_missing))
     return text
+
+
+def register_doubts(report: ImportReport, lang: Language) -> str:
+    """Owner keys to confirm before the register is saved, then what would be saved."""
+    lines = [t(lang, "units.confirm_header")]
+    lines += [
+        t(lang, "units.merged", owner=key, spellings=" / ".join(spellings))
+        for key, spellings in report.doubts.merged
+    ]
+    lines += [
+        t(lang, "units.case_variants", keys=" / ".join(keys))
+        for keys in report.doubts.case_variants
+    ]
+    lines.append("")
+    summary = report.summary
+    lines.append(
+        t(
+            lang,
+            "units.preview",
+            units=number(summary.units, lang),
+            buildings=number(summary.buildings, lang),
+            owners=number(summary.owners, lang),
+            developer_units=number(summary.developer_units, lang),
+            area=area(summary.total_area_m2, lang),
+        )
+    )
+    lines.append(t(lang, "units.confirm_question"))
+    return "\n".join(lines)

@@ -58,16 +58,3 @@ CREATE TABLE vote_reminders (
 );
 CREATE INDEX vote_reminders_by ON vote_reminders (vote_id, sent_by, sent_at);
 
--- The developer's agent casts the ballot of the developer's unsold units: a role of its own.
-CREATE TABLE roles_v5 (
-    community_id  INTEGER NOT NULL REFERENCES communities (id) ON DELETE CASCADE,
-    user_id       INTEGER NOT NULL,
-    role          TEXT    NOT NULL CHECK (role IN ('admin', 'committee', 'rep', 'developer-agent')),
-    buildings     TEXT    NOT NULL DEFAULT '',  -- comma-separated, for reps
-    granted_by    INTEGER NOT NULL,
-    granted_at    TEXT    NOT NULL,
-    PRIMARY KEY (community_id, user_id)
-);
-INSERT INTO roles_v5 SELECT community_id, user_id, role, buildings, granted_by, granted_at FROM roles;
-DROP TABLE roles;
-ALTER TABLE roles_v5 RENAME TO roles;

@@ -11,7 +11,13 @@ from pathlib import Path
 from bot.codes.cases import issue_codes
 from bot.communities.cases import setup_community
 from bot.communities.model import Community
-from bot.residents.model import MembershipStatus, Relation, Verification
+from bot.residents.model import (
+    MembershipStatus,
+    OwnershipMethod,
+    OwnershipStatus,
+    Relation,
+    Verification,
+)
 from bot.roles.model import Actor, Role, RoleGrant
 from bot.units.cases import import_units
 from storage.database import Database
@@ -67,9 +73,18 @@ async def _seed(
                     user_id=user_id,
                     relation=Relation.OWNER,
                     status=MembershipStatus.VERIFIED,
-                    verification=Verification.CODE,
+                    verification=Verification.REVIEW,
                     now=NOW,
                 )
+                if not unit.unit.is_developer:  # owners are verified apart (issue 8)
+                    await uow.ownerships.add(
+                        unit_id=unit.id,
+                        user_id=user_id,
+                        status=OwnershipStatus.VERIFIED,
+                        method=OwnershipMethod.REVIEW,
+                        now=NOW,
+                        decided_by=ADMIN.user_id,
+                    )
             for user_id, role in roles:
                 await uow.roles.put(RoleGrant(community.id, user_id, role), granted_by=0, now=NOW)
             await uow.commit()

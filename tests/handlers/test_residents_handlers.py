@@ -314,7 +314,8 @@ async def test_a_long_member_list_goes_to_the_private_chat(harness: HandlerHarne
     )
     listing = h.request.texts(CREATOR["id"])[-1]
     assert (
-        "Building 5 (60 households)" in listing and "5-159: Resident number 59 (owner)" in listing
+        "Building 5 (60 households)" in listing
+        and "5-159: Resident number 59 (resident)" in listing
     )
 
 

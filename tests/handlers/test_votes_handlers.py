@@ -6,6 +6,9 @@ import asyncio
 import csv
 import io
 
+from bot.residents.cases import claim_ownership, decide_ownership
+from bot.roles.model import Actor
+from tests.conftest import NOW
 from tests.handlers.harness import HandlerHarness, group, private, user
 from tests.handlers.test_residents_handlers import CREATOR, GROUP, keyboard_of, set_up
 
@@ -37,6 +40,24 @@ async def residents(h: HandlerHarness) -> None:
         person = PEOPLE[name]
         h.request.private_open.add(person["id"])
         await h.say(private(person), person, f"/join {unit} {codes[unit]}")
+        async with h.database.unit_of_work() as uow:  # a code proves residence; an admin
+            claim = await claim_ownership(  # verifies the owner (issue 8)
+                uow,
+                community=community,
+                user_id=person["id"],
+                user_name=person["first_name"],
+                unit_code=unit,
+                now=NOW,
+            )
+            await decide_ownership(
+                uow,
+                community=community,
+                ownership_id=claim.id,
+                actor=Actor(CREATOR["id"], is_chat_admin=True),
+                actor_name="Carol",
+                approve=True,
+                now=NOW,
+            )
     await h.say(
         GROUP, CREATOR, "/role committee", reply_to_message=h.message(GROUP, COMMITTEE, "hello")
     )

@@ -107,7 +107,7 @@ async def test_a_bad_file_changes_nothing_and_reimport_updates(db: Database) -> 
             user_id=42,
             user_name="Alice",
             unit_code="3-101",
-            relation=Relation.OWNER,
+            relation=Relation.TENANT,  # the developer's unit: owned by no one who joins
             now=NOW,
         )
     changed = (

@@ -87,6 +87,8 @@ def test_result_equals_a_recount_from_the_frozen_electorate(
             vote_id = await start(database, community, f"Q? double-majority 7d{scope}")
             final: dict[str, Choice] = {}
             current = list(units)
+            # an ownership is revoked when a re-import names another owner for its unit
+            revoked: set[str] = set()
             for event in events:
                 if event[0] == "cast":
                     _, letter, choice = event
@@ -102,9 +104,14 @@ def test_result_equals_a_recount_from_the_frozen_electorate(
                                 now=LATER,
                             )
                         except UserError:
-                            # only an owner with no unit in the vote is refused
-                            assert joined is None or key_of(letter) not in electorate
+                            # refused: no unit in the vote, or the ownership was revoked
+                            assert (
+                                joined is None
+                                or key_of(letter) not in electorate
+                                or letter in revoked
+                            )
                             continue
+                    assert letter not in revoked
                     assert key_of(letter) in electorate
                     final[key_of(letter)] = choice
                 elif event[0] == "paper":
@@ -130,6 +137,10 @@ def test_result_equals_a_recount_from_the_frozen_electorate(
                     current = [
                         (c, b, a, o if o == "developer" else shuffled[o]) for c, b, a, o in current
                     ]
+                    now_owner = {c: o for c, _, _, o in current}
+                    revoked |= {
+                        letter for letter, code in first_unit.items() if now_owner[code] != letter
+                    }
                     async with database.unit_of_work() as uow:
                         await import_units(
                             uow, community_id=community.id, data=csv_of(current), is_admin=True

@@ -15,6 +15,7 @@ from bot.codes.cases import issue_codes, join_with_code
 from bot.communities.cases import set_support_threshold
 from bot.communities.model import Community
 from bot.errors import NotAllowed, NotFound, UserError
+from bot.residents.cases import claim_ownership, decide_ownership
 from bot.residents.model import Relation
 from bot.roles.model import Actor, Role
 from bot.topics.cases import propose_topic, toggle_support
@@ -70,6 +71,25 @@ async def residents(
                     relation=relation,
                     now=NOW,
                 )
+            if relation is Relation.OWNER:  # a code proves residence; an admin verifies owners
+                async with db.unit_of_work() as uow:
+                    claim = await claim_ownership(
+                        uow,
+                        community=community,
+                        user_id=USER[name],
+                        user_name=name,
+                        unit_code=unit,
+                        now=NOW,
+                    )
+                    await decide_ownership(
+                        uow,
+                        community=community,
+                        ownership_id=claim.id,
+                        actor=ADMIN,
+                        actor_name="Admin",
+                        approve=True,
+                        now=NOW,
+                    )
 
 
 async def start(db: Database, community: Community, words: str) -> int:

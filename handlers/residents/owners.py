@@ -1,0 +1,253 @@
+"""Becoming a verified owner (issue 8): the offer after a code join (the Share my phone number
+button and a review request), the shared contact, the owner review card and its buttons, and the
+private notice to the admins when a reviewer applies (they never decide their own request).
+
+Payloads: `v1:oc:<community>:<unit id>` (ask for a review as owner, in private) and
+`v1:or:<ownership id>:a|r` (approve or reject, on the card in the group)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
+
+from bot.communities.model import Community
+from bot.config import Language
+from bot.errors import NotFound, UserError
+from bot.i18n import t
+from bot.residents.cases import (
+    attach_ownership_card,
+    claim_ownership,
+    decide_ownership,
+    verify_owner_by_phone,
+)
+from bot.residents.model import Ownership, OwnershipStatus
+from handlers import callbacks
+from handlers.common import (
+    actor_in,
+    admins_of,
+    community_of_chat,
+    display_name,
+    edit_text,
+    is_private,
+    language_of,
+    reply,
+    require_card,
+    require_own_keyboard,
+    require_private_screen,
+    send_private,
+    user_language,
+)
+from handlers.context import BotApplication, BotContext
+from handlers.residents.render import owner_card
+
+log = logging.getLogger(__name__)
+
+
+def share_phone_keyboard(lang: Language) -> ReplyKeyboardMarkup:
+    button = KeyboardButton(t(lang, "owner.share_phone_button"), request_contact=True)
+    return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
+
+
+async def offer_owner_verification(
+    context: BotContext, user_id: int, lang: Language, community_id: int, unit_code: str
+) -> None:
+    """After a code join: the phone button (reply keyboard) and the review request button."""
+    async with context.services.uow() as uow:
+        unit = await uow.units.get(community_id, unit_code)
+        already = await uow.ownerships.live_for(unit.id, user_id) if unit is not None else None
+    if unit is None or unit.unit.is_developer or already is not None:
+        return
+    await context.bot.send_message(
+        user_id, t(lang, "owner.offer", unit=unit_code), reply_markup=share_phone_keyboard(lang)
+    )
+    review = InlineKeyboardButton(
+        t(lang, "owner.review_button", unit=unit_code),
+        callback_data=callbacks.pack(callbacks.OWNER_CLAIM, community_id, unit.id),
+    )
+    await context.bot.send_message(
+        user_id, t(lang, "owner.review_offer"), reply_markup=InlineKeyboardMarkup([[review]])
+    )
+
+
+async def notify_if_self_review(
+    context: BotContext,
+    community: Community,
+    *,
+    user_id: int,
+    user_name: str,
+    unit_code: str,
+    building: str,
+) -> None:
+    """An applicant who is a reviewer of the building may not approve it: the other admins are
+    told privately (where the bot can write to them); the request waits for one of them."""
+    applicant = await actor_in(context, community, user_id)
+    if not applicant.can_review(building):
+        return
+    for admin_id in await admins_of(context, community):
+        if admin_id == user_id:
+            continue
+        lang = await language_of(context, admin_id, community.language)
+        text = t(
+            lang,
+            "owner.self_review_notice",
+            name=user_name,
+            unit=unit_code,
+            building=building,
+            community=community.name,
+        )
+        if not await send_private(context, admin_id, text):
+            log.info("admin %s of community %s has no private chat", admin_id, community.id)
+
+
+async def on_contact(update: Update, context: BotContext) -> None:
+    """A contact shared in private: the user's own, matching an owner's phone in a register."""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and message.contact is not None and user is not None
+    contact = message.contact
+    async with context.services.uow() as uow:
+        result = await verify_owner_by_phone(
+            uow,
+            user_id=user.id,
+            user_name=display_name(user),
+            contact_user_id=contact.user_id,
+            phone=contact.phone_number,
+            now=context.services.now(),
+        )
+        names: dict[int, str] = {}
+        for community_id, _ in result.units:
+            if community_id not in names:
+                found = await uow.communities.get(community_id)
+                names[community_id] = found.name if found else "?"
+    lang = await user_language(context, user)
+    units = ", ".join(f"{unit} ({names[cid]})" for cid, unit in result.units)
+    await reply(
+        update,
+        t(lang, "owner.verified_by_phone", units=units),
+        reply_markup=ReplyKeyboardRemove(),
+    )
+    for settled in result.settled:
+        async with context.services.uow() as uow:
+            community = await uow.communities.get(settled.community_id)
+            card = await uow.ownerships.card(settled.id)
+        if community is not None and card is not None:
+            text, keyboard = owner_card(settled, community)
+            await edit_text(context, card[0], card[1], text, reply_markup=keyboard)
+
+
+async def on_owner_claim(update: Update, context: BotContext) -> None:
+    """`v1:oc:<community>:<unit id>` in private: file a review request as owner, post its card."""
+    query = update.callback_query
+    assert query is not None and query.from_user is not None
+    args = callbacks.unpack(query.data, callbacks.OWNER_CLAIM, 2)
+    ids = [callbacks.int_arg(a) for a in args] if args else []
+    if len(ids) != 2 or None in ids or query.message is None or not is_private(update):
+        raise UserError("common.stale_button")
+    require_private_screen(query)
+    require_own_keyboard(query)
+    community_id, unit_id = ids
+    assert community_id is not None and unit_id is not None
+    async with context.services.uow() as uow:
+        community = await uow.communities.get(community_id)
+        unit = await uow.units.by_id(community_id, unit_id) if community else None
+    if community is None or unit is None or unit.retired:
+        raise UserError("common.stale_button")
+    user = query.from_user
+    async with context.services.uow() as uow:
+        claim = await claim_ownership(
+            uow,
+            community=community,
+            user_id=user.id,
+            user_name=display_name(user),
+            unit_code=unit.code,
+            now=context.services.now(),
+        )
+    text, keyboard = owner_card(claim, community)
+    card = await context.bot.send_message(community.chat_id, text, reply_markup=keyboard)
+    async with context.services.uow() as uow:
+        await attach_ownership_card(uow, claim.id, card.chat_id, card.message_id)
+    lang = await user_language(context, user)
+    requested = t(lang, "owner.requested", unit=claim.unit_code, community=community.name)
+    await edit_text(context, query.message.chat.id, query.message.message_id, requested)
+    await query.answer()
+    await notify_if_self_review(
+        context,
+        community,
+        user_id=user.id,
+        user_name=claim.user_name,
+        unit_code=claim.unit_code,
+        building=claim.building,
+    )
+
+
+async def on_owner_review(update: Update, context: BotContext) -> None:
+    """`v1:or:<ownership id>:a|r` on the card in the group."""
+    query = update.callback_query
+    assert query is not None and query.from_user is not None
+    args = callbacks.unpack(query.data, callbacks.OWNER_REVIEW, 2)
+    ownership_id = callbacks.int_arg(args[0]) if args else None
+    if args is None or ownership_id is None or args[1] not in ("a", "r") or query.message is None:
+        raise UserError("common.stale_button")
+    community = await community_of_chat(context, query.message.chat.id)
+    if community is None:
+        raise NotFound("owner.request_not_found")
+    async with context.services.uow() as uow:
+        pressed = await uow.ownerships.get(ownership_id)
+        card = await uow.ownerships.card(ownership_id) if pressed else None
+    if pressed is not None:
+        require_card(query, card)  # a payload forged onto another message
+    actor = await actor_in(context, community, query.from_user.id)
+    async with context.services.uow() as uow:
+        decision = await decide_ownership(
+            uow,
+            community=community,
+            ownership_id=ownership_id,
+            actor=actor,
+            actor_name=display_name(query.from_user),
+            approve=args[1] == "a",
+            now=context.services.now(),
+        )
+    claim = decision.ownership
+    text, keyboard = owner_card(claim, community)
+    chat_id, message_id = decision.card or (query.message.chat.id, query.message.message_id)
+    await edit_text(context, chat_id, message_id, text, reply_markup=keyboard)
+    lang = await user_language(context, query.from_user)
+    await query.answer(t(lang, f"owner.answer_{claim.status.value}", unit=claim.unit_code))
+    await _tell_outcome(context, community, claim, chat_id, message_id)
+
+
+async def _tell_outcome(
+    context: BotContext, community: Community, claim: Ownership, chat_id: int, card_id: int
+) -> None:
+    if claim.status not in (OwnershipStatus.VERIFIED, OwnershipStatus.REJECTED):
+        return
+    lang = await language_of(context, claim.user_id, community.language)
+    key = f"owner.outcome_{claim.status.value}"
+    if await send_private(
+        context, claim.user_id, t(lang, key, unit=claim.unit_code, community=community.name)
+    ):
+        return
+    group_text = t(community.language, key, unit=claim.unit_code, community=community.name)
+    await context.bot.send_message(
+        chat_id, f"{claim.user_name}: {group_text}", reply_to_message_id=card_id
+    )
+
+
+def register(app: BotApplication) -> None:
+    """Before the report form's private-message handler, which would take the contact."""
+    app.add_handler(MessageHandler(filters.CONTACT & filters.ChatType.PRIVATE, on_contact))
+    app.add_handler(
+        CallbackQueryHandler(on_owner_claim, pattern=callbacks.pattern(callbacks.OWNER_CLAIM))
+    )
+    app.add_handler(
+        CallbackQueryHandler(on_owner_review, pattern=callbacks.pattern(callbacks.OWNER_REVIEW))
+    )
