@@ -26,6 +26,7 @@ from handlers.topics import commands as topics
 from handlers.units import commands as units
 from handlers.votes import ballots as vote_ballots
 from handlers.votes import commands as votes
+from handlers.votes import objections as vote_objections
 from handlers.votes.jobs import rearm_votes
 from storage.database import Database
 
@@ -68,6 +69,7 @@ def register_handlers(app: BotApplication) -> None:
     topics.register(app)
     votes.register(app)
     vote_ballots.register(app)
+    vote_objections.register(app)
     reports.register(app)
     report_form.register(app)
     report_form.register_private_messages(app)

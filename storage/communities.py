@@ -20,6 +20,8 @@ def _community(row: aiosqlite.Row) -> Community:
         staff_chat_id=row["staff_chat_id"],
         response_time=timedelta(minutes=row["response_minutes"]),
         plan_time=timedelta(minutes=row["plan_minutes"]),
+        notice_period=timedelta(days=row["notice_days"]),
+        publication_period=timedelta(days=row["publication_days"]),
     )
 
 
@@ -119,3 +121,16 @@ class SqliteCommunityRepo:
             "SELECT * FROM communities ORDER BY id LIMIT :limit", {"limit": limit}
         ) as cursor:
             return [_community(row) for row in await cursor.fetchall()]
+
+    async def set_vote_periods(
+        self, community_id: int, *, notice_period: timedelta, publication_period: timedelta
+    ) -> None:
+        await self._conn.execute(
+            "UPDATE communities SET notice_days = :notice, publication_days = :publication"
+            " WHERE id = :id",
+            {
+                "notice": notice_period.days,
+                "publication": publication_period.days,
+                "id": community_id,
+            },
+        )

@@ -9,7 +9,7 @@ import aiosqlite
 
 from bot.units.model import Unit
 from bot.votes.chain import ChainRecord, RecordKind
-from bot.votes.model import BallotRow, BallotSource, StoredBallot, Vote, VoteStatus
+from bot.votes.model import BallotRow, BallotSource, Objection, StoredBallot, Vote, VoteStatus
 from bot.votes.tally import Choice, Electorate, Outcome, Rule, Voter
 from storage.rows import from_centi, from_text, to_centi, to_text
 
@@ -28,7 +28,11 @@ def _vote(row: aiosqlite.Row) -> Vote:
         duration=timedelta(minutes=row["duration_minutes"]),
         building=row["building"],
         secret=bool(row["secret"]),
-        status=VoteStatus(row["status"]),
+        status=(
+            VoteStatus.ANNOUNCED
+            if row["status"] == "draft" and row["opens_at"] is not None
+            else VoteStatus(row["status"])
+        ),
         created_by=row["created_by"],
         opened_at=from_text(row["opened_at"]),
         closes_at=from_text(row["closes_at"]),
@@ -37,6 +41,9 @@ def _vote(row: aiosqlite.Row) -> Vote:
         card=card,
         result_message_id=row["result_message_id"],
         electorate_frozen=bool(row["electorate_frozen"]),
+        announced_at=from_text(row["announced_at"]),
+        opens_at=from_text(row["opens_at"]),
+        publication_ends_at=from_text(row["publication_ends_at"]),
     )
 
 
@@ -117,12 +124,89 @@ class SqliteVoteRepo:
             {"opened": to_text(opened_at), "closes": to_text(closes_at), "id": vote_id},
         )
 
-    async def close(self, vote_id: int, *, closed_at: datetime, outcome: Outcome) -> None:
+    async def close(
+        self,
+        vote_id: int,
+        *,
+        closed_at: datetime,
+        outcome: Outcome,
+        publication_ends_at: datetime | None = None,
+    ) -> None:
         await self._conn.execute(
-            "UPDATE votes SET status = 'closed', closed_at = :at, outcome = :outcome"
-            " WHERE id = :id",
-            {"at": to_text(closed_at), "outcome": outcome.value, "id": vote_id},
+            "UPDATE votes SET status = 'closed', closed_at = :at, outcome = :outcome,"
+            " publication_ends_at = :until WHERE id = :id",
+            {
+                "at": to_text(closed_at),
+                "outcome": outcome.value,
+                "until": to_text(publication_ends_at) if publication_ends_at else None,
+                "id": vote_id,
+            },
         )
+
+    async def announce(self, vote_id: int, *, announced_at: datetime, opens_at: datetime) -> None:
+        """Stored as a draft with an opening time (see migration 0007)."""
+        await self._conn.execute(
+            "UPDATE votes SET announced_at = :at, opens_at = :opens WHERE id = :id",
+            {"at": to_text(announced_at), "opens": to_text(opens_at), "id": vote_id},
+        )
+
+    async def announced_votes(self) -> list[Vote]:
+        return await self._many("status = 'draft' AND opens_at IS NOT NULL ORDER BY opens_at", {})
+
+    async def add_objection(
+        self, vote_id: int, user_id: int, text: str, *, now: datetime
+    ) -> Objection:
+        cursor = await self._conn.execute(
+            "INSERT INTO vote_objections (vote_id, number, user_id, text, lodged_at) VALUES (:id,"
+            " (SELECT COALESCE(MAX(number), 0) + 1 FROM vote_objections WHERE vote_id = :id),"
+            " :user, :text, :now)",
+            {"id": vote_id, "user": user_id, "text": text, "now": to_text(now)},
+        )
+        found = await self._objections("o.id = :oid", {"oid": cursor.lastrowid})
+        return found[0]
+
+    async def objections(self, vote_id: int) -> list[Objection]:
+        return await self._objections("o.vote_id = :id ORDER BY o.number", {"id": vote_id})
+
+    async def objection(self, vote_id: int, number: int) -> Objection | None:
+        found = await self._objections(
+            "o.vote_id = :id AND o.number = :n", {"id": vote_id, "n": number}
+        )
+        return found[0] if found else None
+
+    async def answer_objection(
+        self, vote_id: int, number: int, answer: str, *, by: int, now: datetime
+    ) -> None:
+        await self._conn.execute(
+            "UPDATE vote_objections SET answer = :answer, answered_by = :by, answered_at = :now"
+            " WHERE vote_id = :id AND number = :n",
+            {"answer": answer, "by": by, "now": to_text(now), "id": vote_id, "n": number},
+        )
+
+    async def _objections(self, where: str, params: dict[str, Any]) -> list[Objection]:
+        async with self._conn.execute(
+            "SELECT o.*, COALESCE(u.display_name, CAST(o.user_id AS TEXT)) AS name"  # noqa: S608
+            f" FROM vote_objections o LEFT JOIN users u ON u.id = o.user_id WHERE {where}",
+            params,
+        ) as cursor:
+            rows = await cursor.fetchall()
+        result = []
+        for row in rows:
+            lodged = from_text(row["lodged_at"])
+            assert lodged is not None
+            result.append(
+                Objection(
+                    row["vote_id"],
+                    row["number"],
+                    row["user_id"],
+                    row["name"],
+                    row["text"],
+                    lodged,
+                    row["answer"],
+                    from_text(row["answered_at"]),
+                )
+            )
+        return result
 
     async def set_card(self, vote_id: int, chat_id: int, message_id: int) -> None:
         await self._conn.execute(

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from bot.communities.model import MAX_NAME_LENGTH, MAX_SUPPORT_THRESHOLD, Community
+from bot.communities.model import (
+    MAX_NAME_LENGTH,
+    MAX_PERIOD_DAYS,
+    MAX_SUPPORT_THRESHOLD,
+    Community,
+)
 from bot.communities.ports import CommunitiesUnitOfWork
 from bot.config import Language
 from bot.errors import NotAllowed, UserError
@@ -85,3 +90,32 @@ async def set_support_threshold(
     await uow.communities.set_support_threshold(community.id, threshold)
     await uow.commit()
     return replace(community, support_threshold=threshold)
+
+
+async def set_vote_periods(
+    uow: CommunitiesUnitOfWork,
+    community: Community,
+    *,
+    notice_days: int | None = None,
+    publication_days: int | None = None,
+    is_admin: bool,
+) -> Community:
+    """The notice period of Civil Code votes (0: they open at once, when the owners were told
+    otherwise) and the publication period of results (at least a day)."""
+    if not is_admin:
+        raise NotAllowed("settings.not_admin")
+    notice = community.notice_period if notice_days is None else timedelta(days=notice_days)
+    publication = (
+        community.publication_period
+        if publication_days is None
+        else timedelta(days=publication_days)
+    )
+    if not timedelta(0) <= notice <= timedelta(days=MAX_PERIOD_DAYS):
+        raise UserError("settings.bad_notice", max=MAX_PERIOD_DAYS)
+    if not timedelta(days=1) <= publication <= timedelta(days=MAX_PERIOD_DAYS):
+        raise UserError("settings.bad_publication", max=MAX_PERIOD_DAYS)
+    await uow.communities.set_vote_periods(
+        community.id, notice_period=notice, publication_period=publication
+    )
+    await uow.commit()
+    return replace(community, notice_period=notice, publication_period=publication)

@@ -8,9 +8,8 @@ from datetime import timedelta
 from bot.config import Language
 
 MAX_NAME_LENGTH = 64
-
-
 MAX_SUPPORT_THRESHOLD = 1000
+MAX_PERIOD_DAYS = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,3 +23,7 @@ class Community:
     staff_chat_id: int | None = None
     response_time: timedelta = timedelta(hours=24)
     plan_time: timedelta = timedelta(hours=72)
+    # owners are told of a Civil Code vote this long before it opens (物业管理条例 art. 14)
+    notice_period: timedelta = timedelta(days=15)
+    # a result is published this long, during which owners may object (公示期)
+    publication_period: timedelta = timedelta(days=7)

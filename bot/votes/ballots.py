@@ -45,7 +45,7 @@ class CastResult:
 
 
 def _check_open(vote: Vote, now: datetime) -> None:
-    if vote.status is VoteStatus.DRAFT:
+    if vote.status in (VoteStatus.DRAFT, VoteStatus.ANNOUNCED):
         raise UserError("votes.not_started")
     if vote.status is VoteStatus.CLOSED or (vote.closes_at is not None and now >= vote.closes_at):
         raise UserError("votes.closed", number=vote.number)
@@ -250,7 +250,7 @@ async def my_ballots(
     vote = await uow.votes.get(vote_id)
     if vote is None or vote.community_id != community.id:
         raise NotFound("votes.not_found")
-    if vote.status is VoteStatus.DRAFT:
+    if vote.status in (VoteStatus.DRAFT, VoteStatus.ANNOUNCED):
         raise UserError("votes.not_started")
     voters = await eligible_voters(uow, vote, user_id)
     return vote, await _rows_of(uow, vote, voters)

@@ -10,13 +10,13 @@ from datetime import datetime, timedelta
 
 from bot.communities.model import Community
 from bot.errors import NotAllowed, NotFound, UserError
-from bot.residents.cases import unit_owners
+from bot.residents.cases import owned_units, refuse_unverified, unit_owners, verified_households
 from bot.roles.model import Actor, Role
 from bot.topics.cases import topic_by_number
 from bot.topics.model import Topic, TopicStatus
 from bot.units.model import natural_order
 from bot.votes.chain import RecordKind, append
-from bot.votes.model import Vote, VoteStatus
+from bot.votes.model import Objection, Vote, VoteStatus
 from bot.votes.options import (
     DEFAULT_DURATION,
     MAX_DURATION,
@@ -76,17 +76,41 @@ async def create_vote(
         now=now,
     )
     if request.complete:
-        vote = await _open(uow, vote, now)
+        vote = await _start(uow, community, vote, now)
     await uow.commit()
     return vote
 
 
-async def _open(uow: VotesUnitOfWork, vote: Vote, now: datetime) -> Vote:
+async def _start(uow: VotesUnitOfWork, community: Community, vote: Vote, now: datetime) -> Vote:
+    """Open the vote, or under the Civil Code announce it first: the owners are told the
+    question, rule and opening date a notice period ahead, and it opens by itself then."""
     if vote.topic_id is not None:
         topic = await uow.topics.get(vote.topic_id)
         if topic is None or topic.status is not TopicStatus.DISCUSSION:
             raise UserError("votes.topic_not_in_discussion", number=topic.number if topic else "?")
         await uow.topics.set_status(vote.topic_id, TopicStatus.VOTING, now=now)
+    if vote.rule.civil_code and community.notice_period > timedelta(0):
+        await uow.votes.announce(vote.id, announced_at=now, opens_at=now + community.notice_period)
+        announced = await uow.votes.get(vote.id)
+        assert announced is not None
+        return announced
+    return await _open(uow, vote, now)
+
+
+async def open_announced(uow: VotesUnitOfWork, *, vote_id: int, now: datetime) -> Vote:
+    """An announced vote opens on its date (at start-up, if the bot was down then); its
+    electorate is frozen now, when it opens, and it runs its full duration from now."""
+    vote = await uow.votes.get(vote_id)
+    if vote is None:
+        raise NotFound("votes.not_found")
+    if vote.status is not VoteStatus.ANNOUNCED or vote.opens_at is None or now < vote.opens_at:
+        raise UserError("votes.not_announced", number=vote.number)
+    opened = await _open(uow, vote, now)
+    await uow.commit()
+    return opened
+
+
+async def _open(uow: VotesUnitOfWork, vote: Vote, now: datetime) -> Vote:
     await uow.votes.open(vote.id, opened_at=now, closes_at=now + vote.duration)
     electorate = await _electorate_now(uow, vote)
     await uow.votes.freeze(vote.id, electorate)
@@ -149,7 +173,7 @@ async def edit_draft(
     updated = await uow.votes.get(vote_id)
     assert updated is not None
     if start:
-        updated = await _open(uow, updated, now)
+        updated = await _start(uow, community, updated, now)
     await uow.commit()
     return updated
 
@@ -257,16 +281,24 @@ async def close_vote(
         raise NotAllowed("votes.close_not_allowed")
     if vote.status is not VoteStatus.OPEN:
         raise UserError("votes.not_open", number=vote.number)
+    community = await uow.communities.get(vote.community_id)
+    assert community is not None
     result = await figures(uow, vote)
     outcome = result.decision.outcome
-    await uow.votes.close(vote_id, closed_at=now, outcome=outcome)
+    await uow.votes.close(
+        vote_id,
+        closed_at=now,
+        outcome=outcome,
+        publication_ends_at=now + community.publication_period,
+    )
     closed = await uow.votes.get(vote_id)
     assert closed is not None and closed.closed_at is not None
     head = append(
         vote_id,
         await uow.votes.chain_head(vote_id),
         RecordKind.CLOSE,
-        close_data(result.tally, outcome, closed.closed_at),  # as stored, to the second
+        # as stored, to the second
+        close_data(result.tally, outcome, closed.closed_at, closed.publication_ends_at),
     )
     await uow.votes.append_record(head)
     topic = None
@@ -400,3 +432,92 @@ async def reminder_targets(
     await uow.votes.add_reminder(vote.id, actor.user_id, now=now)
     await uow.commit()
     return Reminders(tuple(targets.values()), tuple(nobody))
+
+
+MAX_OBJECTION = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class LodgedObjection:
+    objection: Objection
+    vote: Vote
+    committee: frozenset[int]  # who is told: the committee members and administrators
+
+
+async def object_to_result(
+    uow: VotesUnitOfWork,
+    *,
+    community: Community,
+    number: int,
+    user_id: int,
+    user_name: str,
+    text: str,
+    now: datetime,
+) -> LodgedObjection:
+    """An objection to a published result, during its publication period: by an owner (under
+    the Civil Code) or a verified resident; kept with the vote for the committee to answer."""
+    vote = await vote_by_number(uow, community, number)
+    clean = " ".join(text.split())
+    if not clean:
+        raise UserError("usage.object")
+    if len(clean) > MAX_OBJECTION:
+        raise UserError("votes.objection_too_long", max=MAX_OBJECTION)
+    if vote.status is not VoteStatus.CLOSED or vote.publication_ends_at is None:
+        raise UserError("votes.objection_not_closed", number=vote.number)
+    if now >= vote.publication_ends_at:
+        raise UserError("votes.objection_period_over", number=vote.number)
+    entitled = (
+        bool(await owned_units(uow, community.id, user_id))
+        if vote.rule.civil_code
+        else bool(await verified_households(uow, community.id, user_id))
+    )
+    if not entitled:
+        if vote.rule.civil_code and await verified_households(uow, community.id, user_id):
+            raise NotAllowed("votes.objection_owners_only")
+        await refuse_unverified(uow, community.id, user_id, "votes.objection_not_resident")
+    await uow.users.remember(user_id, user_name, now=now)
+    objection = await uow.votes.add_objection(vote.id, user_id, clean, now=now)
+    grants = await uow.roles.of_community(community.id)
+    committee = frozenset(
+        g.user_id for g in grants if g.role in (Role.ADMIN, Role.COMMITTEE) and g.user_id != user_id
+    )
+    await uow.commit()
+    return LodgedObjection(objection, vote, committee)
+
+
+async def objections_to(
+    uow: VotesUnitOfWork, *, community: Community, actor: Actor, number: int
+) -> tuple[Vote, list[Objection]]:
+    if not actor.is_committee:
+        raise NotAllowed("votes.objections_not_committee")
+    vote = await vote_by_number(uow, community, number)
+    return vote, await uow.votes.objections(vote.id)
+
+
+async def answer_objection(
+    uow: VotesUnitOfWork,
+    *,
+    community: Community,
+    actor: Actor,
+    number: int,
+    objection_number: int,
+    text: str,
+    now: datetime,
+) -> tuple[Vote, Objection]:
+    """The committee's answer, kept with the objection; the handler tells the objector."""
+    if not actor.is_committee:
+        raise NotAllowed("votes.objections_not_committee")
+    vote = await vote_by_number(uow, community, number)
+    clean = " ".join(text.split())
+    if not clean:
+        raise UserError("usage.answer")
+    if len(clean) > MAX_OBJECTION:
+        raise UserError("votes.objection_too_long", max=MAX_OBJECTION)
+    objection = await uow.votes.objection(vote.id, objection_number)
+    if objection is None:
+        raise NotFound("votes.no_such_objection", number=vote.number, objection=objection_number)
+    await uow.votes.answer_objection(vote.id, objection_number, clean, by=actor.user_id, now=now)
+    answered = await uow.votes.objection(vote.id, objection_number)
+    await uow.commit()
+    assert answered is not None
+    return vote, answered

@@ -14,6 +14,7 @@ from bot.votes.tally import Choice, Electorate, Outcome, Rule
 
 class VoteStatus(StrEnum):
     DRAFT = "draft"
+    ANNOUNCED = "announced"  # a Civil Code vote told to the owners ahead; opens by itself
     OPEN = "open"
     CLOSED = "closed"
 
@@ -46,6 +47,23 @@ class Vote:
     result_message_id: int | None = None
     # False only for votes opened before electorates were frozen (they count from the register)
     electorate_frozen: bool = False
+    announced_at: datetime | None = None
+    opens_at: datetime | None = None
+    publication_ends_at: datetime | None = None  # objections until then (公示期)
+
+
+@dataclass(frozen=True, slots=True)
+class Objection:
+    """An owner's objection to a published result, kept with the vote, and the answer."""
+
+    vote_id: int
+    number: int
+    user_id: int
+    user_name: str
+    text: str
+    lodged_at: datetime
+    answer: str | None = None
+    answered_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

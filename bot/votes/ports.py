@@ -6,10 +6,11 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.communities.ports import CommunitiesUnitOfWork
 from bot.roles.ports import RolesUnitOfWork
 from bot.topics.ports import TopicsUnitOfWork
 from bot.votes.chain import ChainRecord
-from bot.votes.model import BallotRow, BallotSource, StoredBallot, Vote
+from bot.votes.model import BallotRow, BallotSource, Objection, StoredBallot, Vote
 from bot.votes.tally import Choice, Electorate, Outcome, Rule, Voter
 
 
@@ -31,7 +32,26 @@ class VoteRepo(Protocol):
     async def by_number(self, community_id: int, number: int) -> Vote | None: ...
     async def update_draft(self, vote_id: int, *, rule: Rule, duration: timedelta) -> None: ...
     async def open(self, vote_id: int, *, opened_at: datetime, closes_at: datetime) -> None: ...
-    async def close(self, vote_id: int, *, closed_at: datetime, outcome: Outcome) -> None: ...
+    async def close(
+        self,
+        vote_id: int,
+        *,
+        closed_at: datetime,
+        outcome: Outcome,
+        publication_ends_at: datetime | None = ...,
+    ) -> None: ...
+    async def announce(
+        self, vote_id: int, *, announced_at: datetime, opens_at: datetime
+    ) -> None: ...
+    async def announced_votes(self) -> list[Vote]: ...
+    async def add_objection(
+        self, vote_id: int, user_id: int, text: str, *, now: datetime
+    ) -> Objection: ...
+    async def objections(self, vote_id: int) -> list[Objection]: ...
+    async def objection(self, vote_id: int, number: int) -> Objection | None: ...
+    async def answer_objection(
+        self, vote_id: int, number: int, answer: str, *, by: int, now: datetime
+    ) -> None: ...
     async def set_card(self, vote_id: int, chat_id: int, message_id: int) -> None: ...
     async def set_result_message(self, vote_id: int, message_id: int) -> None: ...
     async def open_votes(self) -> list[Vote]: ...
@@ -61,7 +81,7 @@ class VoteRepo(Protocol):
     async def records(self, vote_id: int) -> list[ChainRecord]: ...
 
 
-class VotesUnitOfWork(TopicsUnitOfWork, RolesUnitOfWork, Protocol):
+class VotesUnitOfWork(TopicsUnitOfWork, RolesUnitOfWork, CommunitiesUnitOfWork, Protocol):
     """What the votes use cases run in."""
 
     @property

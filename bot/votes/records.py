@@ -53,14 +53,19 @@ def ballot_data(
     }
 
 
-def close_data(tally: Tally, outcome: Outcome, at: datetime) -> dict[str, str]:
-    """The published figures: ballots and area per choice against the electorate."""
+def close_data(
+    tally: Tally, outcome: Outcome, at: datetime, objections_until: datetime | None = None
+) -> dict[str, str]:
+    """The published figures: ballots and area per choice against the electorate, and the end
+    of the publication period during which owners may object."""
     data = {
         "outcome": outcome.value,
         "electorate": str(tally.electorate_size),
         "electorate_area": _area(tally.electorate_area),
         "at": at.isoformat(),
     }
+    if objections_until is not None:
+        data["objections_until"] = objections_until.isoformat()
     for choice in Choice:
         data[choice.value] = str(tally.counts[choice])
         data[f"{choice.value}_area"] = _area(tally.areas[choice])
@@ -144,7 +149,9 @@ def audit(records: Sequence[ChainRecord], state: StoredState) -> list[Finding]:
         if not closes:
             findings.append(Finding(Problem.NO_CLOSE_RECORD))
         elif state.recount is not None:
-            expected = close_data(state.recount, vote.outcome, vote.closed_at)
+            expected = close_data(
+                state.recount, vote.outcome, vote.closed_at, vote.publication_ends_at
+            )
             fields = _differing(expected, closes[0].data)
             if fields:
                 findings.append(Finding(Problem.CLOSE_MISMATCH, ", ".join(fields)))

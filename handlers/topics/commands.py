@@ -7,7 +7,7 @@ from collections.abc import Callable
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.communities.cases import set_support_threshold
+from bot.communities.cases import set_support_threshold, set_vote_periods
 from bot.errors import NotFound, UserError
 from bot.i18n import t, whole_number
 from bot.ports import UnitOfWork
@@ -106,8 +106,12 @@ async def cmd_topics(update: Update, context: BotContext) -> None:
     await reply(update, topic_list(topics, community, community.language))
 
 
+PERIOD_SETTINGS = ("notice_days", "publication_days")
+
+
 async def cmd_settings(update: Update, context: BotContext) -> None:
-    """`/settings support_threshold <n>`, `/settings response_time <24h>`, `plan_time <3d>`."""
+    """`/settings support_threshold <n>`, `/settings response_time <24h>`, `plan_time <3d>`,
+    `notice_days <15>` (Civil Code votes are announced this long ahead), `publication_days <7>`."""
     community = await require_community(update, context)
     user = update.effective_user
     assert user is not None
@@ -116,19 +120,36 @@ async def cmd_settings(update: Update, context: BotContext) -> None:
     name = args[0].lower() if len(args) == 2 else ""
     duration = parse_duration(args[1]) if name in ("response_time", "plan_time") else None
     threshold = whole_number(args[1], low=0, high=999_999) if name == "support_threshold" else None
-    if threshold is None and duration is None:
+    days = whole_number(args[1], low=0, high=999) if name in PERIOD_SETTINGS else None
+    if threshold is None and duration is None and days is None:
         raise UserError(
             "usage.settings",
             threshold=community.support_threshold,
             response=duration_text(community.response_time, lang),
             plan=duration_text(community.plan_time, lang),
+            notice=community.notice_period.days,
+            publication=community.publication_period.days,
         )
     admin = (
         sent_by_anonymous_admin(update.effective_message)
         or (await actor_in(context, community, user.id)).is_admin
     )
     async with context.services.uow() as uow:
-        if threshold is not None:
+        if days is not None:
+            updated = await set_vote_periods(
+                uow,
+                community,
+                notice_days=days if name == "notice_days" else None,
+                publication_days=days if name == "publication_days" else None,
+                is_admin=admin,
+            )
+            text = t(
+                lang,
+                "settings.periods_done",
+                notice=updated.notice_period.days,
+                publication=updated.publication_period.days,
+            )
+        elif threshold is not None:
             updated = await set_support_threshold(uow, community, threshold, is_admin=admin)
             text = t(lang, "settings.done", threshold=updated.support_threshold)
         else:

@@ -53,9 +53,10 @@ from handlers.context import BotApplication, BotContext
 from handlers.format import csv_file
 from handlers.live_cards import Card
 from handlers.reports.commands import cmd_export_reports
-from handlers.votes.jobs import publish_close, schedule_close
+from handlers.votes.jobs import publish_close, schedule_close, schedule_open
 from handlers.votes.render import (
     RULES_BY_CODE,
+    announcement_text,
     buildings_text,
     current_result_text,
     draft_card,
@@ -80,9 +81,12 @@ async def render_vote_card(
         community = await uow.communities.get(vote.community_id) if vote else None
         shown = (
             await figures(uow, vote)
-            if vote is not None and vote.status is not VoteStatus.DRAFT
+            if vote is not None and vote.status in (VoteStatus.OPEN, VoteStatus.CLOSED)
             else None
         )
+    announced = vote is not None and vote.status is VoteStatus.ANNOUNCED
+    if announced and vote is not None and community is not None and vote.card is not None:
+        return Card(vote.card[0], vote.card[1], announcement_text(vote, community), None)
     if vote is None or community is None or vote.card is None or shown is None:
         return None
     text, keyboard = vote_card(shown, community, now())
@@ -118,6 +122,16 @@ async def cmd_vote(update: Update, context: BotContext) -> None:
 
 
 async def _post_card(context: BotContext, community: Community, vote: Vote) -> None:
+    """The live card of an open vote, or the announcement of one that opens later."""
+    if vote.status is VoteStatus.ANNOUNCED:
+        text = announcement_text(vote, community)
+        card = await context.bot.send_message(community.chat_id, text)
+        async with context.services.uow() as uow:
+            await attach_vote_card(uow, vote.id, card.chat_id, card.message_id)
+        schedule_open(context, vote)
+        if vote.topic_id is not None:
+            context.services.topic_cards.touch(vote.topic_id)
+        return
     async with context.services.uow() as uow:
         shown = await figures(uow, vote)
     text, keyboard = vote_card(shown, community, context.services.now())
@@ -170,12 +184,13 @@ async def on_draft_button(update: Update, context: BotContext) -> None:
         await edit_text(context, chat_id, message_id, text, reply_markup=keyboard)
         await query.answer()
         return
+    started = "votes.announced_ok" if vote.status is VoteStatus.ANNOUNCED else "votes.started"
     await query.answer(
-        t(await user_language(context, query.from_user), "votes.started", number=vote.number)
+        t(await user_language(context, query.from_user), started, number=vote.number)
     )
     await _post_card(context, community, vote)
     await edit_text(
-        context, chat_id, message_id, t(community.language, "votes.started", number=vote.number)
+        context, chat_id, message_id, t(community.language, started, number=vote.number)
     )
 
 
@@ -199,6 +214,9 @@ async def cmd_result(update: Update, context: BotContext) -> None:
         vote = await vote_by_number(uow, community, number)
         if vote.status is VoteStatus.DRAFT:
             raise UserError("votes.not_started")
+        if vote.status is VoteStatus.ANNOUNCED:
+            await reply(update, announcement_text(vote, community))
+            return
         shown = await figures(uow, vote)
         head = await uow.votes.chain_head(vote.id)
     text = current_result_text(
@@ -334,6 +352,8 @@ async def cmd_export(update: Update, context: BotContext) -> None:
         raise NotAllowed("votes.export_not_allowed")
     async with context.services.uow() as uow:
         vote = await vote_by_number(uow, community, number)
+        if vote.status in (VoteStatus.DRAFT, VoteStatus.ANNOUNCED):
+            raise UserError("votes.not_started")
         if vote.secret and vote.status is not VoteStatus.CLOSED:
             raise UserError("votes.export_secret_open", number=vote.number)
         shown = await figures(uow, vote)

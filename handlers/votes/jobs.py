@@ -16,7 +16,7 @@ from bot.communities.model import Community
 from bot.errors import UserError
 from bot.i18n import t
 from bot.roles.model import Actor
-from bot.votes.cases import CloseResult, close_vote, freeze_late
+from bot.votes.cases import CloseResult, close_vote, freeze_late, open_announced
 from bot.votes.chain import fingerprint
 from bot.votes.model import BallotRow, Vote
 from handlers.context import BotApplication, BotContext
@@ -41,6 +41,47 @@ def schedule_close(context: BotContext | BotApplication, vote: Vote) -> None:
     job_queue.run_once(on_close_due, when=delay, name=job_name(vote.id), data=vote.id)
 
 
+def open_job_name(vote_id: int) -> str:
+    return f"vote-open:{vote_id}"
+
+
+def schedule_open(context: BotContext | BotApplication, vote: Vote) -> None:
+    """An announced vote opens by itself on its date (at once if that passed while down)."""
+    job_queue = context.job_queue
+    if job_queue is None or vote.opens_at is None:
+        return
+    for job in job_queue.get_jobs_by_name(open_job_name(vote.id)):
+        job.schedule_removal()
+    now = context.bot_data["services"].now()
+    delay = max(vote.opens_at - now, timedelta(0))
+    job_queue.run_once(on_open_due, when=delay, name=open_job_name(vote.id), data=vote.id)
+
+
+async def on_open_due(context: CallbackContext) -> None:
+    job = context.job
+    if job is None or not isinstance(job.data, int):
+        return
+    try:
+        await publish_open(context, job.data)  # type: ignore[arg-type]
+    except UserError:
+        log.info("vote %s was already open", job.data)
+
+
+async def publish_open(context: BotContext, vote_id: int) -> Vote:
+    """Open, turn the announcement into the live card, tell the group, arm the closing."""
+    services = context.bot_data["services"]
+    async with services.uow() as uow:
+        vote = await open_announced(uow, vote_id=vote_id, now=services.now())
+        community = await uow.communities.get(vote.community_id)
+    assert community is not None
+    await services.vote_cards.draw_now(vote_id)
+    schedule_close(context, vote)
+    await context.bot.send_message(
+        community.chat_id, t(community.language, "votes.started", number=vote.number)
+    )
+    return vote
+
+
 async def rearm_votes(app: BotApplication) -> int:
     async with app.bot_data["services"].uow() as uow:
         frozen = await freeze_late(uow)
@@ -48,9 +89,12 @@ async def rearm_votes(app: BotApplication) -> int:
         log.info("froze the electorates of votes opened before the upgrade: %s", frozen)
     async with app.bot_data["services"].uow() as uow:
         votes = await uow.votes.open_votes()
+        announced = await uow.votes.announced_votes()
     for vote in votes:
         schedule_close(app, vote)
-    return len(votes)
+    for vote in announced:
+        schedule_open(app, vote)
+    return len(votes) + len(announced)
 
 
 async def on_close_due(context: CallbackContext) -> None:

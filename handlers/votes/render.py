@@ -215,6 +215,29 @@ def buildings_text(figures: Figures, lang: Language) -> str:
     )
 
 
+def announcement_text(vote: Vote, community: Community) -> str:
+    """A Civil Code vote told to the owners ahead (议题预告): question, rule, scope, dates."""
+    lang = community.language
+    assert vote.opens_at is not None
+    return t(
+        lang,
+        "votes.announcement",
+        number=vote.number,
+        question=vote.question,
+        rule=t(lang, f"rule.{vote.rule.value}"),
+        scope=scope_text(vote, lang),
+        opens=when(vote.opens_at, lang, community.timezone),
+        closes=when(vote.opens_at + vote.duration, lang, community.timezone),
+    )
+
+
+def publication_text(vote: Vote, community: Community, lang: Language) -> str:
+    if vote.publication_ends_at is None:
+        return ""
+    until = when(vote.publication_ends_at, lang, community.timezone)
+    return "\n" + t(lang, "votes.publication", until=until, number=vote.number)
+
+
 def result_text(figures: Figures, community: Community, head: str) -> str:
     vote = figures.vote
     lang = community.language
@@ -228,7 +251,7 @@ def result_text(figures: Figures, community: Community, head: str) -> str:
         figures=figures_text(figures, lang),
         buildings=buildings_text(figures, lang),
         head=head,
-    )
+    ) + publication_text(vote, community, lang)
 
 
 def current_result_text(

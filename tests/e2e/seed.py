@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.codes.cases import issue_codes
-from bot.communities.cases import setup_community
+from bot.communities.cases import set_vote_periods, setup_community
 from bot.communities.model import Community
 from bot.residents.model import (
     MembershipStatus,
@@ -62,6 +62,8 @@ async def _seed(
             ).community
         async with database.unit_of_work() as uow:
             await import_units(uow, community_id=community.id, data=register, is_admin=True)
+        async with database.unit_of_work() as uow:  # the owners were told: votes open at once
+            community = await set_vote_periods(uow, community, notice_days=0, is_admin=True)
         async with database.unit_of_work() as uow:
             await issue_codes(uow, community_id=community.id, actor=ADMIN, now=NOW)
             for user_id, user_name, unit_code in owners:

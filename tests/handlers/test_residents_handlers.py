@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.communities.cases import set_vote_periods
 from handlers import callbacks
 from tests.conftest import WORKED_EXAMPLE_CSV
 from tests.handlers.harness import HandlerHarness, group, private, user
@@ -27,6 +28,10 @@ async def set_up(h: HandlerHarness) -> None:
     }
     await h.feed({"message": h.message(GROUP, CREATOR, None, document=document, caption="/units")})
     await h.say(GROUP, CREATOR, "/role rep 2", reply_to_message=h.message(GROUP, REP, "hi"))
+    async with h.database.unit_of_work() as uow:  # the owners were told: votes open at once
+        community = await uow.communities.by_chat(GROUP["id"])
+        assert community is not None
+        await set_vote_periods(uow, community, notice_days=0, is_admin=True)
 
 
 async def test_setup_refused_for_a_non_admin_and_nothing_changes(harness: HandlerHarness) -> None:

@@ -226,7 +226,7 @@ async def test_bad_vote_commands(harness: HandlerHarness) -> None:
         ("/settings support_threshold 0", "The threshold must be a whole number from 1 to 1000."),
         (
             "/settings",
-            "Usage: /settings support_threshold <n> | response_time <30m|24h|3d> | plan_time <3d>. Now: support threshold 3 households; respond within 1 d, resolve within 3 d.",
+            "Usage: /settings support_threshold <n> | response_time <30m|24h|3d> | plan_time <3d> | notice_days <days> | publication_days <days>. Now: support threshold 3 households; respond within 1 d, resolve within 3 d; Civil Code votes announced 0 days ahead, results published for objections 7 days.",
         ),
     ]:
         await h.say(GROUP, COMMITTEE if not text.startswith("/settings") else CREATOR, text)

@@ -8,7 +8,7 @@ import pytest
 
 from bot.codes.cases import issue_codes, join_with_code, regenerate_code
 from bot.codes.model import MAX_FAILURES, MAX_USES
-from bot.communities.cases import setup_community
+from bot.communities.cases import set_vote_periods, setup_community
 from bot.communities.model import Community
 from bot.errors import NotAllowed, NotFound, UserError
 from bot.residents.cases import decide_join, leave, list_members, request_join
@@ -42,7 +42,8 @@ async def make_community(
         await import_units(
             uow, community_id=result.community.id, data=WORKED_EXAMPLE_CSV, is_admin=True
         )
-    return result.community
+    async with db.unit_of_work() as uow:  # owners told otherwise: votes open at once here
+        return await set_vote_periods(uow, result.community, notice_days=0, is_admin=True)
 
 
 async def test_setup_needs_an_admin_and_renames_on_second_call(db: Database) -> None:
