@@ -83,9 +83,10 @@ class SqliteUnitRepo:
         *,
         retire: Iterable[str],
         remove: Iterable[str],
+        revoke_ownerships: Iterable[str] = (),
     ) -> None:
-        """Upsert the file's units, retire the inhabited missing ones, delete the rest. A unit
-        whose owner changed loses its live ownerships (verified or asked for)."""
+        """Upsert the file's units, retire the inhabited missing ones, delete the rest; the units
+        of `revoke_ownerships` lose their live ownerships (verified or asked for)."""
         rows = [
             {
                 "cid": community_id,
@@ -99,9 +100,8 @@ class SqliteUnitRepo:
         ]
         await self._conn.executemany(
             "UPDATE ownerships SET status = 'revoked' WHERE status IN ('pending', 'verified')"
-            " AND unit_id IN (SELECT id FROM units WHERE community_id = :cid AND code = :code"
-            " AND owner_key != :owner)",
-            [{"cid": r["cid"], "code": r["code"], "owner": r["owner"]} for r in rows],
+            " AND unit_id IN (SELECT id FROM units WHERE community_id = :cid AND code = :code)",
+            [{"cid": community_id, "code": code} for code in revoke_ownerships],
         )
         await self._conn.executemany(
             "INSERT INTO units"

@@ -237,6 +237,23 @@ class SqliteVoteRepo:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
+    async def ballots_cast_by(self, vote_id: int, user_id: int) -> dict[str, StoredBallot]:
+        """The standing ballots this user cast online (not those a clerk entered for them)."""
+        async with self._conn.execute(
+            "SELECT voter_key, choice, cast_by, source, receipt FROM ballots"
+            " WHERE vote_id = :id AND cast_by = :user AND source = 'online'",
+            {"id": vote_id, "user": user_id},
+        ) as cursor:
+            return {
+                row["voter_key"]: StoredBallot(
+                    Choice(row["choice"]),
+                    row["cast_by"],
+                    BallotSource(row["source"]),
+                    row["receipt"],
+                )
+                for row in await cursor.fetchall()
+            }
+
     async def ballots_of(self, vote_id: int, keys: Collection[str]) -> dict[str, StoredBallot]:
         marks, params = _in_list(keys)
         async with self._conn.execute(

@@ -8,6 +8,7 @@ from bot.errors import NotAllowed
 from bot.units.model import (
     RegisterSummary,
     StoredUnit,
+    moved_units,
     natural_order,
     summarize,
 )
@@ -40,8 +41,8 @@ async def import_units(
 ) -> ImportReport:
     """Replace the register with the file's units; nothing changes if any row is bad. Owner keys
     that merge after normalization, or differ only in case, are shown first: nothing is saved
-    until the admin confirms (`confirmed`). A unit whose owner changes loses its verified
-    owners (they verify again)."""
+    until the admin confirms (`confirmed`). A unit whose owner key changes loses its verified
+    owners (they verify again, see `moved_units`)."""
     if not is_admin:
         raise NotAllowed("units.not_admin")
     parsed = parse_register(data)
@@ -62,7 +63,11 @@ async def import_units(
         return ImportReport(
             summarize(units), added, updated, len(removed), kept, parsed.doubts, saved=False
         )
-    await uow.units.save(community_id, units, retire=kept, remove=removed)
+    moved = moved_units(
+        {code: stored.unit.owner_key for code, stored in existing.items()},
+        {u.code: u.owner_key for u in units},
+    )
+    await uow.units.save(community_id, units, retire=kept, remove=removed, revoke_ownerships=moved)
     await uow.commit()
     return ImportReport(summarize(units), added, updated, len(removed), kept, parsed.doubts)
 

@@ -4,7 +4,7 @@ and the counting rules of ../shared/domain.md."""
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
@@ -115,3 +115,10 @@ class StoredUnit:
     @property
     def building(self) -> str:
         return self.unit.building
+
+
+def moved_units(before: Mapping[str, str], after: Mapping[str, str]) -> set[str]:
+    """The units (codes) whose owner key changed from one register to the next. Their verified
+    owners verify again: a new key may be a correction or a sale, and only a sale's new owner
+    should vote for the unit from then on (an open vote keeps its frozen electorate)."""
+    return {code for code, key in after.items() if code in before and before[code] != key}

@@ -25,6 +25,7 @@ class UnitRepo(Protocol):
         *,
         retire: Iterable[str],
         remove: Iterable[str],
+        revoke_ownerships: Iterable[str] = ...,
     ) -> None: ...
 
 

@@ -14,6 +14,7 @@ from typing import Final
 from bot.errors import UserError
 from bot.units.model import (
     Unit,
+    is_developer,
     normalize_owner_key,
     normalize_phone,
     normalize_unit_code,
@@ -90,7 +91,8 @@ def owner_key_doubts(spellings: list[tuple[str, str]]) -> RegisterDoubts:
     """From (as written, normalized) owner keys: the merged spellings and the case variants."""
     written: dict[str, set[str]] = {}
     for raw, key in spellings:
-        written.setdefault(key, set()).add(raw)
+        if not is_developer(key):  # `developer`, `Developer`, `开发商`: all the developer
+            written.setdefault(key, set()).add(raw)
     merged = tuple(
         (key, tuple(sorted(raws))) for key, raws in sorted(written.items()) if len(raws) > 1
     )

@@ -246,11 +246,21 @@ class MyBallot:
 async def my_ballots(
     uow: VotesUnitOfWork, *, community: Community, vote_id: int, user_id: int
 ) -> tuple[Vote, list[MyBallot]]:
-    """The standing ballots of the keys this user may cast for, with their receipts."""
+    """The standing ballots of the keys this user may cast for, and of those they cast
+    themselves, with their receipts."""
     vote = await uow.votes.get(vote_id)
     if vote is None or vote.community_id != community.id:
         raise NotFound("votes.not_found")
     if vote.status in (VoteStatus.DRAFT, VoteStatus.ANNOUNCED):
         raise UserError("votes.not_started")
-    voters = await eligible_voters(uow, vote, user_id)
+    cast = await uow.votes.ballots_cast_by(vote.id, user_id)
+    try:
+        voters = await eligible_voters(uow, vote, user_id)
+    except UserError:
+        # no longer eligible (say, the register re-keyed the unit): their own ballots still show
+        if not cast:
+            raise
+        voters = {}
+    if set(cast) - set(voters):
+        voters |= await uow.votes.voters_by_key(vote.id, set(cast) - set(voters))
     return vote, await _rows_of(uow, vote, voters)

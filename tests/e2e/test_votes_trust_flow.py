@@ -327,17 +327,6 @@ def test_civil_code_worked_example_trusted_end_to_end(estate: Estate) -> None:
     assert verified.content.endswith(f"Fingerprint {record.group(1)}"), verified.content
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: /units with the developer's units written `developer` and `Developer` asks to "
-        "Confirm with “• Developer / developer: differ only in upper/lower case, counted as "
-        "different owners”, while the same preview (and the count) treat both as the "
-        "developer's units, one owner: “8 owners by headcount (the developer's 2 unsold units "
-        "count as one)”. owner_key_doubts (bot/units/register.py) does not leave developer "
-        "keys out of the case variants."
-    ),
-)
 def test_developer_keys_differing_in_case_are_not_called_different_owners(
     estate: Estate,
 ) -> None:
@@ -360,16 +349,6 @@ def test_developer_keys_differing_in_case_are_not_called_different_owners(
     assert wrong == [], reply.content
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: after /units re-keys an owner mid-vote (C → Chen), the open vote keeps C's key and "
-        "counts C's ballot, and the import says the vote keeps its owners, but C's verified "
-        "ownership is revoked, so C pressing 🧾 My ballot gets “This vote follows the Civil Code "
-        "rules: only owners vote (tenants do not).” instead of the standing ballot and its "
-        "receipt (and C can no longer change it before the close)."
-    ),
-)
 def test_a_voter_still_finds_the_ballot_after_the_register_is_corrected(estate: Estate) -> None:
     fake, group = estate.fake, estate.group
     card = open_vote(estate, "Use the maintenance fund to repair the roofs? double-majority 7d", 1)

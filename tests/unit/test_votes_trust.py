@@ -215,6 +215,9 @@ async def test_a_register_corrected_mid_vote_changes_nothing_in_the_vote(db: Dat
     # (tests/unit/test_owners.py), and C's ballot, cast before, stands for 180 m²
     with pytest.raises(NotAllowed):
         await online(db, community, vote_id, USER["C"], Choice.AGAINST)
+    async with db.unit_of_work() as uow:  # but C still finds their ballot and its receipt
+        _, mine = await my_ballots(uow, community=community, vote_id=vote_id, user_id=USER["C"])
+    assert [(b.units, b.choice) for b in mine] == [(("1-201", "1-202"), Choice.FOR)]
     for name, choice in [("D", Choice.AGAINST), ("E", Choice.ABSTAIN), ("F", Choice.FOR)]:
         await online(db, community, vote_id, USER[name], choice)
     async with db.unit_of_work() as uow:
