@@ -26,6 +26,7 @@ from handlers.topics import commands as topics
 from handlers.units import commands as units
 from handlers.votes import ballots as vote_ballots
 from handlers.votes import commands as votes
+from handlers.votes import paper_menu as vote_paper_menu
 from handlers.votes.jobs import rearm_votes
 from storage.database import Database
 
@@ -67,6 +68,7 @@ def register_handlers(app: BotApplication) -> None:
     language.register(app)
     topics.register(app)
     votes.register(app)
+    vote_paper_menu.register(app)  # `/paper <vote>` before the three-word `/paper`
     vote_ballots.register(app)
     reports.register(app)
     report_form.register(app)

@@ -582,4 +582,16 @@ TEXTS: dict[str, str] = {
         "The file has {units} units in {buildings} buildings, {owners} owners by headcount "
         "(the developer's {developer_units} unsold units count as one), total area {area}."
     ),
+    # paper ballots with buttons (issue 8)
+    "votes.paper_menu_sent": "I have sent you the buttons for entering the paper ballots of vote #{number} in a private chat.",
+    "votes.paper_menu_title": "📝 Paper ballots for vote #{number} “{question}”",
+    "votes.paper_menu_pick_building": "Which building is the unit on the paper ballot in?",
+    "votes.paper_menu_building": "Building {building}",
+    "votes.paper_menu_pick_unit": "Building {building}: which unit is the paper ballot for? ✓ marks a ballot that stands.",
+    "votes.paper_menu_unit_choice": "{unit} ✓{choice}",
+    "votes.paper_menu_unit_voted": "{unit} ✓",
+    "votes.paper_menu_pick_choice": "Paper ballot for {units} (now: {now}). What does the paper say?",
+    "votes.paper_menu_none": "no ballot",
+    "votes.paper_menu_secret": "a ballot stands; secret vote",
+    "votes.paper_menu_empty": "Vote #{number} has nobody in its electorate: there are no paper ballots to enter.",
 }

@@ -528,4 +528,16 @@ TEXTS: dict[str, str] = {
         "文件中有 {units} 户，{buildings} 栋楼，业主人数 {owners}"
         "（开发商未售出的 {developer_units} 户计为一人），总面积 {area}。"
     ),
+    # paper ballots with buttons (issue 8)
+    "votes.paper_menu_sent": "已私聊发给您表决 #{number} 的书面票录入按钮。",
+    "votes.paper_menu_title": "📝 录入表决 #{number}「{question}」的书面票",
+    "votes.paper_menu_pick_building": "书面票上的房屋在哪一栋？",
+    "votes.paper_menu_building": "{building} 号楼",
+    "votes.paper_menu_pick_unit": "{building} 号楼：这张书面票是哪一户的？✓ 表示已有选票。",
+    "votes.paper_menu_unit_choice": "{unit} ✓{choice}",
+    "votes.paper_menu_unit_voted": "{unit} ✓",
+    "votes.paper_menu_pick_choice": "{units} 的书面票（当前：{now}）。票上选的是哪一项？",
+    "votes.paper_menu_none": "尚未投票",
+    "votes.paper_menu_secret": "已有选票，无记名表决",
+    "votes.paper_menu_empty": "表决 #{number} 的投票范围内没有人，无需录入书面票。",
 }
