@@ -16,7 +16,7 @@ from bot.votes.tally import Choice, Tally
 from handlers import callbacks
 from tests.conftest import NOW
 from tests.handlers.harness import HandlerHarness, private
-from tests.handlers.test_residents_handlers import GROUP
+from tests.handlers.test_residents_handlers import CREATOR, GROUP
 from tests.handlers.test_votes_trust_handlers import (
     CHAIR,
     PEOPLE,
@@ -299,3 +299,48 @@ async def test_a_secret_vote_marks_that_a_ballot_stands_not_which(
     assert rows_of(units)[0] == ["1-101 ✓", "1-102", "1-201"]
     choices = await tap(h, CHAIR, "1-101 ✓")
     assert "(now: a ballot stands; secret vote)" in choices["text"]
+
+
+async def test_buildings_and_units_in_natural_order_with_pages(harness: HandlerHarness) -> None:
+    """Buildings 2, 9, 10 and units 2-101 … 2-131, 2-1001: natural order, 30 units a page."""
+    h = harness
+    rows = [f"2-{room},2,50,owner {room}" for room in [1001, *range(101, 132)]]
+    rows += ["10-101,10,50,X", "9-101,9,50,Y"]
+    register = ("unit,building,area_m2,owner\n" + "\n".join(rows) + "\n").encode()
+    h.request.admins.add((GROUP["id"], CREATOR["id"]))
+    await h.say(GROUP, CREATOR, "/setup Sunny Garden")
+    h.request.files["units-file"] = register
+    document = {
+        "file_id": "units-file",
+        "file_unique_id": "uf",
+        "file_name": "units.csv",
+        "file_size": len(register),
+    }
+    await h.feed({"message": h.message(GROUP, CREATOR, None, document=document, caption="/units")})
+    community = await community_of(h)
+    async with h.database.unit_of_work() as uow:
+        await set_role(
+            uow,
+            community_id=community.id,
+            actor=ADMIN,
+            target_user_id=CHAIR["id"],
+            role=Role.COMMITTEE,
+            buildings=(),
+            now=NOW,
+        )
+    h.request.private_open.add(CHAIR["id"])
+    await open_vote(h, "Paint the gate? double-majority 7d")
+    await h.say(private(CHAIR), CHAIR, "/paper #1")
+    assert rows_of(screen(h, CHAIR)) == [["Building 2", "Building 9", "Building 10"]]
+    page = await tap(h, CHAIR, "Building 2")
+    labels = [label for row in rows_of(page) for label in row]
+    assert labels == [f"2-{room}" for room in range(101, 131)] + ["Next ▶", "◀ Back"]
+    assert all(len(row) == 3 for row in rows_of(page)[:-1])
+    page = await tap(h, CHAIR, "Next ▶")
+    assert rows_of(page) == [["2-131", "2-1001"], ["◀ Previous", "◀ Back"]]
+    await tap(h, CHAIR, "2-1001")
+    await tap(h, CHAIR, "Abstain")
+    assert rows_of(screen(h, CHAIR)) == [["2-131", "2-1001 ✓Abstain"], ["◀ Previous", "◀ Back"]]
+    tally = await tally_of(h)
+    assert (tally.counts[Choice.ABSTAIN], tally.areas[Choice.ABSTAIN]) == (1, Decimal(50))
+    assert (tally.electorate_size, tally.electorate_area) == (34, Decimal(1700))
