@@ -27,6 +27,7 @@ from handlers.units import commands as units
 from handlers.votes import ballots as vote_ballots
 from handlers.votes import commands as votes
 from handlers.votes import objections as vote_objections
+from handlers.votes import paper_menu as vote_paper_menu
 from handlers.votes.jobs import rearm_votes
 from storage.database import Database
 
@@ -68,6 +69,7 @@ def register_handlers(app: BotApplication) -> None:
     language.register(app)
     topics.register(app)
     votes.register(app)
+    vote_paper_menu.register(app)  # `/paper <vote>` before the three-word `/paper`
     vote_ballots.register(app)
     vote_objections.register(app)
     reports.register(app)

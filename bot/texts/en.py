@@ -448,8 +448,8 @@ TEXTS: dict[str, str] = {
     "settings.deadlines_done": "Repair deadlines: respond within {response}, resolve within {plan} of acknowledging.",
     "reports.export_not_admin": "Only an administrator can export the repair tickets.",
     # frozen electorates, paper ballots, receipts, the full record (issue 8)
-    "cmd.paper": "Enter a paper ballot: /paper <vote> <unit> for|against|abstain",
-    "usage.paper": "Usage: /paper <vote number> <unit> for|against|abstain, e.g. /paper 3 1-101 for (also 赞成/反对/弃权).",
+    "cmd.paper": "Enter paper ballots: /paper <vote> (buttons) or /paper <vote> <unit> <choice>",
+    "usage.paper": "Usage: /paper <vote number> to enter paper ballots with buttons, or /paper <vote number> <unit> for|against|abstain, e.g. /paper 3 1-101 for (also 赞成/反对/弃权).",
     "join.still_pending": "Your request to join {unit} is still waiting for a building rep or an administrator. Once it is approved you can vote, support topics and report repairs.",
     "votes.not_in_electorate": "Vote #{number} counts the households and owners registered when it opened; yours was not among them, so you cannot vote in it.",
     "votes.my_ballot_button": "🧾 My ballot",
@@ -614,4 +614,16 @@ TEXTS: dict[str, str] = {
     "votes.objection_answer_to_owner": "⚖️ The committee's answer to your objection #{objection} to vote #{number} “{question}”:\n{text}",
     "votes.objections_sent": "I have sent the objections to you in a private chat.",
     "common.which_community": "Please send this in your community's group: you belong to several communities here, or to none yet.",
+    # paper ballots with buttons (issue 8)
+    "votes.paper_menu_sent": "I have sent you the buttons for entering the paper ballots of vote #{number} in a private chat.",
+    "votes.paper_menu_title": "📝 Paper ballots for vote #{number} “{question}”",
+    "votes.paper_menu_pick_building": "Which building is the unit on the paper ballot in?",
+    "votes.paper_menu_building": "Building {building}",
+    "votes.paper_menu_pick_unit": "Building {building}: which unit is the paper ballot for? ✓ marks a ballot that stands.",
+    "votes.paper_menu_unit_choice": "{unit} ✓{choice}",
+    "votes.paper_menu_unit_voted": "{unit} ✓",
+    "votes.paper_menu_pick_choice": "Paper ballot for {units} (now: {now}). What does the paper say?",
+    "votes.paper_menu_none": "no ballot",
+    "votes.paper_menu_secret": "a ballot stands; secret vote",
+    "votes.paper_menu_empty": "Vote #{number} has nobody in its electorate: there are no paper ballots to enter.",
 }

@@ -414,8 +414,8 @@ TEXTS: dict[str, str] = {
     "settings.deadlines_done": "报修时限：{response}内受理，受理后 {plan}内解决。",
     "reports.export_not_admin": "只有管理员可以导出报修单。",
     # frozen electorates, paper ballots, receipts, the full record (issue 8)
-    "cmd.paper": "录入书面表决票：/paper <表决编号> <房号> 赞成|反对|弃权",
-    "usage.paper": "用法：/paper <表决编号> <房号> 赞成|反对|弃权，例如 /paper 3 1-101 赞成（也可用 for/against/abstain）。",
+    "cmd.paper": "录入书面表决票：/paper <表决编号>（按钮）或 /paper <表决编号> <房号> <选择>",
+    "usage.paper": "用法：/paper <表决编号> 用按钮录入书面票，或 /paper <表决编号> <房号> 赞成|反对|弃权，例如 /paper 3 1-101 赞成（也可用 for/against/abstain）。",
     "join.still_pending": "您加入 {unit} 的申请还在等待楼栋长或管理员审核。通过后即可投票、附议议题和报修。",
     "votes.not_in_electorate": "表决 #{number} 以开始时登记的住户和业主为准；您当时不在其中，因此不能参加这次表决。",
     "votes.my_ballot_button": "🧾 我的选票",
@@ -560,4 +560,16 @@ TEXTS: dict[str, str] = {
     "votes.objection_answer_to_owner": "⚖️ 业委会对您就表决 #{number}「{question}」提出的异议 #{objection} 的答复：\n{text}",
     "votes.objections_sent": "我已私聊把异议发给您。",
     "common.which_community": "请在您所在社区的群里发送：您属于多个社区，或者还没有加入任何社区。",
+    # paper ballots with buttons (issue 8)
+    "votes.paper_menu_sent": "已私聊发给您表决 #{number} 的书面票录入按钮。",
+    "votes.paper_menu_title": "📝 录入表决 #{number}「{question}」的书面票",
+    "votes.paper_menu_pick_building": "书面票上的房屋在哪一栋？",
+    "votes.paper_menu_building": "{building} 号楼",
+    "votes.paper_menu_pick_unit": "{building} 号楼：这张书面票是哪一户的？✓ 表示已有选票。",
+    "votes.paper_menu_unit_choice": "{unit} ✓{choice}",
+    "votes.paper_menu_unit_voted": "{unit} ✓",
+    "votes.paper_menu_pick_choice": "{units} 的书面票（当前：{now}）。票上选的是哪一项？",
+    "votes.paper_menu_none": "尚未投票",
+    "votes.paper_menu_secret": "已有选票，无记名表决",
+    "votes.paper_menu_empty": "表决 #{number} 的投票范围内没有人，无需录入书面票。",
 }

@@ -51,7 +51,7 @@ def _check_open(vote: Vote, now: datetime) -> None:
         raise UserError("votes.closed", number=vote.number)
 
 
-async def _own_open_vote(
+async def own_open_vote(
     uow: VotesUnitOfWork, community: Community, vote_id: int, now: datetime
 ) -> Vote:
     vote = await uow.votes.get(vote_id)
@@ -163,7 +163,7 @@ async def cast_ballot(
     now: datetime,
 ) -> CastResult:
     """Record the user's ballot for each key they may vote for; the latest stands."""
-    vote = await _own_open_vote(uow, community, vote_id, now)
+    vote = await own_open_vote(uow, community, vote_id, now)
     voters = await eligible_voters(uow, vote, user_id)
     changed, receipts, taken_over = await _record(
         uow, vote, voters, choice, by=user_id, source=BallotSource.ONLINE, now=now
@@ -209,7 +209,7 @@ async def enter_paper_ballot(
     """A committee member or admin enters a paper (or proxy) ballot for the key of one unit."""
     if not actor.is_committee:
         raise NotAllowed("votes.paper_not_committee")
-    vote = await _own_open_vote(uow, community, vote_id, now)
+    vote = await own_open_vote(uow, community, vote_id, now)
     unit = normalize_unit_code(unit_code)
     voters = await uow.votes.voters_for_units(vote.id, [unit])
     if not voters:

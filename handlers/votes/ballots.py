@@ -150,7 +150,7 @@ async def on_my_ballot(update: Update, context: BotContext) -> None:
     await query.answer(text[:POPUP_LIMIT], show_alert=True)
 
 
-async def _paper_community(update: Update, context: BotContext) -> Community:
+async def paper_community(update: Update, context: BotContext) -> Community:
     """The group's community; in a private chat, the one community the sender has a role in."""
     if not is_private(update):
         return await require_community(update, context)
@@ -174,7 +174,7 @@ async def cmd_paper(update: Update, context: BotContext) -> None:
         raise UserError("usage.paper")
     if choice is None:
         raise UserError("votes.paper_unknown_choice", value=args[2][:20])
-    community = await _paper_community(update, context)
+    community = await paper_community(update, context)
     user = update.effective_user
     assert user is not None
     actor = await actor_in(context, community, user.id)
@@ -193,11 +193,11 @@ async def cmd_paper(update: Update, context: BotContext) -> None:
         )
     context.services.vote_cards.touch(vote.id)
     lang = await chat_language(update, context)
-    await reply(update, _paper_text(result, lang))
-    await _tell_paper(context, community, result, display_name(user))
+    await reply(update, paper_text(result, lang))
+    await tell_paper(context, community, result, display_name(user))
 
 
-def _paper_text(result: PaperResult, lang: Language) -> str:
+def paper_text(result: PaperResult, lang: Language) -> str:
     previous = (
         t(lang, "votes.paper_replaces", previous=t(lang, f"choice.{result.previous.value}"))
         if result.previous is not None
@@ -214,7 +214,7 @@ def _paper_text(result: PaperResult, lang: Language) -> str:
     )
 
 
-async def _tell_paper(
+async def tell_paper(
     context: BotContext, community: Community, result: PaperResult, clerk: str
 ) -> None:
     """The household's (owner's) voters hear that a paper ballot now stands for them."""

@@ -110,7 +110,11 @@ async def test_receipts_paper_ballots_notes_ledger_and_verify_in_english(
         ),
         (CHAIR, "/paper 1 9-999 for", "Unit 9-999 is not in the electorate of vote #1"),
         (CHAIR, "/paper 1 1-102 maybe", "“maybe” is not a choice: use for, against or abstain"),
-        (CHAIR, "/paper 1 1-102", "Usage: /paper <vote number> <unit> for|against|abstain"),
+        (
+            CHAIR,
+            "/paper 1 1-102",
+            "Usage: /paper <vote number> to enter paper ballots with buttons",
+        ),
         (CHAIR, "/paper 7 1-102 for", "There is no vote #7 here."),
     ]:
         await h.say(GROUP, who, text)
