@@ -252,3 +252,29 @@ async def test_units_during_an_open_vote_says_the_vote_keeps_its_electorate(
     )
     await h.say(private(PEOPLE["A"]), PEOPLE["A"], "/me")  # nothing else changed for residents
     assert "1-101" in h.request.texts(PEOPLE["A"]["id"])[-1]
+
+
+async def test_a_secret_votes_ledger_never_ties_a_unit_to_a_choice(harness: HandlerHarness) -> None:
+    h = harness
+    await prepare(h)
+    card, buttons = await open_vote(h, "Repaint the gate? simple 1d secret")
+    receipts = {}
+    for name, label in [("A", "👍 For"), ("B", "👎 Against"), ("D", "👍 For")]:
+        await h.press(GROUP, PEOPLE[name], card, buttons[label])
+        receipts[name] = h.request.answers()[-1]["text"].rsplit(" ", 1)[1]
+    await h.say(GROUP, CHAIR, "/close 1")
+    header, *rows = ledger_rows(h)
+    assert header == ["section", "units", "buildings", "area_m2", "choice", "source", "receipt"]
+    ballots = [row for row in rows if row[0] == "ballots"]
+    participants = [row for row in rows if row[0] == "participants"]
+    # the receipts with their choices, in receipt order, without units; the units apart
+    assert sorted((row[6], row[4]) for row in ballots) == sorted(
+        [(receipts["A"], "For"), (receipts["B"], "Against"), (receipts["D"], "For")]
+    )
+    assert [row[6] for row in ballots] == sorted(row[6] for row in ballots)
+    assert all(row[1:4] == ["", "", ""] for row in ballots)
+    assert [row[1:5] for row in participants] == [
+        ["1-101", "1", "90.00", ""],
+        ["1-102", "1", "90.00", ""],
+        ["2-101", "2", "100.00", ""],
+    ]
