@@ -70,10 +70,20 @@ def when(moment: datetime, lang: Language, timezone: str) -> str:
     return f"{day} {clock}"
 
 
+_FULLWIDTH_DIGITS: Final = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def ascii_digits(text: str) -> str:
+    """Full-width digits (`７天`, as Chinese keyboards type them) as ASCII; nothing else changes,
+    so other Unicode digits (`²`) are still refused."""
+    return text.translate(_FULLWIDTH_DIGITS)
+
+
 def whole_number(text: str, *, low: int = 1, high: int = SQLITE_MAX_INT) -> int | None:
     """`text` as a whole number from `low` to `high`, written in ASCII digits only; else None.
     `str.isdigit()` accepts "²" and other Unicode digits that `int()` rejects or reads
     differently, so every command argument and button payload is read through here."""
+    text = ascii_digits(text)
     if not text or not text.isascii() or not text.isdigit() or len(text) > len(str(high)):
         return None
     value = int(text)

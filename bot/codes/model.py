@@ -11,17 +11,9 @@ from datetime import timedelta
 from typing import Final
 
 ALPHABET: Final = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read aloud
-
-
 CODE_LENGTH: Final = 8
-
-
 MAX_USES: Final = 4
-
-
 MAX_FAILURES: Final = 5
-
-
 FAILURE_WINDOW: Final = timedelta(minutes=15)
 
 

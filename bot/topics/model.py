@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 MAX_TITLE = 120
-
-
 MAX_DETAILS = 1500
 
 

@@ -22,17 +22,9 @@ from bot.units.model import (
 
 HEADER: Final = ("unit", "building", "area_m2", "owner")
 HEADER_WITH_PHONE: Final = (*HEADER, "owner_phone")
-
-
 MAX_FILE_BYTES: Final = 2 * 1024 * 1024
-
-
 MAX_ROWS: Final = 20_000
-
-
 MAX_AREA: Final = Decimal("100000")
-
-
 _CENT: Final = Decimal("0.01")
 
 

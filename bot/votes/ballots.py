@@ -107,14 +107,14 @@ async def _record(
     by: int,
     source: BallotSource,
     now: datetime,
-) -> tuple[bool, tuple[str, ...], list[tuple[Voter, Choice, int]]]:
+) -> tuple[bool, tuple[str, ...], list[tuple[Voter, Choice]]]:
     """Store the ballot of each key and append its records. Returns whether anything changed,
     the receipts, and the keys whose standing ballot someone else had cast."""
     current = await uow.votes.ballots_of(vote.id, list(voters))
     head = await uow.votes.chain_head(vote.id)
     changed = False
     receipts: list[str] = []
-    taken_over: list[tuple[Voter, Choice, int]] = []
+    taken_over: list[tuple[Voter, Choice]] = []
     for key in sorted(voters):
         previous = current.get(key)
         if previous is not None and previous.choice is choice and previous.source is source:
@@ -129,14 +129,14 @@ async def _record(
         receipts.append(ticket)
         changed = True
         if previous is not None and (previous.cast_by != by or source is BallotSource.PAPER):
-            taken_over.append((voters[key], previous.choice, previous.cast_by))
+            taken_over.append((voters[key], previous.choice))
     return changed, tuple(receipts), taken_over
 
 
 async def _notes(
     uow: VotesUnitOfWork,
     vote: Vote,
-    taken_over: list[tuple[Voter, Choice, int]],
+    taken_over: list[tuple[Voter, Choice]],
     choice: Choice,
     *,
     by: int,
@@ -144,12 +144,12 @@ async def _notes(
 ) -> tuple[ChangeNote, ...]:
     if not taken_over:
         return ()
-    users = await voter_users(uow, vote, {voter.key: voter for voter, _, _ in taken_over})
+    users = await voter_users(uow, vote, {voter.key: voter for voter, _ in taken_over})
     return tuple(
         ChangeNote(
             voter.key, voter.units, previous, choice, by, source, frozenset(users[voter.key] - {by})
         )
-        for voter, previous, _ in taken_over
+        for voter, previous in taken_over
     )
 
 

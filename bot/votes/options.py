@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.errors import UserError
-from bot.i18n import whole_number
+from bot.i18n import ascii_digits, whole_number
 from bot.votes.tally import (
     Choice,
     Rule,
@@ -17,20 +17,10 @@ from bot.votes.tally import (
 )
 
 DEFAULT_DURATION = timedelta(days=3)
-
-
 MIN_DURATION = timedelta(minutes=1)
-
-
 MAX_DURATION = timedelta(days=60)
-
-
 MAX_QUESTION = 300
-
-
 MAX_TOPIC_NUMBER = 10**8
-
-
 _UNITS = {
     "m": "minutes",
     "h": "hours",
@@ -46,8 +36,6 @@ _UNITS = {
 
 # ASCII digits only: `\d` would also match other scripts' digits.
 _DURATION = re.compile(r"^([0-9]{1,6})(m|h|d|分钟|分|个小时|小时|天|日)$")
-
-
 _DURATION_LIKE = re.compile(
     r"^[0-9]+(s|m|h|d|w|y|mo|mins?|minutes?|hours?|days?|weeks?"
     r"|秒|秒钟|分|分钟|时|小时|个小时|天|日|周|星期|个星期|个月|月|年)$"
@@ -59,14 +47,12 @@ _BUILDING_WORDS = ("building", "楼栋")
 
 # `2号楼`, `2栋`, `A幢`: a building named by its number and a Chinese measure word
 _CHINESE_BUILDING = re.compile(r"^([0-9A-Za-z]{1,8})(号楼|栋|幢)$")
-
-
 _SECRET_WORDS = ("secret", "无记名", "不记名", "匿名")
 
 
 def parse_duration(text: str) -> timedelta | None:
     """`30m`, `12h`, `3d`, `30分钟`, `12小时`, `7天`: from MIN_DURATION to MAX_DURATION."""
-    match = _DURATION.match(text.strip().lower())
+    match = _DURATION.match(ascii_digits(text).strip().lower())
     if match is None:
         return None
     duration = timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
@@ -95,6 +81,7 @@ def parse_vote_args(args: list[str]) -> VoteRequest:
     word must be an option."""
     if not args:
         raise UserError("usage.vote")
+    args = [ascii_digits(arg) for arg in args]  # `７天` as a Chinese keyboard types it
     topic_number = whole_number(args[0].removeprefix("#"), high=MAX_TOPIC_NUMBER)
     rest = args[1:] if topic_number is not None else list(args)
     rule: Rule | None = None

@@ -30,7 +30,9 @@ def test_whole_number_reads_every_sqlite_id(value: int) -> None:
     assert whole_number(str(value)) == value
 
 
-@pytest.mark.parametrize("text", ["²", "٣", "１", "0", "-1", "9223372036854775808", "1.5", " 1"])
+@pytest.mark.parametrize(
+    "text", ["²", "٣", "0", "-1", "9223372036854775808", "1.5", " 1"]
+)  # full-width digits are read: see below
 def test_whole_number_refuses(text: str) -> None:
     assert whole_number(text) is None
 
@@ -97,3 +99,15 @@ def test_the_unknown_word_is_the_one_blamed() -> None:
 def test_the_options_parser_only_refuses_politely(words: list[str]) -> None:
     with contextlib.suppress(UserError):
         parse_vote_args(words)
+
+
+def test_full_width_digits_read_as_a_chinese_keyboard_types_them() -> None:
+    # `７天` and `＃３` come from full-width input; other Unicode digits stay refused
+    assert whole_number("１２") == 12
+    assert whole_number("²") is None
+    request = parse_vote_args(["是否续聘物业", "双过半", "７天"])
+    assert (request.question, request.rule, request.duration) == (
+        "是否续聘物业",
+        Rule.DOUBLE_MAJORITY,
+        timedelta(days=7),
+    )
