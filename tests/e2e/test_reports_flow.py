@@ -50,9 +50,17 @@ def latest(fake: FakeTelegram, chat: FakeChat | FakeUser, message: BotMessage) -
 
 
 def report(
-    fake: FakeTelegram, user: FakeUser, category: str, description: str, *, photo: bool, where: str
+    fake: FakeTelegram,
+    user: FakeUser,
+    category: str,
+    description: str,
+    *,
+    photo: bool,
+    where: str,
+    count: int = 1,
 ) -> BotMessage:
-    """Fill in the private form with buttons; returns the form message at its last state."""
+    """Fill in the private form with buttons (with ``photo``, ``count`` photos); returns the
+    form message at its last state."""
     mark = fake.mark(user)
     fake.send_message(user, user, "/report")
     form = fake.wait_for_message(user, contains="What is broken?", after=mark)
@@ -63,8 +71,11 @@ def report(
     if photo:
         fake.send_document(user, user, "photo.png", png(), mime_type="image/png")
         fake.wait_for_message(user, contains="as a photo (not as a file)", after=mark)
-        fake.send_photo(user, user, png())
-        added = fake.wait_for_message(user, contains="Photo 1 of at most 5 added", after=mark)
+        for n in range(1, count + 1):
+            fake.send_photo(user, user, png(width=3 + n))
+            added = fake.wait_for_message(
+                user, contains=f"Photo {n} of at most 5 added", after=mark
+            )
         press(fake, user, added, user, "Done")
         where_message = fake.wait_for_message(user, contains="Where is it?", after=mark)
     else:
@@ -184,6 +195,58 @@ def test_the_closed_loop_with_me_too_escalation_and_restart(
         time.sleep(3)
         escalations = [m for m in fake.bot_messages(staff) if m.content.startswith("⏰ Ticket #3")]
         assert len(escalations) == 1
+    finally:
+        assert bot.stop() == 0
+    assert "Traceback" not in bot.log()
+
+
+def test_a_report_with_several_photos_reaches_the_staff_chat_as_one_album(
+    tmp_path: Path, fake: FakeTelegram
+) -> None:
+    admin = fake.add_user("Admin Ann", language_code="en")
+    alice = fake.add_user("Alice", language_code="en")
+    group = fake.create_group("Maple Court", creator=admin, members=[alice])
+    staff = fake.create_group("Maple staff", creator=admin)
+    bot = BotProcess(tmp_path / "bot", token=fake.token, base_url=fake.base_url)
+    seed_community(
+        bot.database,
+        chat_id=group.id,
+        name="Maple Court",
+        register=register_csv(20, per_building=20),
+        owners=[(alice.id, "Alice", "1-101")],
+    )
+    bot.start()
+    bot.wait_for_log(READY)
+    try:
+        fake.add_bot_to_group(group, by=admin, as_admin=True)
+        fake.add_bot_to_group(staff, by=admin)
+        fake.send_message(staff, admin, "/staffchat")
+        fake.wait_for_message(staff, contains="This group is now the staff chat of Maple Court")
+        fake.open_private_chat(alice)
+        fake.wait_for_message(alice, contains="What you can do")
+        mark = fake.mark(staff)
+
+        form = report(
+            fake,
+            alice,
+            "Water",
+            "Water drips from the ceiling in the stairwell",
+            photo=True,
+            count=3,
+            where="My home",
+        )
+        assert "Please check and submit" in form.content and "Photos: 3" in form.content
+        press(fake, alice, form, alice, "Submit")
+        fake.wait_for_message(alice, contains="Ticket #1 filed")
+        card = fake.wait_for_message(staff, contains="🛠 Ticket #1", after=mark)
+        album = [m for m in fake.bot_messages(staff) if m.message_id > mark and m.photo]
+        assert [m.photo.content for m in album if m.photo] == [png(4), png(5), png(6)]
+        assert len({m.media_group_id for m in album}) == 1 and album[0].media_group_id
+        assert [m.caption for m in album] == ["#1", None, None]
+        assert all(m.message_id < card.message_id for m in album)
+        assert "Acknowledge" in [b.text for b in card.buttons]
+        assert len(fake.api_calls("sendMediaGroup")) == 1
+        assert fake.stats.too_many_requests == 0
     finally:
         assert bot.stop() == 0
     assert "Traceback" not in bot.log()

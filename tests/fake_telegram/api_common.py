@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import bad_request, forbidden
+from .errors import bad_request, chat_migrated, forbidden
 from .markup import render
 from .params import Params
 from .state import PRESENT, ChatState, StoredMessage
@@ -38,16 +38,20 @@ def chat_for_read(world: World, p: Params) -> ChatState:
         raise bad_request("chat not found")
     if not chat.is_private:
         status = chat.status_of(world.bot.id)
+        kind = "supergroup" if chat.type == "supergroup" else "group"
         if status == "kicked":
-            raise forbidden("bot was kicked from the supergroup chat")
+            raise forbidden(f"bot was kicked from the {kind} chat")
         if status not in PRESENT:
-            raise forbidden("bot is not a member of the supergroup chat")
+            raise forbidden(f"bot is not a member of the {kind} chat")
     return chat
 
 
 def chat_for_send(world: World, p: Params) -> ChatState:
-    """Like :func:`chat_for_read`, and private chats must be opened and not blocked."""
+    """Like :func:`chat_for_read`; private chats must be opened and not blocked, and a basic
+    group that became a supergroup answers 400 with ``parameters.migrate_to_chat_id``."""
     chat = chat_for_read(world, p)
+    if chat.migrated_to is not None:
+        raise chat_migrated(chat.migrated_to)
     if chat.is_private and chat.blocked:
         raise forbidden("bot was blocked by the user")
     if chat.is_private and not chat.opened:

@@ -1,7 +1,8 @@
-"""Bot API methods for documents and photos: upload, resend by file_id, getFile."""
+"""Bot API methods for documents and photos: upload, resend by file_id, albums, getFile."""
 
 from __future__ import annotations
 
+import itertools
 import mimetypes
 from collections.abc import Callable
 from typing import Any
@@ -9,16 +10,22 @@ from typing import Any
 from .api_common import chat_for_send, checked_text, reply_markup, reply_target
 from .errors import bad_request
 from .files import looks_like_image
+from .markup import render
 from .models import FakeFile
 from .params import Params, Upload
 from .serialize import message_json
 from .world import World
 
 _GENERIC_TYPES = (None, "", "application/octet-stream")
+_ALBUM_TYPES = ("photo", "video", "document", "audio")
+_media_group_ids = itertools.count(13_920_000_000_000_001)
 
 
 def _input_file(world: World, p: Params, kind: str) -> FakeFile:
-    value = p.upload(kind)
+    return _resolve_file(world, p.upload(kind), kind)
+
+
+def _resolve_file(world: World, value: Upload | str | None, kind: str) -> FakeFile:
     if not value:
         raise bad_request(f"there is no {kind} in the request")
     if isinstance(value, Upload):
@@ -77,6 +84,68 @@ def send_photo(world: World, p: Params) -> dict[str, Any]:
     return _send_file(world, p, "photo")
 
 
+def _album_items(p: Params) -> list[dict[str, Any]]:
+    if not p.has("media"):
+        raise bad_request('parameter "media" is required')
+    items = p.json("media")
+    if not isinstance(items, list):
+        raise bad_request("can't parse media JSON object")
+    if not items:
+        raise bad_request("there are no messages to send")
+    if len(items) > 10:
+        raise bad_request("too many messages to send as an album")
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("type"), str):
+            raise bad_request("can't parse InputMedia: media not found")
+        if item["type"] not in _ALBUM_TYPES:
+            raise bad_request(f'can\'t parse InputMedia: type "{item["type"]}" is unsupported')
+        if item["type"] in ("video", "audio"):
+            raise bad_request(f"the fake does not implement {item['type']} albums")
+    kinds = {item["type"] for item in items}
+    if "document" in kinds and len(kinds) > 1:
+        raise bad_request("document can't be mixed with other media types")
+    return items
+
+
+def send_media_group(world: World, p: Params) -> list[dict[str, Any]]:
+    """sendMediaGroup: photos or documents, each a Message (shared ``media_group_id`` when
+    there are 2-10); each counts as a message against the flood limits."""
+    chat = chat_for_send(world, p)
+    items = _album_items(p)
+    resolved = []
+    for item in items:
+        value = item.get("media")
+        media = p.attached(value if isinstance(value, str) else None)
+        if isinstance(media, str) and media.startswith("attach://"):
+            raise bad_request("can't parse InputMedia: media not found")
+        stored = _resolve_file(world, media, item["type"])
+        caption = item.get("caption")
+        caption = caption if isinstance(caption, str) and caption else None
+        mode = item.get("parse_mode") if isinstance(item.get("parse_mode"), str) else None
+        visible = render(caption, mode) if caption and world.strict_markup else caption
+        if visible is not None and len(visible) > 1024:
+            raise bad_request("message caption is too long")
+        resolved.append((item["type"], stored, caption, visible, mode))
+    world.check_flood(chat, count=len(items))
+    reply_to = reply_target(chat, p)
+    group_id = str(next(_media_group_ids)) if len(items) > 1 else None
+    return [
+        message_json(
+            world.add_message(
+                chat,
+                world.bot,
+                caption=caption,
+                rendered=visible,
+                parse_mode=mode,
+                reply_to=reply_to,
+                media_group_id=group_id,
+                **{kind: stored},
+            )
+        )
+        for kind, stored, caption, visible, mode in resolved
+    ]
+
+
 def get_file(world: World, p: Params) -> dict[str, Any]:
     """getFile: any known file, including those users sent."""
     stored = world.files.get(p.text("file_id") or "")
@@ -95,5 +164,6 @@ def get_file(world: World, p: Params) -> dict[str, Any]:
 METHODS: dict[str, Callable[[World, Params], Any]] = {
     "sendDocument": send_document,
     "sendPhoto": send_photo,
+    "sendMediaGroup": send_media_group,
     "getFile": get_file,
 }

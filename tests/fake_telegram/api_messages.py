@@ -15,7 +15,7 @@ from .api_common import (
     reply_markup,
     reply_target,
 )
-from .errors import NOT_MODIFIED, bad_request
+from .errors import NOT_MODIFIED, QUERY_INVALID, bad_request
 from .models import CallbackAnswer
 from .params import Params
 from .serialize import message_json
@@ -141,12 +141,21 @@ def delete_message(world: World, p: Params) -> bool:
 
 
 def answer_callback_query(world: World, p: Params) -> bool:
-    """answerCallbackQuery: each query can be answered once."""
+    """answerCallbackQuery: each query can be answered once, within ``callback_timeout`` s of
+    the press; the text has at most 200 characters."""
     query = world.callbacks.get(p.text("callback_query_id") or "")
     if query is None or query.answer is not None:
-        raise bad_request("query is too old and response timeout expired or query ID is invalid")
-    query.answer = CallbackAnswer(p.text("text"), p.flag("show_alert"), p.text("url"))
-    query.answered_at = time.monotonic()
+        raise bad_request(QUERY_INVALID)
+    now = time.monotonic()
+    if now - query.pressed_at > world.callback_timeout:
+        if query.late_answer_at is None:
+            query.late_answer_at = now
+        raise bad_request(QUERY_INVALID)
+    text = p.text("text")
+    if text is not None and len(text) > 200:
+        raise bad_request("MESSAGE_TOO_LONG")
+    query.answer = CallbackAnswer(text, p.flag("show_alert"), p.text("url"))
+    query.answered_at = now
     return True
 
 

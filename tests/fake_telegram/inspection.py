@@ -35,6 +35,7 @@ def bot_message_view(msg: StoredMessage) -> BotMessage:
         reply_to_message_id=msg.reply_to.message_id if msg.reply_to else None,
         link_preview_options=copy.deepcopy(msg.link_preview_options),
         deleted=msg.deleted,
+        media_group_id=msg.media_group_id,
     )
 
 
@@ -119,10 +120,20 @@ class Inspection:
         self, callback_query_id: str, timeout: float = 10.0
     ) -> CallbackAnswer:
         """Block until the bot answered the callback query."""
+
+        def describe() -> str:
+            with self._world.lock:
+                query = self._world.callbacks[callback_query_id]
+                if query.late_answer_at is None:
+                    return f"callback query {callback_query_id} was not answered"
+                late = query.late_answer_at - query.pressed_at
+                return (
+                    f"callback query {callback_query_id} was answered too late: {late:.1f}s "
+                    f"after the press (the limit is {self._world.callback_timeout}s)"
+                )
+
         return self.wait_for(
-            lambda: self.callback_answer(callback_query_id),
-            timeout,
-            describe=lambda: f"callback query {callback_query_id} was not answered",
+            lambda: self.callback_answer(callback_query_id), timeout, describe=describe
         )
 
     def wait_for(

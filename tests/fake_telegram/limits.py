@@ -32,13 +32,18 @@ class _Window:
     def __init__(self) -> None:
         self.hits: deque[float] = deque()
 
-    def wait_time(self, limit: int | None, length: float, now: float) -> float:
-        """Seconds until one more request fits (0 if it fits now)."""
+    def wait_time(self, limit: int | None, length: float, now: float, count: int = 1) -> float:
+        """Seconds until ``count`` more messages fit (0 if they fit now).
+
+        More messages than the whole window holds (an album of 5 in a private chat) fit once
+        the window is empty, as Telegram lets an album through a quiet chat.
+        """
         while self.hits and self.hits[0] <= now - length:
             self.hits.popleft()
-        if limit is None or len(self.hits) < limit:
+        if limit is None or len(self.hits) + count <= limit or not self.hits:
             return 0.0
-        return self.hits[len(self.hits) - limit] + length - now
+        must_expire = len(self.hits) + min(count, limit) - limit
+        return self.hits[must_expire - 1] + length - now
 
 
 class FloodGate:
@@ -50,20 +55,19 @@ class FloodGate:
         self._overall = _Window()
         self._chats: dict[int, _Window] = {}
 
-    def try_acquire(self, chat_id: int, *, private: bool) -> int | None:
-        """Record a request and return None, or return retry_after (s) without recording."""
+    def try_acquire(self, chat_id: int, *, private: bool, count: int = 1) -> int | None:
+        """Record ``count`` messages and return None, or return retry_after (s) recording none."""
         now = self._clock()
         lim = self.limits
         chat = self._chats.setdefault(chat_id, _Window())
         if private:
-            chat_wait = chat.wait_time(lim.private_burst, lim.private_window, now)
+            chat_wait = chat.wait_time(lim.private_burst, lim.private_window, now, count)
         else:
-            chat_wait = chat.wait_time(lim.group_per_minute, lim.group_window, now)
-        wait = max(
-            chat_wait, self._overall.wait_time(lim.overall_per_second, lim.overall_window, now)
-        )
+            chat_wait = chat.wait_time(lim.group_per_minute, lim.group_window, now, count)
+        overall = self._overall.wait_time(lim.overall_per_second, lim.overall_window, now, count)
+        wait = max(chat_wait, overall)
         if wait > 0:
             return max(1, math.ceil(wait))
-        chat.hits.append(now)
-        self._overall.hits.append(now)
+        chat.hits.extend([now] * count)
+        self._overall.hits.extend([now] * count)
         return None

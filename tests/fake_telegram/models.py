@@ -22,7 +22,7 @@ class FakeUser:
 
 @dataclass(frozen=True)
 class FakeChat:
-    """Handle of a group chat (always a supergroup, negative id)."""
+    """Handle of a group chat (negative id): a supergroup, or a basic group (``"group"``)."""
 
     id: int
     title: str
@@ -74,6 +74,7 @@ class BotMessage:
     reply_to_message_id: int | None
     link_preview_options: dict[str, Any] | None
     deleted: bool
+    media_group_id: str | None = None
 
     @property
     def content(self) -> str:

@@ -76,7 +76,10 @@ class Params:
         """A file part, or the string (file_id, URL, attach://) sent instead."""
         if name in self._uploads:
             return self._uploads[name]
-        value = self.text(name)
+        return self.attached(self.text(name))
+
+    def attached(self, value: str | None) -> Upload | str | None:
+        """The file part an ``attach://<name>`` value names (the value itself otherwise)."""
         if value and value.startswith("attach://"):
             return self._uploads.get(value.removeprefix("attach://"), value)
         return value

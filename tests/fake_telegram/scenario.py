@@ -36,15 +36,46 @@ class Scenario:
             return self._world.add_user(first_name, username, language_code, last_name)
 
     def create_group(
-        self, title: str, *, creator: FakeUser, members: Iterable[FakeUser] = ()
+        self,
+        title: str,
+        *,
+        creator: FakeUser,
+        members: Iterable[FakeUser] = (),
+        basic: bool = False,
     ) -> FakeChat:
-        """A supergroup with a creator and members; the bot is not in it yet."""
+        """A supergroup (or, with ``basic``, a basic group) with a creator and members; the
+        bot is not in it yet."""
         with self._world.lock:
-            chat = self._world.add_group(title)
+            chat = self._world.add_group(title, "group" if basic else "supergroup")
             chat.members[creator.id] = "creator"
             for user in members:
                 chat.members[user.id] = "member"
-            return FakeChat(chat.id, title)
+            return FakeChat(chat.id, title, chat.type)
+
+    def migrate_to_supergroup(self, group: FakeChat, *, by: FakeUser | None = None) -> FakeChat:
+        """A basic group becomes a supergroup, as Telegram does when an admin upgrades it.
+
+        Members (the bot too) move to a new chat id. The bot gets a ``migrate_to_chat_id``
+        service message in the old chat, then ``migrate_from_chat_id`` in the new one; sends
+        and edits to the old id answer 400 with ``parameters.migrate_to_chat_id`` from then on.
+        """
+        with self._world.lock:
+            old = self._chat(group)
+            if old.type != "group" or old.migrated_to is not None:
+                raise ValueError(f"{old.title} is not a basic group (or migrated already)")
+            creator = next(self._world.users[u] for u, s in old.members.items() if s == "creator")
+            actor = by or creator
+            self._require_member(old, actor)
+            new = self._world.add_group(old.title or "", "supergroup")
+            new.members = dict(old.members)
+            self._world.deliver(
+                self._world.add_message(old, actor, service={"migrate_to_chat_id": new.id})
+            )
+            old.migrated_to = new.id
+            self._world.deliver(
+                self._world.add_message(new, actor, service={"migrate_from_chat_id": old.id})
+            )
+            return FakeChat(new.id, new.title or "", new.type)
 
     def add_member(self, group: FakeChat, user: FakeUser, *, by: FakeUser | None = None) -> None:
         """``user`` joins (or is added by ``by``): new_chat_members service message."""
@@ -214,6 +245,8 @@ class Scenario:
     def _writable(self, chat: ChatRef, user: FakeUser) -> ChatState:
         state = self._chat(chat)
         self._require_member(state, user)
+        if state.migrated_to is not None:
+            raise ValueError(f"{state.title} became supergroup {state.migrated_to}; write there")
         if state.is_private:
             if state.blocked:
                 raise ValueError(f"{user.first_name} blocked the bot; open_private_chat first")

@@ -81,6 +81,8 @@ def message_json(msg: StoredMessage, *, nested: bool = True) -> dict[str, Any]:
         data["document"] = document_json(msg.document)
     if msg.photo is not None:
         data["photo"] = photo_json(msg.photo)
+    if msg.media_group_id is not None:
+        data["media_group_id"] = msg.media_group_id
     if nested and msg.reply_to is not None and not msg.reply_to.deleted:
         data["reply_to_message"] = message_json(msg.reply_to, nested=False)
     if msg.reply_markup:

@@ -37,11 +37,16 @@ class FakeTelegram(Scenario, Inspection):
         bot_name: str = "Community Test Bot",
         privacy_mode: bool = True,
         strict_markup: bool = True,
+        callback_timeout: float = 15.0,
     ) -> None:
         bot = FakeUser(int(token.split(":")[0]), bot_name, bot_username, is_bot=True)
         self.token = token
         self._world = World(
-            bot, limits or FloodLimits(), privacy_mode=privacy_mode, strict_markup=strict_markup
+            bot,
+            limits or FloodLimits(),
+            privacy_mode=privacy_mode,
+            strict_markup=strict_markup,
+            callback_timeout=callback_timeout,
         )
         self._port = 0
         self._thread: threading.Thread | None = None
@@ -78,6 +83,17 @@ class FakeTelegram(Scenario, Inspection):
     def limits(self, limits: FloodLimits) -> None:
         with self._world.lock:
             self._world.flood.limits = limits
+
+    @property
+    def callback_timeout(self) -> float:
+        """Seconds after a press within which the bot may answer it (Telegram: about 15)."""
+        with self._world.lock:
+            return self._world.callback_timeout
+
+    @callback_timeout.setter
+    def callback_timeout(self, seconds: float) -> None:
+        with self._world.lock:
+            self._world.callback_timeout = seconds
 
     def start(self) -> FakeTelegram:
         """Bind 127.0.0.1 on a free port and serve from a background thread."""

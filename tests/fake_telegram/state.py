@@ -26,6 +26,7 @@ class StoredMessage:
     entities: list[dict[str, Any]] = field(default_factory=list)
     document: FakeFile | None = None
     photo: FakeFile | None = None
+    media_group_id: str | None = None
     reply_to: StoredMessage | None = None
     reply_markup: dict[str, Any] | None = None
     other_markup: dict[str, Any] | None = None
@@ -39,7 +40,10 @@ class StoredMessage:
 
 @dataclass(eq=False)
 class ChatState:
-    """A chat: a supergroup with member statuses, or a private chat with one user."""
+    """A chat: a (super)group with member statuses, or a private chat with one user.
+
+    A basic group ("group") that became a supergroup keeps ``migrated_to``, the new chat id.
+    """
 
     id: int
     type: str
@@ -51,6 +55,7 @@ class ChatState:
     pins: list[int] = field(default_factory=list)
     opened: bool = False
     blocked: bool = False
+    migrated_to: int | None = None
 
     @property
     def is_private(self) -> bool:
@@ -93,3 +98,5 @@ class CallbackState:
     answer: CallbackAnswer | None = None
     pressed_at: float = field(default_factory=time.monotonic)
     answered_at: float | None = None
+    late_answer_at: float | None = None
+    """When the bot first tried to answer after the timeout (refused with 400)."""

@@ -19,11 +19,19 @@ from telegram import (
     BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputMediaPhoto,
     Message,
     ReplyParameters,
     Update,
 )
-from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, RetryAfter
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    RetryAfter,
+)
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from . import FakeChat, FakeTelegram, FakeUser, FloodLimits
@@ -611,6 +619,49 @@ async def test_press_button_checks_the_keyboard(
     assert data == {forged: "nope", exact: "ok", partial: "all"}
 
 
+async def test_callback_queries_expire_after_the_timeout(
+    bot: Bot, fake: FakeTelegram, people: People
+) -> None:
+    assert FakeTelegram().callback_timeout == 15.0  # Telegram's
+    fake.callback_timeout = 0.3
+    sent = await bot.send_message(people.group.id, "Vote", reply_markup=keyboard(("Yes", "y")))
+    late = fake.press_button(people.group, sent.message_id, people.bob, "y")
+    await asyncio.sleep(0.4)
+    in_time = fake.press_button(people.group, sent.message_id, people.bob, "y")
+    with pytest.raises(BadRequest, match="Query is too old and response timeout expired"):
+        await bot.answer_callback_query(late, "Counted")
+    assert fake.callback_answer(late) is None
+    with pytest.raises(AssertionError, match=r"answered too late: 0\.\ds after the press"):
+        fake.wait_for_callback_answer(late, timeout=0.1)
+    assert await bot.answer_callback_query(in_time, "Counted")
+    again = api(fake, "answerCallbackQuery", callback_query_id=in_time, text="Counted")
+    assert again.status_code == 400
+    assert again.json()["description"] == (
+        "Bad Request: query is too old and response timeout expired or query ID is invalid"
+    )
+    assert fake.answer_latencies()[0] < 0.3
+
+
+async def test_callback_answer_text_has_at_most_200_characters(
+    bot: Bot, fake: FakeTelegram, people: People
+) -> None:
+    sent = await bot.send_message(people.group.id, "Vote", reply_markup=keyboard(("Yes", "y")))
+    cq_id = fake.press_button(people.group, sent.message_id, people.bob, "y")
+    raw = api(fake, "answerCallbackQuery", callback_query_id=cq_id, text="票" * 201)
+    assert raw.status_code == 400
+    assert raw.json() == {
+        "ok": False,
+        "error_code": 400,
+        "description": "Bad Request: MESSAGE_TOO_LONG",
+    }
+    with pytest.raises(BadRequest, match="Message_too_long"):
+        await bot.answer_callback_query(cq_id, "x" * 201, show_alert=True)
+    assert fake.callback_answer(cq_id) is None  # a refused answer leaves the query open
+    assert await bot.answer_callback_query(cq_id, "票" * 200, show_alert=True)
+    answer = fake.callback_answer(cq_id)
+    assert answer is not None and answer.text == "票" * 200
+
+
 # --- files --------------------------------------------------------------------------------------
 
 
@@ -670,6 +721,73 @@ async def test_photos(bot: Bot, fake: FakeTelegram, people: People) -> None:
         await bot.send_document(people.group.id, size.file_id)
 
 
+async def test_media_groups(bot: Bot, fake: FakeTelegram, people: People) -> None:
+    chat = people.group.id
+    sent = await bot.send_media_group(
+        chat, [InputMediaPhoto(PNG, caption="#7 lamp"), InputMediaPhoto(PNG)]
+    )
+    assert len(sent) == 2 and all(m.photo for m in sent)
+    assert sent[0].media_group_id and sent[0].media_group_id == sent[1].media_group_id
+    assert (sent[0].caption, sent[1].caption) == ("#7 lamp", None)
+    stored = fake.bot_messages(people.group)
+    assert [m.media_group_id for m in stored] == [sent[0].media_group_id] * 2
+    assert stored[0].photo is not None and stored[0].photo.content == PNG
+
+    file_id = sent[0].photo[-1].file_id
+    again = await bot.send_media_group(chat, [InputMediaPhoto(file_id) for _ in range(10)])
+    assert len({m.media_group_id for m in again}) == 1
+    assert again[0].media_group_id != sent[0].media_group_id
+    assert {m.photo[-1].file_id for m in again} == {file_id}
+
+    def raw(media: object, **files: bytes) -> httpx.Response:
+        return httpx.post(
+            f"{fake.base_url}{TOKEN}/sendMediaGroup",
+            data={"chat_id": str(chat), "media": json.dumps(media)},
+            files={name: (f"{name}.png", content, "image/png") for name, content in files.items()},
+        )
+
+    one = raw([{"type": "photo", "media": "attach://a"}], a=PNG)  # Telegram: no album of one
+    (single,) = one.json()["result"]
+    assert single["photo"] and "media_group_id" not in single
+    photo = {"type": "photo", "media": file_id}
+    for media, description in [
+        (None, 'parameter "media" is required'),
+        ([], "there are no messages to send"),
+        ([photo] * 11, "too many messages to send as an album"),
+        ([photo, {"type": "photo", "media": "attach://nothing"}], "media not found"),
+        ([photo, {"type": "document", "media": file_id}], "document can't be mixed"),
+        ([photo, {"type": "photo", "media": "no-such-file"}], "wrong file identifier"),
+    ]:
+        answer = httpx.post(
+            f"{fake.base_url}{TOKEN}/sendMediaGroup",
+            data={"chat_id": str(chat)} | ({} if media is None else {"media": json.dumps(media)}),
+        )
+        assert answer.status_code == 400 and description in answer.json()["description"]
+    with pytest.raises(BadRequest, match="Image_process_failed"):
+        await bot.send_media_group(chat, [InputMediaPhoto(PNG), InputMediaPhoto(b"not an image")])
+    assert len(fake.bot_messages(people.group)) == 13  # nothing of a refused album is sent
+
+
+async def test_each_photo_of_an_album_counts_against_the_flood_limits(
+    bot: Bot, fake: FakeTelegram, people: People
+) -> None:
+    fake.limits = FloodLimits(group_per_minute=3, group_window=0.5, private_burst=2)
+    chat = people.group.id
+    await bot.send_media_group(chat, [InputMediaPhoto(PNG), InputMediaPhoto(PNG)])
+    with pytest.raises(RetryAfter):
+        await bot.send_media_group(chat, [InputMediaPhoto(PNG), InputMediaPhoto(PNG)])
+    assert len(fake.bot_messages(people.group)) == 2  # refused as a whole
+    await bot.send_message(chat, "third")
+    with pytest.raises(RetryAfter):
+        await bot.send_message(chat, "fourth")
+    # an album larger than the window fits a quiet chat (3 photos, private burst of 2)
+    fake.open_private_chat(people.alice)
+    photos = [InputMediaPhoto(PNG) for _ in range(3)]
+    assert len(await bot.send_media_group(people.alice.id, photos)) == 3
+    with pytest.raises(RetryAfter):
+        await bot.send_message(people.alice.id, "next")
+
+
 # --- chats, pins, commands ----------------------------------------------------------------------
 
 
@@ -714,6 +832,54 @@ async def test_chat_members_and_info(bot: Bot, fake: FakeTelegram, people: Peopl
     assert left.my_chat_member and left.my_chat_member.new_chat_member.status == "left"
     with pytest.raises(Forbidden, match="bot is not a member of the supergroup chat"):
         await bot.get_chat(chat_id)
+
+
+async def test_a_basic_group_migrates_to_a_supergroup(
+    bot: Bot, fake: FakeTelegram, people: People
+) -> None:
+    alice, bob = people.alice, people.bob
+    basic = fake.create_group("Old Court", creator=alice, members=[bob], basic=True)
+    fake.add_bot_to_group(basic, by=alice)
+    assert basic.type == "group" and (await bot.get_chat(basic.id)).type == "group"
+    card = await bot.send_message(basic.id, "Ticket #1", reply_markup=keyboard(("Ack", "a")))
+    await drain(bot)
+
+    new = fake.migrate_to_supergroup(basic, by=alice)
+    assert new.type == "supergroup" and new.id != basic.id and str(new.id).startswith("-100")
+    old_notice, new_notice = [u.message for u in await drain(bot)]
+    assert old_notice and old_notice.chat.id == basic.id
+    assert old_notice.migrate_to_chat_id == new.id
+    assert new_notice and new_notice.chat.id == new.id and new_notice.chat.type == "supergroup"
+    assert new_notice.migrate_from_chat_id == basic.id
+    assert new_notice.from_user and new_notice.from_user.id == alice.id
+
+    with pytest.raises(ChatMigrated) as moved:
+        await bot.send_message(basic.id, "hello")
+    assert moved.value.new_chat_id == new.id
+    with pytest.raises(ChatMigrated):
+        await bot.edit_message_text("Ticket #1: done", basic.id, card.message_id)
+    raw = api(fake, "sendMessage", chat_id=basic.id, text="hello")
+    assert raw.status_code == 400
+    assert raw.json() == {
+        "ok": False,
+        "error_code": 400,
+        "description": "Bad Request: group chat was upgraded to a supergroup chat",
+        "parameters": {"migrate_to_chat_id": new.id},
+    }
+    assert [m.text for m in fake.bot_messages(basic)] == ["Ticket #1"]
+
+    assert fake.member_status(new, bob) == "member"
+    assert fake.member_status(new, fake.bot_user) == "member"
+    await bot.send_message(new.id, "hello")
+    fake.send_message(new, bob, "/report lamp")
+    (update,) = await drain(bot)
+    assert update.message and update.message.chat.id == new.id
+    with pytest.raises(ValueError, match="became supergroup"):
+        fake.send_message(basic, bob, "/report lamp")
+    with pytest.raises(ValueError, match="not a basic group"):
+        fake.migrate_to_supergroup(basic)
+    with pytest.raises(ValueError, match="not a basic group"):
+        fake.migrate_to_supergroup(people.group)
 
 
 async def test_my_commands_are_stored_per_scope_and_language(

@@ -26,13 +26,20 @@ class World:
     """
 
     def __init__(
-        self, bot: FakeUser, limits: FloodLimits, *, privacy_mode: bool, strict_markup: bool
+        self,
+        bot: FakeUser,
+        limits: FloodLimits,
+        *,
+        privacy_mode: bool,
+        strict_markup: bool,
+        callback_timeout: float = 15.0,
     ) -> None:
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
         self.bot = bot
         self.privacy_mode = privacy_mode
         self.strict_markup = strict_markup
+        self.callback_timeout = callback_timeout
         self.users: dict[int, FakeUser] = {bot.id: bot}
         self.chats: dict[int, ChatState] = {}
         self.files = FileStore()
@@ -76,12 +83,11 @@ class World:
         self._add_chat(ChatState(id=user.id, type="private", next_message_id=0, user=user))
         return user
 
-    def add_group(self, title: str) -> ChatState:
-        """Create an empty supergroup."""
-        chat_id = -(1_002_000_000_000 + next(self._seq))
-        return self._add_chat(
-            ChatState(id=chat_id, type="supergroup", next_message_id=0, title=title)
-        )
+    def add_group(self, title: str, kind: str = "supergroup") -> ChatState:
+        """Create an empty supergroup (or a basic group, ``kind="group"``)."""
+        n = next(self._seq)
+        chat_id = -(1_002_000_000_000 + n) if kind == "supergroup" else -(4_100_000_000 + n)
+        return self._add_chat(ChatState(id=chat_id, type=kind, next_message_id=0, title=title))
 
     def _add_chat(self, chat: ChatState) -> ChatState:
         chat.next_message_id = 1 + 1000 * len(self.chats)
@@ -141,9 +147,9 @@ class World:
             return
         self.deliver(self.add_message(chat, actor, service=service))
 
-    def check_flood(self, chat: ChatState) -> None:
-        """Count a send/edit against the flood limits or raise 429."""
-        retry_after = self.flood.try_acquire(chat.id, private=chat.is_private)
+    def check_flood(self, chat: ChatState, count: int = 1) -> None:
+        """Count a send/edit (or ``count`` messages of an album) against the limits, or 429."""
+        retry_after = self.flood.try_acquire(chat.id, private=chat.is_private, count=count)
         if retry_after is not None:
             raise too_many_requests(retry_after)
 
