@@ -26,7 +26,7 @@ HANDLER_INFRA = {
     "rate_limit",
     "start",
 }
-STORAGE_INFRA = {"database", "migrate", "rows"}
+STORAGE_INFRA = {"backup", "database", "migrate", "rows"}
 
 
 def module_cycles(graph: grimp.ImportGraph, modules: set[str]) -> list[list[str]]:
