@@ -1,8 +1,14 @@
 """Building the Application: services in `bot_data`, started in `post_init` and stopped in
-`post_shutdown`; every handler module's `register`, in the order documented here."""
+`post_shutdown`; every handler module's `register`, in the order documented here.
+
+Start-up repairs what a stop may have cut short: after the migrations, the vote jobs are re-armed
+and every live card (open and announced votes, topics still taking support) is redrawn once from
+the database. At a clean stop the pending redraws are drawn first, for at most
+`DRAIN_SECONDS` (in `post_stop`: in `post_shutdown` the bot can no longer send)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from functools import partial
 
@@ -10,6 +16,8 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes
 
 from bot.config import Settings
+from bot.topics.cases import live_topic_cards
+from bot.votes.cases import live_vote_cards
 from handlers import codes, communities, language, start
 from handlers.context import BotApplication, BotContext, Services, utc_now
 from handlers.errors import on_error
@@ -36,6 +44,8 @@ log = logging.getLogger(__name__)
 # Telegram answers 429 past its flood limits; the limiter keeps to them (20 a minute per group,
 # about 1 a second per private chat, 30 a second overall) and waits and retries when told to.
 RETRIES_AFTER_FLOOD = 5
+# At a clean stop, pending card redraws get this long; what is left is redrawn at the next start.
+DRAIN_SECONDS = 5.0
 
 
 def build_application(settings: Settings) -> BotApplication:
@@ -47,6 +57,7 @@ def build_application(settings: Settings) -> BotApplication:
         .context_types(ContextTypes(context=BotContext))
         .rate_limiter(TelegramRateLimiter(max_retries=RETRIES_AFTER_FLOOD))
         .post_init(_start_services)
+        .post_stop(_drain_cards)
         .post_shutdown(_stop_services)
         .build()
     )
@@ -90,6 +101,13 @@ async def _start_services(app: BotApplication) -> None:
     await set_command_menus(app.bot, settings.bot_language)
     armed = await rearm_votes(app)
     arm_report_timers(app)
+    vote_cards, topic_cards = await repair_live_cards(services)
+    log.info(
+        "start-up repairs: %d vote cards, %d topic cards redrawn; %d vote jobs re-armed",
+        vote_cards,
+        topic_cards,
+        armed,
+    )
     log.info(
         "bot @%s started; database %s; %d open votes armed",
         app.bot.username,
@@ -109,11 +127,41 @@ def make_services(app: BotApplication, database: Database, settings: Settings) -
     )
 
 
+async def repair_live_cards(services: Services) -> tuple[int, int]:
+    """Touch every live card, so LiveCards redraws it from the database at its pace (an
+    unchanged card costs one "message is not modified"). Returns (vote cards, topic cards)."""
+    async with services.uow() as uow:
+        votes_live = await live_vote_cards(uow)
+        topics_live = await live_topic_cards(uow)
+    for vote_id in votes_live:
+        services.vote_cards.touch(vote_id)
+    for topic_id in topics_live:
+        services.topic_cards.touch(topic_id)
+    return len(votes_live), len(topics_live)
+
+
+async def _drain_cards(app: BotApplication) -> None:
+    """After the updates stopped and before the bot shuts down: draw the pending cards."""
+    services = app.bot_data.get("services")
+    if isinstance(services, Services):
+        await asyncio.gather(
+            services.vote_cards.stop(drain=DRAIN_SECONDS),
+            services.topic_cards.stop(drain=DRAIN_SECONDS),
+        )
+
+
 async def _stop_services(app: BotApplication) -> None:
     services = app.bot_data.get("services")
     if isinstance(services, Services):
-        await services.vote_cards.stop()
-        await services.topic_cards.stop()
+        votes_left = await services.vote_cards.stop()
+        topics_left = await services.topic_cards.stop()
+        if votes_left or topics_left:
+            log.warning(
+                "stopped with %d vote cards, %d topic cards not redrawn;"
+                " the next start-up redraws them",
+                votes_left,
+                topics_left,
+            )
     database = app.bot_data.pop("database", None)
     if isinstance(database, Database):
         await database.close()

@@ -82,20 +82,46 @@ class LiveCards:
         if self._runner is None:
             self._runner = asyncio.create_task(self._run(), name="live-cards")
 
-    async def stop(self) -> None:
-        """Stop redrawing; cards cut short stay pending."""
-        tasks = [*self._drawing.values(), *([self._runner] if self._runner else [])]
-        self._runner = None
+    async def stop(self, *, drain: float = 0.0) -> int:
+        """Stop redrawing; cards cut short stay pending. With `drain`, the pending cards are
+        first drawn for at most that many seconds (at a clean shutdown): one after another in
+        each chat, whatever the intervals, the rate limiter keeping to Telegram's limits.
+        Returns how many cards are left pending."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            runner.cancel()
+            await asyncio.wait([runner])
+        if drain > 0 and self._dirty:
+            drainer = asyncio.create_task(self._drain(), name="live-cards-drain")
+            await asyncio.wait([drainer], timeout=drain)
+            drainer.cancel()
+            await asyncio.wait([drainer])
+        tasks = list(self._drawing.values())
         for task in tasks:
             task.cancel()
         if tasks:
             await asyncio.wait(tasks)
+        return len(self._dirty)
 
     async def draw_now(self, key: int) -> None:
         """Redraw at once, whatever the intervals (a closed vote's result must not wait)."""
         while (running := self._drawing.get(key)) is not None:
             await asyncio.wait([running])  # its older state must not land after ours
         await asyncio.wait([self._spawn(key, force=True)])
+
+    async def _drain(self) -> None:
+        """Draw every pending card now: the chats side by side, each chat's cards in turn (the
+        cards whose chat is not known yet count as one chat)."""
+        by_chat: dict[int | None, list[int]] = {}
+        for key in sorted(self._dirty, key=self._dirty.__getitem__):
+            by_chat.setdefault(self._chat_of.get(key), []).append(key)
+
+        async def in_turn(keys: list[int]) -> None:
+            for key in keys:
+                if key in self._dirty:
+                    await self.draw_now(key)
+
+        await asyncio.gather(*(in_turn(keys) for keys in by_chat.values()))
 
     async def _run(self) -> None:
         while True:

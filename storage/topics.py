@@ -74,6 +74,13 @@ class SqliteTopicRepo:
     async def of_community(self, community_id: int) -> list[Topic]:
         return await self._many("t.community_id = :cid ORDER BY t.number", {"cid": community_id})
 
+    async def with_cards_taking_support(self) -> list[Topic]:
+        """Every community's topics with a card that still takes support, oldest first."""
+        return await self._many(
+            "t.card_chat_id IS NOT NULL AND t.status IN (:proposed, :discussion) ORDER BY t.id",
+            {"proposed": TopicStatus.PROPOSED.value, "discussion": TopicStatus.DISCUSSION.value},
+        )
+
     async def set_status(self, topic_id: int, status: TopicStatus, *, now: datetime) -> None:
         await self._conn.execute(
             "UPDATE topics SET status = :status, discussion_at = CASE WHEN :status = 'discussion'"

@@ -74,3 +74,9 @@ async def topic_by_number(uow: TopicsUnitOfWork, community_id: int, number: int)
     if topic is None:
         raise NotFound("topics.no_such_number", number=number)
     return topic
+
+
+async def live_topic_cards(uow: TopicsUnitOfWork) -> list[int]:
+    """The topics whose cards still take support (proposed or in discussion), in every
+    community: the cards start-up redraws, in case a redraw was cut short by a stop."""
+    return [topic.id for topic in await uow.topics.with_cards_taking_support()]

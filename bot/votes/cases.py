@@ -191,6 +191,13 @@ async def open_votes_of(uow: VotesUnitOfWork, community_id: int) -> list[Vote]:
     return sorted(votes, key=lambda v: v.number)
 
 
+async def live_vote_cards(uow: VotesUnitOfWork) -> list[int]:
+    """The votes whose cards are live (open votes' tallies, announced votes' announcements), in
+    every community: the cards start-up redraws, in case a redraw was cut short by a stop."""
+    live = [*await uow.votes.open_votes(), *await uow.votes.announced_votes()]
+    return [vote.id for vote in live if vote.card is not None]
+
+
 async def freeze_late(uow: VotesUnitOfWork) -> list[int]:
     """Freeze the electorate of every vote that was opened before electorates were frozen (once,
     at the first start-up after the upgrade), from what it counted until then."""
