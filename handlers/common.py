@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import (
     CallbackQuery,
@@ -18,17 +19,20 @@ from telegram import (
     User,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
+from bot.communities.cases import move_community
 from bot.communities.model import Community
 from bot.config import Language
 from bot.errors import UserError
 from bot.i18n import parse_language, t
+from bot.reports.cases import move_staff_chat
 from bot.roles.model import Actor, Role
 from bot.users.model import UserProfile
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 ADMIN_CACHE_TTL = timedelta(seconds=60)
 ADMIN_CACHE_SIZE = 10_000
@@ -177,12 +181,46 @@ async def send_private(context: BotContext, user_id: int, text: str, **kwargs: A
     return True
 
 
+async def follow_chat(context: BotContext, old_chat_id: int, new_chat_id: int) -> None:
+    """A basic group became a supergroup with a new id: the community whose group it is, and
+    every community whose staff chat it is, follow it."""
+    async with context.services.uow() as uow:
+        await move_community(uow, old_chat_id=old_chat_id, new_chat_id=new_chat_id)
+    async with context.services.uow() as uow:
+        await move_staff_chat(uow, old_chat_id=old_chat_id, new_chat_id=new_chat_id)
+
+
+async def in_chat(context: BotContext, chat_id: int, action: Callable[[int], Awaitable[T]]) -> T:
+    """Run a send or edit `action(chat_id)`. If Telegram answers that the group became a
+    supergroup (a migration the bot missed, or a stale id), the stored ids follow the new chat
+    and the action is tried once more there; a second failure is the caller's."""
+    try:
+        return await action(chat_id)
+    except ChatMigrated as exc:
+        new_chat_id = int(exc.new_chat_id)
+        log.info("chat %s became supergroup %s: following it", chat_id, new_chat_id)
+        await follow_chat(context, chat_id, new_chat_id)
+        return await action(new_chat_id)
+
+
+async def send_text(context: BotContext, chat_id: int, text: str, **kwargs: Any) -> Message:
+    """Send a message to a chat, following it if it became a supergroup (see `in_chat`)."""
+    return await in_chat(
+        context, chat_id, lambda chat: context.bot.send_message(chat, text, **kwargs)
+    )
+
+
 async def edit_text(
     context: BotContext, chat_id: int, message_id: int, text: str, **kwargs: Any
 ) -> None:
-    """Edit a message; 'message is not modified' is not an error."""
+    """Edit a message; 'message is not modified' is not an error. A chat that became a
+    supergroup is followed (see `in_chat`)."""
+
+    async def edit(chat: int) -> None:
+        await context.bot.edit_message_text(text, chat_id=chat, message_id=message_id, **kwargs)
+
     try:
-        await context.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id, **kwargs)
+        await in_chat(context, chat_id, edit)
     except BadRequest as exc:
         if "not modified" not in exc.message.lower():
             raise

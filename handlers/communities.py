@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import ChatMember, ChatMemberUpdated, Update
 from telegram.ext import ChatMemberHandler, CommandHandler, MessageHandler, filters
 
-from bot.communities.cases import move_community, setup_community
+from bot.communities.cases import setup_community
 from bot.config import Language
 from bot.errors import UserError
 from bot.i18n import t
@@ -13,6 +13,7 @@ from handlers.common import (
     chat_language,
     command_text,
     community_of_chat,
+    follow_chat,
     is_chat_admin,
     is_private,
     reply,
@@ -77,7 +78,8 @@ async def cmd_setup(update: Update, context: BotContext) -> None:
 
 
 async def on_chat_migrated(update: Update, context: BotContext) -> None:
-    """Telegram moved the group to a supergroup with a new id: keep the community bound to it."""
+    """Telegram moved the group to a supergroup with a new id: the community whose group it
+    is, and the communities whose staff chat it is, stay bound to it."""
     message = update.effective_message
     if message is None:
         return
@@ -87,8 +89,7 @@ async def on_chat_migrated(update: Update, context: BotContext) -> None:
         old, new = message.migrate_from_chat_id, message.chat.id
     else:
         return
-    async with context.services.uow() as uow:
-        await move_community(uow, old_chat_id=old, new_chat_id=new)
+    await follow_chat(context, old, new)
 
 
 def register(app: BotApplication) -> None:

@@ -1,6 +1,8 @@
 """The one place where failures become answers. A UserError is a refusal in the user's language
 (a pop-up for buttons, a reply otherwise); anything else is logged with its traceback and
-answered with a short apology. No exception text ever reaches a chat."""
+answered with a short apology. No exception text ever reaches a chat. The apology never says
+that nothing changed: the failure may come after a use case committed (a ticket filed, then its
+delivery failing), and what was saved stays saved."""
 
 from __future__ import annotations
 

@@ -252,6 +252,20 @@ async def set_staff_chat(
     return replace(community, staff_chat_id=chat_id)
 
 
+async def move_staff_chat(uow: ReportsUnitOfWork, *, old_chat_id: int, new_chat_id: int) -> bool:
+    """A staff group upgraded to a supergroup gets a new chat id; every community whose staff
+    chat it is follows it (like `move_community` for the main group). False if none did."""
+    if old_chat_id == new_chat_id or await uow.communities.by_chat(new_chat_id) is not None:
+        return False  # a community's main group is never a staff chat
+    moved = False
+    while (community := await uow.communities.by_staff_chat(old_chat_id)) is not None:
+        await uow.communities.set_staff_chat(community.id, new_chat_id)
+        moved = True
+    if moved:
+        await uow.commit()
+    return moved
+
+
 async def set_deadlines(
     uow: ReportsUnitOfWork,
     community: Community,

@@ -37,7 +37,7 @@ TEXTS: dict[str, str] = {
     ),
     "common.unknown_command": "I don't know {command}. Send /help to see what you can do.",
     "common.use_commands": "I work with commands and buttons. Send /help to see what you can do.",
-    "error.generic": "Sorry, something went wrong on my side. Nothing was changed; please try again later.",
+    "error.generic": "Sorry, something went wrong on my side. What was already saved stays saved; please check before you try again.",
     # usage lines
     "usage.setup": "Usage: /setup <community name>, e.g. /setup Sunny Garden",
     "usage.units": (

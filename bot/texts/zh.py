@@ -28,7 +28,7 @@ TEXTS: dict[str, str] = {
     "common.start_private_first": "我还不能私聊您。请点下面的按钮打开私聊，点“开始”，然后在这里再试一次。",
     "common.unknown_command": "我不认识 {command}。发送 /help 查看可用的功能。",
     "common.use_commands": "请使用命令和按钮与我交流。发送 /help 查看可用的功能。",
-    "error.generic": "抱歉，我这边出了点问题。没有做任何更改，请稍后再试。",
+    "error.generic": "抱歉，我这边出了点问题。已经保存的内容仍然有效，请先确认后再重试。",
     # 用法
     "usage.setup": "用法：/setup <社区名称>，例如 /setup 阳光花园",
     "usage.units": (

@@ -1,13 +1,15 @@
-"""Where tickets go and who hears what: the staff chat (or, without one, the admins and the
-building's reps in private), every card kept up to date, the reporter and "me too" households
-told of each step, and escalations when a deadline passes."""
+"""Where tickets go and who hears what: the staff chat (or, without one or when it cannot be
+reached, the admins and the building's reps in private), every card kept up to date, the
+reporter and "me too" households told of each step, and escalations when a deadline passes.
+Every send and edit to a group goes through `handlers.common.in_chat`, so a staff chat or main
+group that became a supergroup is followed to its new id."""
 
 from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, Message
+from telegram.error import TelegramError
 
 from bot.communities.model import Community
 from bot.config import Language
@@ -15,7 +17,7 @@ from bot.i18n import t
 from bot.reports.cases import Change
 from bot.reports.model import Event, Ticket, TicketStatus, TimerKind
 from bot.roles.model import Role
-from handlers.common import deep_link, edit_text, language_of, send_private
+from handlers.common import deep_link, edit_text, in_chat, language_of, send_private, send_text
 from handlers.context import BotContext
 from handlers.format import duration_text
 from handlers.reports.render import category, feedback_keyboard, staff_card, where
@@ -50,17 +52,21 @@ async def _send_card(
     async with context.services.uow() as uow:
         history = await uow.reports.history(ticket.id)
     text, keyboard = staff_card(ticket, history, community, context.services.now())
-    try:
+
+    async def post(chat: int) -> Message:
         if len(ticket.photos) == 1:
-            await context.bot.send_photo(chat_id, ticket.photos[0], caption=f"#{ticket.number}")
+            await context.bot.send_photo(chat, ticket.photos[0], caption=f"#{ticket.number}")
         elif ticket.photos:
             media = [
                 InputMediaPhoto(p, caption=f"#{ticket.number}" if i == 0 else None)
                 for i, p in enumerate(ticket.photos)
             ]
-            await context.bot.send_media_group(chat_id, media)
-        card = await context.bot.send_message(chat_id, text, reply_markup=keyboard)
-    except (Forbidden, BadRequest) as exc:
+            await context.bot.send_media_group(chat, media)
+        return await context.bot.send_message(chat, text, reply_markup=keyboard)
+
+    try:
+        card = await in_chat(context, chat_id, post)
+    except TelegramError as exc:  # the ticket is filed: the caller routes it elsewhere
         log.info("ticket %s not delivered to %s: %s", ticket.id, chat_id, exc)
         return False
     async with context.services.uow() as uow:
@@ -78,7 +84,8 @@ async def deliver_new_ticket(context: BotContext, community: Community, ticket: 
     for user_id in await staff_recipients(context, community, ticket.location.building):
         delivered = await _send_card(context, user_id, community, ticket) or delivered
     if not delivered:
-        await context.bot.send_message(
+        await send_text(
+            context,
             community.chat_id,
             t(
                 community.language,
@@ -100,19 +107,23 @@ async def refresh_cards(context: BotContext, community: Community, ticket_id: in
     for chat_id, message_id in cards:
         try:
             await edit_text(context, chat_id, message_id, text, reply_markup=keyboard)
-        except (Forbidden, BadRequest) as exc:
+        except TelegramError as exc:
             log.info("card of ticket %s in %s not updated: %s", ticket_id, chat_id, exc)
 
 
 async def tell_staff(
     context: BotContext, community: Community, ticket: Ticket, text_key: str, **params: object
 ) -> None:
-    """A notice for staff: in the staff chat, or privately to each of them."""
+    """A notice for staff: in the staff chat, or (without one, or when it cannot be reached)
+    privately to each of them."""
     if community.staff_chat_id is not None:
-        await context.bot.send_message(
-            community.staff_chat_id, t(community.language, text_key, **params)
-        )
-        return
+        try:
+            await send_text(
+                context, community.staff_chat_id, t(community.language, text_key, **params)
+            )
+            return
+        except TelegramError as exc:
+            log.info("notice not delivered to staff chat %s: %s", community.staff_chat_id, exc)
     for user_id in await staff_recipients(context, community, ticket.location.building):
         lang = await language_of(context, user_id, community.language)
         await send_private(context, user_id, t(lang, text_key, **params))
@@ -153,7 +164,8 @@ async def _ask_in_group(context: BotContext, community: Community, ticket: Ticke
     button = InlineKeyboardButton(
         t(lang, "common.open_private"), url=deep_link(context, f"ticket-{ticket.id}")
     )
-    await context.bot.send_message(
+    await send_text(
+        context,
         community.chat_id,
         t(lang, "reports.resolved_group", number=ticket.number, name=ticket.reporter_name),
         reply_markup=InlineKeyboardMarkup([[button]]),
@@ -179,7 +191,10 @@ async def escalate(
         )
 
     if community.staff_chat_id is not None:
-        await context.bot.send_message(community.staff_chat_id, text_in(community.language))
+        try:
+            await send_text(context, community.staff_chat_id, text_in(community.language))
+        except TelegramError as exc:  # the admins are told privately all the same
+            log.info("escalation not delivered to staff chat %s: %s", community.staff_chat_id, exc)
     for user_id in await staff_recipients(context, community, None, reps=False):
         lang = await language_of(context, user_id, community.language)
         await send_private(context, user_id, text_in(lang))

@@ -44,6 +44,8 @@ class RecordingRequest(BaseRequest):
     private_open: set[int] = field(default_factory=set)
     files: dict[str, bytes] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
+    # basic groups that became supergroups: old id → new id (sends and edits answer 400)
+    migrated: dict[int, int] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
 
     async def initialize(self) -> None:
@@ -76,6 +78,16 @@ class RecordingRequest(BaseRequest):
                 content = part[1]
                 uploads[name] = content if isinstance(content, bytes) else content.read()
         self.calls.append(Call(api_method, params, uploads))
+        moved = self.migrated.get(int(str(params.get("chat_id", 0) or 0)))
+        if moved is not None and api_method.startswith(("send", "edit")):
+            return 400, json.dumps(
+                {
+                    "ok": False,
+                    "error_code": 400,
+                    "description": "Bad Request: group chat was upgraded to a supergroup chat",
+                    "parameters": {"migrate_to_chat_id": moved},
+                }
+            ).encode()
         status, result = self._answer(api_method, params)
         if status != 200:
             return status, json.dumps(

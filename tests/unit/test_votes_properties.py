@@ -6,6 +6,7 @@ when the vote opened, participation never exceeds 100 %, and the record verifies
 from __future__ import annotations
 
 import asyncio
+import uuid
 from decimal import Decimal
 from pathlib import Path
 
@@ -73,7 +74,7 @@ def test_result_equals_a_recount_from_the_frozen_electorate(
     first_unit = {owner: code for code, _, _, owner in reversed(units) if owner != "developer"}
 
     async def scenario() -> None:
-        database = await Database.open(tmp_path / f"p-{abs(hash((str(units), str(events))))}.db")
+        database = await Database.open(tmp_path / f"p-{uuid.uuid4().hex}.db")  # one per example
         try:
             community = await make_community(database)
             async with database.unit_of_work() as uow:

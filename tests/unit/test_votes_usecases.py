@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -377,7 +378,7 @@ def test_stored_tally_equals_recount_of_final_ballots(
     final ballots, and the hash chain replays to them."""
 
     async def scenario() -> None:
-        database = await Database.open(tmp_path / f"prop-{abs(hash(tuple(casts)))}.db")
+        database = await Database.open(tmp_path / f"prop-{uuid.uuid4().hex}.db")
         try:
             community = await make_community(database)
             await residents(database, community)
