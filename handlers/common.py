@@ -27,6 +27,7 @@ from bot.config import Language
 from bot.errors import UserError
 from bot.i18n import parse_language, t
 from bot.reports.cases import move_staff_chat
+from bot.residents.profile import load_profile
 from bot.roles.model import Actor, Role
 from bot.users.model import UserProfile
 from handlers.context import BotContext
@@ -34,6 +35,7 @@ from handlers.context import BotContext
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+POPUP_LIMIT = 200  # Telegram's limit on a button answer's text
 ADMIN_CACHE_TTL = timedelta(seconds=60)
 ADMIN_CACHE_SIZE = 10_000
 # Telegram's "GroupAnonymousBot": the sender of messages by anonymous group admins.
@@ -201,6 +203,24 @@ async def in_chat(context: BotContext, chat_id: int, action: Callable[[int], Awa
         log.info("chat %s became supergroup %s: following it", chat_id, new_chat_id)
         await follow_chat(context, chat_id, new_chat_id)
         return await action(new_chat_id)
+
+
+async def community_here(
+    update: Update, context: BotContext, *, refusal: str, with_role: bool = False
+) -> Community:
+    """The group's community; in a private chat, the one community the sender lives in or has a
+    role in (`with_role`: has a role in), else the `refusal` asking them to say which."""
+    if not is_private(update):
+        return await require_community(update, context)
+    user = update.effective_user
+    assert user is not None
+    async with context.services.uow() as uow:
+        profiles = await load_profile(uow, user.id)
+    if with_role:
+        profiles = [p for p in profiles if p.grant is not None]
+    if len(profiles) != 1:
+        raise UserError(refusal)
+    return profiles[0].community
 
 
 async def send_text(context: BotContext, chat_id: int, text: str, **kwargs: Any) -> Message:

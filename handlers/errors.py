@@ -14,13 +14,12 @@ from telegram.error import TelegramError
 from bot.errors import UserError, shown_params
 from bot.i18n import t
 from bot.units.register import UnitFileRejected
-from handlers.common import chat_language, reply, user_language
+from handlers.common import POPUP_LIMIT, chat_language, reply, user_language
 from handlers.context import BotContext
 from handlers.units.render import unit_file_problems
 
 log = logging.getLogger(__name__)
 # Telegram's limits: a button's pop-up shows up to 200 characters, a message up to 4,096.
-POPUP_LIMIT = 200
 MESSAGE_LIMIT = 4096
 
 

@@ -297,7 +297,6 @@ TEXTS: dict[str, str] = {
     "votes.remind_header": "⏰ Vote #{number} “{question}” closes {closes}. Participation by building: {buildings}",
     "votes.remind_private": "⏰ Reminder: vote #{number} “{question}” in {community} closes {closes}. Your household has not voted yet; please vote on the card in the group.",
     "votes.remind_done": "Reminded {sent} residents privately; {unreachable} have not started a chat with me and were skipped.",
-    "votes.export_caption": "Ballots of vote #{number}: {summary}",
     "votes.export_secret": " Secret ballot: choices are left out; totals: For {for_}, Against {against}, Abstain {abstain}.",
     "votes.export_sent": "I have sent the ballots to you in a private chat.",
     "votes.verify_ok": "✅ The record of vote #{number} is intact: {records} entries; the vote, its electorate, the ballots and the result match it. Fingerprint {head}",

@@ -263,7 +263,6 @@ TEXTS: dict[str, str] = {
     "votes.remind_header": "⏰ 表决 #{number}“{question}”将于 {closes} 截止。各楼栋参与：{buildings}",
     "votes.remind_private": "⏰ 提醒：{community}的表决 #{number}“{question}”将于 {closes} 截止。您家尚未投票，请在群里的表决卡片上投票。",
     "votes.remind_done": "已私聊提醒 {sent} 位居民；{unreachable} 位从未与我私聊，已跳过。",
-    "votes.export_caption": "表决 #{number} 的选票：{summary}",
     "votes.export_secret": " 无记名投票：不导出每张票的选择；合计：赞成 {for_}，反对 {against}，弃权 {abstain}。",
     "votes.export_sent": "选票已私聊发给您。",
     "votes.verify_ok": "✅ 表决 #{number} 的记录完整：共 {records} 条；表决内容、投票人名册、选票和结果都与记录一致。指纹 {head}",

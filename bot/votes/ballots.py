@@ -161,9 +161,17 @@ async def cast_ballot(
     user_id: int,
     choice: Choice,
     now: datetime,
+    pressed_on: tuple[int, int] | None = None,
 ) -> CastResult:
-    """Record the user's ballot for each key they may vote for; the latest stands."""
-    vote = await own_open_vote(uow, community, vote_id, now)
+    """Record the user's ballot for each key they may vote for; the latest stands.
+    `pressed_on`: the (chat, message) the button was pressed on, which must be the vote's card
+    (a payload is forgeable); checked here so that a press reads the vote once."""
+    vote = await uow.votes.get(vote_id)
+    if vote is None or vote.community_id != community.id:
+        raise NotFound("votes.not_found")
+    if pressed_on is not None and (vote.card is None or tuple(vote.card) != pressed_on):
+        raise UserError("common.stale_button")
+    _check_open(vote, now)
     voters = await eligible_voters(uow, vote, user_id)
     changed, receipts, taken_over = await _record(
         uow, vote, voters, choice, by=user_id, source=BallotSource.ONLINE, now=now

@@ -10,7 +10,6 @@ from telegram import ForceReply, InputFile, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.communities.model import Community
 from bot.errors import NotAllowed, UserError, Whole
 from bot.i18n import t, whole_number
 from bot.reports.cases import (
@@ -28,6 +27,7 @@ from handlers.common import (
     actor_in,
     command_args,
     command_text,
+    community_here,
     display_name,
     edit_text,
     is_private,
@@ -204,20 +204,8 @@ async def start_ticket_link(update: Update, context: BotContext, payload: str) -
     await reply(update, text, reply_markup=feedback_keyboard(ticket, lang))
 
 
-async def _community_here(update: Update, context: BotContext) -> Community:
-    if not is_private(update):
-        return await require_community(update, context)
-    user = update.effective_user
-    assert user is not None
-    async with context.services.uow() as uow:
-        profiles = await load_profile(uow, user.id)
-    if len(profiles) != 1:
-        raise UserError("reports.which_community")
-    return profiles[0].community
-
-
 async def cmd_reports(update: Update, context: BotContext) -> None:
-    community = await _community_here(update, context)
+    community = await community_here(update, context, refusal="reports.which_community")
     user = update.effective_user
     assert user is not None
     actor = await actor_in(context, community, user.id)
@@ -233,7 +221,7 @@ async def cmd_ticket(update: Update, context: BotContext) -> None:
     number = whole_number(args[0].removeprefix("#"), high=999_999_999) if len(args) == 1 else None
     if number is None:
         raise UserError("usage.ticket")
-    community = await _community_here(update, context)
+    community = await community_here(update, context, refusal="reports.which_community")
     user = update.effective_user
     assert user is not None
     actor = await actor_in(context, community, user.id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.communities.model import Community
 from bot.residents.cases import attach_card, request_join
 from bot.residents.model import Membership, Relation
+from handlers.common import send_text
 from handlers.context import BotContext
 from handlers.residents.owners import notify_if_self_review
 from handlers.residents.render import join_card
@@ -32,8 +33,12 @@ async def submit_join_request(
             now=context.services.now(),
         )
     text, keyboard = join_card(membership, community)
-    card = await context.bot.send_message(
-        community.chat_id, text, reply_markup=keyboard, reply_to_message_id=reply_to_message_id
+    card = await send_text(
+        context,
+        community.chat_id,
+        text,
+        reply_markup=keyboard,
+        reply_to_message_id=reply_to_message_id,
     )
     async with context.services.uow() as uow:
         await attach_card(uow, membership.id, card.chat_id, card.message_id)

@@ -44,6 +44,7 @@ from handlers.common import (
     require_own_keyboard,
     require_private_screen,
     send_private,
+    send_text,
     user_language,
 )
 from handlers.context import BotApplication, BotContext
@@ -172,7 +173,7 @@ async def on_owner_claim(update: Update, context: BotContext) -> None:
             now=context.services.now(),
         )
     text, keyboard = owner_card(claim, community)
-    card = await context.bot.send_message(community.chat_id, text, reply_markup=keyboard)
+    card = await send_text(context, community.chat_id, text, reply_markup=keyboard)
     async with context.services.uow() as uow:
         await attach_ownership_card(uow, claim.id, card.chat_id, card.message_id)
     lang = await user_language(context, user)

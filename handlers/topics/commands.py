@@ -23,6 +23,7 @@ from handlers.common import (
     reply,
     require_card,
     require_community,
+    send_text,
     sent_by_anonymous_admin,
     user_language,
 )
@@ -87,7 +88,8 @@ async def on_support(update: Update, context: BotContext) -> None:
     await query.answer(t(lang, key, household=result.household))
     if result.reached_discussion:
         topic = result.topic
-        await context.bot.send_message(
+        await send_text(
+            context,
             community.chat_id,
             t(
                 community.language,

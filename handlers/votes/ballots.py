@@ -12,23 +12,23 @@ from bot.communities.model import Community
 from bot.config import Language
 from bot.errors import NotFound, UserError
 from bot.i18n import t, when
-from bot.residents.profile import load_profile
 from bot.votes.ballots import ChangeNote, PaperResult, cast_ballot, enter_paper_ballot, my_ballots
 from bot.votes.cases import vote_by_number
 from bot.votes.model import Vote
 from bot.votes.options import parse_choice
 from handlers import callbacks
 from handlers.common import (
+    POPUP_LIMIT,
     actor_in,
     chat_language,
     command_args,
+    community_here,
     display_name,
     is_private,
     language_of,
     preferred_language,
     reply,
     require_card,
-    require_community,
     send_private,
     user_language,
 )
@@ -36,7 +36,6 @@ from handlers.context import BotApplication, BotContext
 from handlers.votes.render import CHOICES_BY_CODE, units_text
 
 log = logging.getLogger(__name__)
-POPUP_LIMIT = 190
 
 
 def _until(vote: Vote, community: Community, lang: Language) -> str:
@@ -57,9 +56,6 @@ async def on_ballot(update: Update, context: BotContext) -> None:
         community = await uow.communities.by_chat(query.message.chat.id)
         if community is None:
             raise NotFound("votes.not_found")
-        pressed = await uow.votes.get(vote_id)
-        if pressed is not None and pressed.community_id == community.id:
-            require_card(query, pressed.card)  # a payload forged onto another message
         cast = await cast_ballot(
             uow,
             community=community,
@@ -67,6 +63,8 @@ async def on_ballot(update: Update, context: BotContext) -> None:
             user_id=query.from_user.id,
             choice=choice,
             now=context.services.now(),
+            # a payload forged onto another message is refused before anything changes
+            pressed_on=(query.message.chat.id, query.message.message_id),
         )
         profile = await uow.users.get(query.from_user.id)
     context.services.vote_cards.touch(vote_id)
@@ -150,19 +148,6 @@ async def on_my_ballot(update: Update, context: BotContext) -> None:
     await query.answer(text[:POPUP_LIMIT], show_alert=True)
 
 
-async def paper_community(update: Update, context: BotContext) -> Community:
-    """The group's community; in a private chat, the one community the sender has a role in."""
-    if not is_private(update):
-        return await require_community(update, context)
-    user = update.effective_user
-    assert user is not None
-    async with context.services.uow() as uow:
-        profiles = [p for p in await load_profile(uow, user.id) if p.grant is not None]
-    if len(profiles) != 1:
-        raise UserError("votes.paper_which_community")
-    return profiles[0].community
-
-
 async def cmd_paper(update: Update, context: BotContext) -> None:
     """`/paper <vote> <unit> for|against|abstain` (赞成/反对/弃权): a paper or proxy ballot."""
     args = command_args(update)
@@ -174,7 +159,9 @@ async def cmd_paper(update: Update, context: BotContext) -> None:
         raise UserError("usage.paper")
     if choice is None:
         raise UserError("votes.paper_unknown_choice", value=args[2][:20])
-    community = await paper_community(update, context)
+    community = await community_here(
+        update, context, refusal="votes.paper_which_community", with_role=True
+    )
     user = update.effective_user
     assert user is not None
     actor = await actor_in(context, community, user.id)

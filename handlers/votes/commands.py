@@ -47,6 +47,7 @@ from handlers.common import (
     require_card,
     require_community,
     send_private,
+    send_text,
     user_language,
 )
 from handlers.context import BotApplication, BotContext
@@ -66,7 +67,6 @@ from handlers.votes.render import (
 )
 
 log = logging.getLogger(__name__)
-POPUP_LIMIT = 190
 CAPTION_LIMIT = 1024
 MAX_NUMBER = 999_999_999  # a vote number has at most 9 digits
 MAX_DRAFT_MINUTES = int(MAX_DURATION.total_seconds() // 60)
@@ -125,7 +125,7 @@ async def _post_card(context: BotContext, community: Community, vote: Vote) -> N
     """The live card of an open vote, or the announcement of one that opens later."""
     if vote.status is VoteStatus.ANNOUNCED:
         text = announcement_text(vote, community)
-        card = await context.bot.send_message(community.chat_id, text)
+        card = await send_text(context, community.chat_id, text)
         async with context.services.uow() as uow:
             await attach_vote_card(uow, vote.id, card.chat_id, card.message_id)
         schedule_open(context, vote)
@@ -135,7 +135,7 @@ async def _post_card(context: BotContext, community: Community, vote: Vote) -> N
     async with context.services.uow() as uow:
         shown = await figures(uow, vote)
     text, keyboard = vote_card(shown, community, context.services.now())
-    card = await context.bot.send_message(community.chat_id, text, reply_markup=keyboard)
+    card = await send_text(context, community.chat_id, text, reply_markup=keyboard)
     async with context.services.uow() as uow:
         await attach_vote_card(uow, vote.id, card.chat_id, card.message_id)
     schedule_close(context, vote)
@@ -280,7 +280,8 @@ async def _send_reminders(
             reached.add(target.voter_key)
         else:
             unreached[target.voter_key] = target.units
-    await context.bot.send_message(
+    await send_text(
+        context,
         community.chat_id,
         t(community.language, "votes.remind_done", sent=sent, unreachable=len(unreached)),
     )

@@ -19,6 +19,7 @@ from bot.roles.model import Actor
 from bot.votes.cases import CloseResult, close_vote, freeze_late, open_announced
 from bot.votes.chain import fingerprint
 from bot.votes.model import BallotRow, Vote
+from handlers.common import in_chat, send_text
 from handlers.context import BotApplication, BotContext
 from handlers.votes.ledger import ledger_csv
 from handlers.votes.render import result_text
@@ -76,8 +77,8 @@ async def publish_open(context: BotContext, vote_id: int) -> Vote:
     assert community is not None
     await services.vote_cards.draw_now(vote_id)
     schedule_close(context, vote)
-    await context.bot.send_message(
-        community.chat_id, t(community.language, "votes.started", number=vote.number)
+    await send_text(
+        context, community.chat_id, t(community.language, "votes.started", number=vote.number)
     )
     return vote
 
@@ -121,12 +122,14 @@ async def publish_close(context: BotContext, vote_id: int, *, actor: Actor | Non
     await services.vote_cards.draw_now(vote_id)
     if result.topic is not None:
         services.topic_cards.touch(result.topic.id)
-    message = await context.bot.send_message(
-        community.chat_id, result_text(result.figures, community, fingerprint(result.chain_head))
+    message = await send_text(
+        context,
+        community.chat_id,
+        result_text(result.figures, community, fingerprint(result.chain_head)),
     )
     try:
         await context.bot.pin_chat_message(
-            community.chat_id, message.message_id, disable_notification=True
+            message.chat_id, message.message_id, disable_notification=True
         )
     except TelegramError as exc:
         log.warning("could not pin the result of vote %s: %s", vote_id, exc)
@@ -151,11 +154,16 @@ async def _publish_ledger(
         fingerprint=fingerprint(result.chain_head),
         head=result.chain_head,
     )
+    ledger = ledger_csv(result.figures, rows, lang)
     try:
-        await context.bot.send_document(
+        await in_chat(
+            context,
             community.chat_id,
-            InputFile(ledger_csv(result.figures, rows, lang), filename=f"ledger-{vote.number}.csv"),
-            caption=caption[:1024],
+            lambda chat: context.bot.send_document(
+                chat,
+                InputFile(ledger, filename=f"ledger-{vote.number}.csv"),
+                caption=caption[:1024],
+            ),
         )
     except TelegramError as exc:
         log.warning("could not publish the ledger of vote %s: %s", vote.id, exc)

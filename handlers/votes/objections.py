@@ -8,40 +8,25 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.communities.model import Community
 from bot.errors import UserError
 from bot.i18n import t, when, whole_number
-from bot.residents.profile import load_profile
 from bot.votes.cases import answer_objection, object_to_result, objections_to
 from handlers.common import (
     actor_in,
     chat_language,
     command_args,
     command_text,
+    community_here,
     display_name,
     is_private,
     language_of,
     open_private_button,
     reply,
-    require_community,
     send_private,
 )
 from handlers.context import BotApplication, BotContext
 
 MAX_NUMBER = 999_999_999
-
-
-async def _community_here(update: Update, context: BotContext) -> Community:
-    """The group's community; in a private chat, the one community the user belongs to."""
-    if not is_private(update):
-        return await require_community(update, context)
-    user = update.effective_user
-    assert user is not None
-    async with context.services.uow() as uow:
-        profiles = await load_profile(uow, user.id)
-    if len(profiles) != 1:
-        raise UserError("common.which_community")
-    return profiles[0].community
 
 
 def _rest_after(update: Update, words: int) -> str:
@@ -55,7 +40,7 @@ async def cmd_object(update: Update, context: BotContext) -> None:
     number = whole_number(args[0].lstrip("#"), high=MAX_NUMBER) if args else None
     if number is None or len(args) < 2:
         raise UserError("usage.object")
-    community = await _community_here(update, context)
+    community = await community_here(update, context, refusal="common.which_community")
     user = update.effective_user
     assert user is not None
     async with context.services.uow() as uow:
@@ -93,7 +78,7 @@ async def cmd_objections(update: Update, context: BotContext) -> None:
     number = whole_number(args[0].lstrip("#"), high=MAX_NUMBER) if len(args) == 1 else None
     if number is None:
         raise UserError("usage.objections")
-    community = await _community_here(update, context)
+    community = await community_here(update, context, refusal="common.which_community")
     user = update.effective_user
     assert user is not None
     actor = await actor_in(context, community, user.id)
@@ -135,7 +120,7 @@ async def cmd_answer(update: Update, context: BotContext) -> None:
     objection_number = whole_number(args[1].lstrip("#"), high=MAX_NUMBER) if number else None
     if number is None or objection_number is None:
         raise UserError("usage.answer")
-    community = await _community_here(update, context)
+    community = await community_here(update, context, refusal="common.which_community")
     user = update.effective_user
     assert user is not None
     actor = await actor_in(context, community, user.id)

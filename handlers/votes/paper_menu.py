@@ -29,8 +29,10 @@ from bot.votes.paper import PaperSheet, SheetBuilding, SheetUnit, paper_sheet
 from bot.votes.tally import Choice
 from handlers import callbacks
 from handlers.common import (
+    POPUP_LIMIT,
     actor_in,
     command_args,
+    community_here,
     display_name,
     edit_text,
     is_private,
@@ -41,14 +43,13 @@ from handlers.common import (
     user_language,
 )
 from handlers.context import BotApplication, BotContext
-from handlers.votes.ballots import paper_community, paper_text, tell_paper
+from handlers.votes.ballots import paper_text, tell_paper
 from handlers.votes.render import CHOICE_CODES, CHOICES_BY_CODE, units_text
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 30  # units per page (Telegram allows 100 buttons; elderly clerks prefer fewer)
 COLUMNS = 3
-POPUP_LIMIT = 190
 SCREENS = "paper_screens"  # user_data: vote id → the message id of the clerk's latest screen
 
 
@@ -202,7 +203,9 @@ async def cmd_paper_menu(update: Update, context: BotContext) -> None:
     number = callbacks.int_arg(args[0].lstrip("#")) if len(args) == 1 else None
     if number is None:
         raise UserError("usage.paper")
-    community = await paper_community(update, context)
+    community = await community_here(
+        update, context, refusal="votes.paper_which_community", with_role=True
+    )
     user = update.effective_user
     assert user is not None
     actor = await actor_in(context, community, user.id)
