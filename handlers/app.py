@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from functools import partial
+from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, ContextTypes, ExtBot
+from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.topics.cases import live_topic_cards
@@ -23,6 +25,7 @@ from handlers.context import BotApplication, BotContext, Services, utc_now
 from handlers.errors import on_error
 from handlers.live_cards import LiveCards
 from handlers.menus import set_command_menus
+from handlers.pipeline import InboxBot, OrderedProcessor, Pipeline
 from handlers.rate_limit import TelegramRateLimiter
 from handlers.reports import commands as reports
 from handlers.reports import form as report_form
@@ -30,6 +33,7 @@ from handlers.reports.jobs import arm_report_timers
 from handlers.residents import buttons as residents_buttons
 from handlers.residents import commands as residents
 from handlers.residents import owners as residents_owners
+from handlers.throttle import Throttle
 from handlers.topics import commands as topics
 from handlers.units import commands as units
 from handlers.votes import ballots as vote_ballots
@@ -46,16 +50,24 @@ log = logging.getLogger(__name__)
 RETRIES_AFTER_FLOOD = 5
 # At a clean stop, pending card redraws get this long; what is left is redrawn at the next start.
 DRAIN_SECONDS = 5.0
+# Concurrent sends and edits (PTB's default pool); getUpdates has its own connection.
+CONNECTIONS = 256
 
 
 def build_application(settings: Settings) -> BotApplication:
+    bot: ExtBot[Any] = InboxBot(
+        settings.bot_token.get_secret_value(),
+        base_url=settings.bot_api_base_url,
+        base_file_url=settings.bot_api_file_url,
+        request=HTTPXRequest(connection_pool_size=CONNECTIONS),
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        rate_limiter=TelegramRateLimiter(max_retries=RETRIES_AFTER_FLOOD),
+    )
     app: BotApplication = (
         Application.builder()
-        .token(settings.bot_token.get_secret_value())
-        .base_url(settings.bot_api_base_url)
-        .base_file_url(settings.bot_api_file_url)
+        .bot(bot)
         .context_types(ContextTypes(context=BotContext))
-        .rate_limiter(TelegramRateLimiter(max_retries=RETRIES_AFTER_FLOOD))
+        .concurrent_updates(OrderedProcessor(lambda: pipeline_of(app)))
         .post_init(_start_services)
         .post_stop(_drain_cards)
         .post_shutdown(_stop_services)
@@ -94,6 +106,12 @@ async def _start_services(app: BotApplication) -> None:
     settings: Settings = app.bot_data["settings"]
     database = await Database.open(settings.database_path)
     app.bot_data["database"] = database
+    pipeline = Pipeline(database, Throttle(), settings.bot_language)
+    app.bot_data["pipeline"] = pipeline
+    if isinstance(app.bot, InboxBot):
+        app.bot.use(pipeline, next_offset=await pipeline.next_offset())
+    replayed = await pipeline.replay(app.update_queue, app.bot)
+    pipeline.start()
     services = make_services(app, database, settings)
     app.bot_data["services"] = services
     await services.vote_cards.start()
@@ -103,7 +121,9 @@ async def _start_services(app: BotApplication) -> None:
     arm_report_timers(app)
     vote_cards, topic_cards = await repair_live_cards(services)
     log.info(
-        "start-up repairs: %d vote cards, %d topic cards redrawn; %d vote jobs re-armed",
+        "start-up repairs: %d updates replayed from the inbox; %d vote cards, %d topic cards"
+        " redrawn; %d vote jobs re-armed",
+        replayed,
         vote_cards,
         topic_cards,
         armed,
@@ -150,7 +170,15 @@ async def _drain_cards(app: BotApplication) -> None:
         )
 
 
+def pipeline_of(app: BotApplication) -> Pipeline | None:
+    pipeline = app.bot_data.get("pipeline")
+    return pipeline if isinstance(pipeline, Pipeline) else None
+
+
 async def _stop_services(app: BotApplication) -> None:
+    pipeline = app.bot_data.pop("pipeline", None)
+    if isinstance(pipeline, Pipeline):
+        await pipeline.stop()
     services = app.bot_data.get("services")
     if isinstance(services, Services):
         votes_left = await services.vote_cards.stop()

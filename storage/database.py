@@ -6,6 +6,7 @@ for a community bot and keeps every use case atomic."""
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
@@ -13,6 +14,7 @@ import aiosqlite
 
 from storage.codes import SqliteCodeRepo
 from storage.communities import SqliteCommunityRepo
+from storage.inbox import APPLYING, InboxMarks, SqliteInboxRepo, write_marks
 from storage.migrate import migrate
 from storage.reports import SqliteReportRepo
 from storage.residents import SqliteOwnershipRepo, SqliteResidentRepo
@@ -40,6 +42,7 @@ class Database:
         self._conn = conn
         self._lock = asyncio.Lock()
         self._holders: set[asyncio.Task[object] | None] = set()
+        self.marks = InboxMarks()
 
     @classmethod
     async def open(cls, path: Path) -> Database:
@@ -56,7 +59,16 @@ class Database:
             await self._conn.close()
 
     def unit_of_work(self) -> SqliteUnitOfWork:
-        return SqliteUnitOfWork(self._conn, self._lock, self._holders)
+        return SqliteUnitOfWork(self._conn, self._lock, self._holders, self.marks)
+
+    async def flush_marks(self) -> int:
+        """Write the pending inbox marks now (they usually ride along with the next commit)."""
+        if not len(self.marks):
+            return 0
+        count = len(self.marks)
+        async with self.unit_of_work() as uow:
+            await uow.commit()
+        return count
 
 
 class SqliteUnitOfWork:
@@ -70,10 +82,13 @@ class SqliteUnitOfWork:
         conn: aiosqlite.Connection,
         lock: asyncio.Lock,
         holders: set[asyncio.Task[object] | None],
+        marks: InboxMarks,
     ) -> None:
         self._conn = conn
         self._lock = lock
         self._holders = holders
+        self._marks = marks
+        self.inbox = SqliteInboxRepo(conn)
         self.communities = SqliteCommunityRepo(conn)
         self.units = SqliteUnitRepo(conn)
         self.residents = SqliteResidentRepo(conn)
@@ -113,6 +128,14 @@ class SqliteUnitOfWork:
             self._lock.release()
 
     async def commit(self) -> None:
-        """Make everything so far durable, then go on in a new transaction."""
-        await self._conn.execute("COMMIT")
+        """Make everything so far durable, then go on in a new transaction. The update being
+        applied (`storage.inbox.APPLYING`) and the pending inbox marks are marked done in the
+        same transaction."""
+        marks = self._marks.take()
+        try:
+            await write_marks(self._conn, marks, APPLYING.get(), datetime.now(UTC))
+            await self._conn.execute("COMMIT")
+        except BaseException:
+            self._marks.restore(marks)
+            raise
         await self._conn.execute("BEGIN")

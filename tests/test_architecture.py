@@ -23,10 +23,12 @@ HANDLER_INFRA = {
     "language",
     "live_cards",
     "menus",
+    "pipeline",
     "rate_limit",
     "start",
+    "throttle",
 }
-STORAGE_INFRA = {"backup", "database", "migrate", "rows"}
+STORAGE_INFRA = {"backup", "database", "inbox", "migrate", "rows"}
 
 
 def module_cycles(graph: grimp.ImportGraph, modules: set[str]) -> list[list[str]]:

@@ -29,6 +29,8 @@ TEXTS: dict[str, str] = {
     "common.not_set_up": (
         "This group is not set up as a community yet. An administrator can send /setup <name>."
     ),
+    "common.already_applied": "Done: this was already recorded.",
+    "common.slow_down": "Slow down a little: too many at once. Try again in a few seconds.",
     "common.stale_button": "This button is no longer valid.",
     "common.open_private": "Open a private chat with me",
     "common.start_private_first": (

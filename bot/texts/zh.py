@@ -23,6 +23,8 @@ TEXTS: dict[str, str] = {
     # 通用回复
     "common.group_only": "请在社区群里发送此命令。",
     "common.not_set_up": "本群还没有设为社区。请管理员发送 /setup <社区名称>。",
+    "common.already_applied": "已完成：这一操作之前已记录。",
+    "common.slow_down": "操作太快了，请稍等几秒再试。",
     "common.stale_button": "这个按钮已失效。",
     "common.open_private": "打开与我的私聊",
     "common.start_private_first": "我还不能私聊您。请点下面的按钮打开私聊，点“开始”，然后在这里再试一次。",

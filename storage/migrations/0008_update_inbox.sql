@@ -7,7 +7,7 @@ CREATE TABLE update_inbox (
     payload      TEXT    NOT NULL,       -- the update's JSON as Telegram sent it
     received_at  TEXT    NOT NULL,
     done_at      TEXT,                   -- applied, or handled without an effect
-    answer       TEXT                    -- the text a press was answered with, to answer again
+    answer       TEXT                    -- how a press was answered (JSON), to answer a redelivery alike
 );
 CREATE INDEX update_inbox_undone ON update_inbox (update_id) WHERE done_at IS NULL;
 CREATE INDEX update_inbox_done ON update_inbox (done_at) WHERE done_at IS NOT NULL;

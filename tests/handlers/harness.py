@@ -1,25 +1,29 @@
 """Handler tests with real PTB objects and no network: the Application talks to an in-process
 `RecordingRequest` (like PTB's own offline test request) that answers the Bot API methods the
-handlers use and records every call. Updates are real `Update.de_json(...)` objects fed to
-`Application.process_update`."""
+handlers use and records every call. Updates are real `Update.de_json(...)` objects fed
+through the update pipeline as `getUpdates` would hand them over: stored in the inbox, then
+applied by the `OrderedProcessor` (`redeliver` feeds the last one again, same `update_id`)."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from telegram import Update
 from telegram._utils.types import ODVInput
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, ContextTypes, ExtBot
 from telegram.request import BaseRequest, RequestData
 
 from bot.config import Settings
 from handlers.app import register_handlers
 from handlers.context import BotApplication, BotContext, Services
 from handlers.live_cards import LiveCards
+from handlers.pipeline import InboxBot, OrderedProcessor, Pipeline
+from handlers.throttle import Throttle
 from handlers.topics.commands import render_topic_card
 from handlers.votes.commands import render_vote_card
 from storage.database import Database
@@ -196,30 +200,47 @@ class RecordingRequest(BaseRequest):
         return self.sent("answerCallbackQuery")
 
 
+# What a redelivered update may still cause: the press answered again, Telegram asked about
+# members, and the live cards' own redraws (they run on their timer, not per update).
+REDELIVERY_MAY_CALL = {"answerCallbackQuery", "getChatMember", "getChat", "editMessageText"}
+
+
 class HandlerHarness:
     """One application on a fresh database; helpers make realistic update payloads."""
 
-    def __init__(self, app: BotApplication, request: RecordingRequest, database: Database) -> None:
+    def __init__(
+        self,
+        app: BotApplication,
+        request: RecordingRequest,
+        database: Database,
+        pipeline: Pipeline,
+    ) -> None:
         self.app = app
         self.request = request
         self.database = database
+        self.pipeline = pipeline
+        self.processor = OrderedProcessor(lambda: pipeline)
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
+        self.last_payload: dict[str, Any] | None = None
+        # Deliver every update twice and check that the second time changes nothing.
+        self.redeliver_each = False
 
     @classmethod
     async def start(cls, database: Database, language: str = "en") -> HandlerHarness:
         request = RecordingRequest()
+        bot = InboxBot(TOKEN, request=request, get_updates_request=RecordingRequest())
         app: BotApplication = (
             Application.builder()
-            .token(TOKEN)
-            .request(request)
-            .get_updates_request(RecordingRequest())
+            .bot(cast(ExtBot[Any], bot))
             .context_types(ContextTypes(context=BotContext))
             .build()
         )
         settings = Settings(
             bot_token=TOKEN, bot_language=language, database_url="sqlite:///unused.db"
         )
+        pipeline = Pipeline(database, Throttle(), settings.bot_language)
+        bot.use(pipeline)
         app.bot_data["services"] = Services(
             uow=database.unit_of_work,
             settings=settings,
@@ -232,7 +253,7 @@ class HandlerHarness:
         register_handlers(app)
         await app.initialize()
         await app.start()  # runs the job queue and background tasks; updates come via feed()
-        return cls(app, request, database)
+        return cls(app, request, database, pipeline)
 
     async def stop(self) -> None:
         await self.app.stop()
@@ -240,7 +261,58 @@ class HandlerHarness:
 
     async def feed(self, payload: dict[str, Any]) -> None:
         payload = {"update_id": next(self._update_ids), **payload}
-        await self.app.process_update(Update.de_json(payload, self.app.bot))
+        self.last_payload = payload
+        await self.deliver(payload)
+        if self.redeliver_each:
+            await self.check_redelivery(payload)
+
+    async def check_redelivery(self, payload: dict[str, Any]) -> None:
+        """The same update again: no row changes, nothing is sent again (a press is answered
+        again, the way it was the first time)."""
+        await self.settle()
+        before, calls = await self.snapshot(), len(self.request.calls)
+        first_answer = self.request.answers()[-1] if "callback_query" in payload else None
+        await self.deliver(payload)
+        assert await self.snapshot() == before, f"redelivery changed the database: {payload}"
+        again = [c for c in self.request.calls[calls:] if c.method not in REDELIVERY_MAY_CALL]
+        assert not again, f"redelivery sent {[c.method for c in again]}: {payload}"
+        if first_answer is not None:
+            answer = self.request.answers()[-1]
+            assert answer["callback_query_id"] == payload["callback_query"]["id"]
+            assert answer.get("text") == first_answer.get("text")
+            assert answer.get("show_alert", False) == first_answer.get("show_alert", False)
+
+    async def settle(self) -> None:
+        """Let the background work the first delivery started (`application.create_task`,
+        e.g. reminders going out) finish, so that it is not taken for the second's."""
+        tasks: set[asyncio.Task[Any]] = self.app._Application__create_task_tasks  # type: ignore[attr-defined]
+        while pending := [t for t in tasks if not t.done()]:
+            await asyncio.wait(pending)
+
+    async def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every table's rows but the inbox's."""
+        async with self.database.unit_of_work() as uow:
+            conn = uow.inbox._conn
+            async with conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'update_inbox'"
+            ) as cursor:
+                tables = [row[0] for row in await cursor.fetchall()]
+            rows = {}
+            for table in tables:
+                async with conn.execute(f"SELECT * FROM {table}") as cursor:
+                    rows[table] = sorted((tuple(row) for row in await cursor.fetchall()), key=repr)
+        return rows
+
+    async def deliver(self, payload: dict[str, Any]) -> None:
+        """As `getUpdates` hands a batch of one over: through the inbox and the processor."""
+        update = Update.de_json(payload, self.app.bot)
+        for fresh in await self.pipeline.receive(self.app.bot, [update]):
+            await self.processor.process_update(fresh, self.app.process_update(fresh))
+
+    async def redeliver(self) -> None:
+        """Telegram sends the last update again (its offset was not confirmed)."""
+        assert self.last_payload is not None
+        await self.deliver(self.last_payload)
 
     def message(
         self,
