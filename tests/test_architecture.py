@@ -25,6 +25,7 @@ HANDLER_INFRA = {
     "menus",
     "rate_limit",
     "start",
+    "throttle",
 }
 STORAGE_INFRA = {"backup", "database", "migrate", "rows"}
 

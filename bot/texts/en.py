@@ -30,6 +30,7 @@ TEXTS: dict[str, str] = {
         "This group is not set up as a community yet. An administrator can send /setup <name>."
     ),
     "common.stale_button": "This button is no longer valid.",
+    "common.slow_down": "Slow down a little: too many presses or messages at once. Try again in a few seconds.",
     "common.open_private": "Open a private chat with me",
     "common.start_private_first": (
         "I cannot write to you privately yet. Open a private chat with me (button below), "

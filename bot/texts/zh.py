@@ -24,6 +24,7 @@ TEXTS: dict[str, str] = {
     "common.group_only": "请在社区群里发送此命令。",
     "common.not_set_up": "本群还没有设为社区。请管理员发送 /setup <社区名称>。",
     "common.stale_button": "这个按钮已失效。",
+    "common.slow_down": "请慢一点：点按或发消息太频繁了，请过几秒再试。",
     "common.open_private": "打开与我的私聊",
     "common.start_private_first": "我还不能私聊您。请点下面的按钮打开私聊，点“开始”，然后在这里再试一次。",
     "common.unknown_command": "我不认识 {command}。发送 /help 查看可用的功能。",
