@@ -103,6 +103,8 @@ TEXTS: dict[str, str] = {
     "join.unknown_unit": "There is no unit {unit} in the register. Check the number, e.g. 3-2-501.",
     "join.already_verified": "You are already a verified resident of {unit}.",
     "join.already_pending": "You have already asked to join {unit}; a building rep will answer soon.",
+    "join.too_many_pending": "You already have {count} join requests waiting for review ({units}). Please wait until a building rep or an administrator has answered them, or withdraw one with /leave.",
+    "join.too_many_recent": "You have asked to join {count} times in the last hour. Please try again in {minutes} min.",
     "join.which_community": (
         "Which community? Open the link from your community group (send /join there), or use the "
         "code from your letterbox: /join <unit> <code>."

@@ -88,6 +88,8 @@ TEXTS: dict[str, str] = {
     "join.unknown_unit": "登记表中没有房号 {unit}。请核对，例如 3-2-501。",
     "join.already_verified": "您已经是 {unit} 的认证居民。",
     "join.already_pending": "您已申请加入 {unit}，楼栋长会尽快处理。",
+    "join.too_many_pending": "您已有 {count} 个加入申请在等待审核（{units}）。请等楼栋长或管理员处理，或用 /leave 撤回其中一个。",
+    "join.too_many_recent": "您在过去一小时内已申请加入 {count} 次，请 {minutes} 分钟后再试。",
     "join.which_community": (
         "要加入哪个社区？请点开社区群里的链接（在群里发送 /join），"
         "或使用信箱里的验证码：/join <房号> <验证码>。"
