@@ -421,7 +421,7 @@ TEXTS: dict[str, str] = {
     "reports.export_caption": "Repair tickets of {community}: {count}.",
     "reports.staffchat_done": "This group is now the staff chat of {community}: new repair tickets will appear here.",
     "reports.staffchat_choose": "You are an administrator of several communities. Send /staffchat <number>: {choices}",
-    "reports.staffchat_none": "Send /staffchat here as an administrator of a community (set up with /setup in its main group).",
+    "reports.staffchat_none": "Send /staffchat here as an administrator of a community (set up with /setup in its main group). If you administer its group but I do not know you yet, the administrator who set it up can give you the role: /role admin, as a reply to your message in the main group.",
     "reports.staffchat_not_admin": "Only an administrator of the community can choose its staff chat.",
     "reports.staffchat_is_main": "This is the community's main group. Send /staffchat in a separate group for staff.",
     "reports.not_resident": "Only verified residents can report repairs. Join first with /join.",

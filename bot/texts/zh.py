@@ -387,7 +387,7 @@ TEXTS: dict[str, str] = {
     "reports.export_caption": "{community}的报修单：共 {count} 条。",
     "reports.staffchat_done": "本群现在是{community}的报修工作群：新的报修单会发到这里。",
     "reports.staffchat_choose": "您是多个社区的管理员。请发送 /staffchat <编号>：{choices}",
-    "reports.staffchat_none": "请以社区管理员身份在这里发送 /staffchat（社区需先在主群用 /setup 设置）。",
+    "reports.staffchat_none": "请以社区管理员身份在这里发送 /staffchat（社区需先在主群用 /setup 设置）。如果您是主群管理员但我还不认识您，请设置社区的管理员在主群回复您的消息发送 /role admin，给您管理员身份。",
     "reports.staffchat_not_admin": "只有社区管理员可以设置报修工作群。",
     "reports.staffchat_is_main": "这是社区主群。请在另一个工作人员群里发送 /staffchat。",
     "reports.not_resident": "只有认证居民可以报修。请先用 /join 加入。",
