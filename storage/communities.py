@@ -122,6 +122,13 @@ class SqliteCommunityRepo:
         ) as cursor:
             return [_community(row) for row in await cursor.fetchall()]
 
+    async def created_by(self, user_id: int) -> list[Community]:
+        """The communities this user set up with /setup."""
+        async with self._conn.execute(
+            "SELECT * FROM communities WHERE created_by = :uid ORDER BY id", {"uid": user_id}
+        ) as cursor:
+            return [_community(row) for row in await cursor.fetchall()]
+
     async def set_vote_periods(
         self, community_id: int, *, notice_period: timedelta, publication_period: timedelta
     ) -> None:

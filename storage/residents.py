@@ -132,6 +132,16 @@ class SqliteResidentRepo:
             {"uid": user_id},
         )
 
+    async def review_requests(
+        self, community_id: int, user_id: int, *, since: datetime
+    ) -> list[Membership]:
+        """The user's join requests by review in the community: pending, or filed since."""
+        return await self._many(
+            "u.community_id = :cid AND m.user_id = :uid AND m.verification = 'review'"
+            " AND (m.status = 'pending' OR m.requested_at >= :since) ORDER BY m.requested_at",
+            {"cid": community_id, "uid": user_id, "since": to_text(since)},
+        )
+
     async def set_relation(self, membership_id: int, relation: Relation) -> None:
         await self._conn.execute(
             "UPDATE memberships SET relation = :rel WHERE id = :id",

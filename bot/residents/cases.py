@@ -10,6 +10,7 @@ from typing import NoReturn
 from bot.communities.model import Community
 from bot.errors import NotAllowed, NotFound, UserError
 from bot.residents.model import (
+    JOIN_WINDOW,
     BuildingMembers,
     Membership,
     MembershipStatus,
@@ -18,6 +19,7 @@ from bot.residents.model import (
     OwnershipStatus,
     Relation,
     Verification,
+    check_join_limits,
     phone_hash,
 )
 from bot.residents.ports import ResidentsUnitOfWork
@@ -52,9 +54,13 @@ async def request_join(
     now: datetime,
 ) -> Membership:
     """A pending request, to be reviewed by an admin or a rep of the unit's building (never by
-    the applicant). Approved "as owner", it verifies ownership too; the developer's units are
+    the applicant), within the limits of `check_join_limits` (a few waiting at once, a few an
+    hour). Approved "as owner", it verifies ownership too; the developer's units are
     not owned through a join (the developer's agent votes them)."""
     unit_id, _ = await check_can_join(uow, community.id, user_id, unit_code)
+    check_join_limits(
+        await uow.residents.review_requests(community.id, user_id, since=now - JOIN_WINDOW), now
+    )
     if relation is Relation.OWNER:
         await _ownable(uow, community.id, normalize_unit_code(unit_code))
     await uow.users.remember(user_id, user_name, now=now)

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Final
+
+from bot.errors import UserError, Whole
 
 
 class Relation(StrEnum):
@@ -50,6 +55,43 @@ class Membership:
     @property
     def is_live(self) -> bool:
         return self.status in (MembershipStatus.PENDING, MembershipStatus.VERIFIED)
+
+
+# Join requests by one user in one community (each posts a card to the reviewers): at most
+# this many waiting at once, and at most this many filed in any hour. See `check_join_limits`.
+MAX_PENDING_JOINS: Final = 3
+MAX_JOINS_PER_WINDOW: Final = 5
+JOIN_WINDOW: Final = timedelta(hours=1)
+
+
+def check_join_limits(requests: Iterable[Membership], now: datetime) -> None:
+    """Refuse a new join request (by review) when the user already has `MAX_PENDING_JOINS`
+    waiting in this community, or filed `MAX_JOINS_PER_WINDOW` here in the last hour.
+
+    `requests`: the user's review requests in the community, at least those still pending and
+    those filed in the last `JOIN_WINDOW`. The same unit twice is refused before this
+    (`join.already_pending`).
+
+    Why these numbers. One pending request at a time would be too strict: a family with two
+    flats (or a flat and the parents' flat next door) rightly asks for both at once, and should
+    not wait days for the first review to ask for the second. Three waiting at once covers that
+    and a typo corrected; a fourth waits for an answer (or the user withdraws one with /leave).
+    The hourly count takes every request filed, whatever became of it: withdrawn and rejected
+    ones count too, so withdrawing and asking again cannot post card after card. Five an hour is
+    far above what a resident needs and bounds what one stranger with the group's link can post
+    to the reviewers. Joining with a letterbox code posts no card and is not counted."""
+    requests = list(requests)
+    pending = sorted(m.unit_code for m in requests if m.status is MembershipStatus.PENDING)
+    if len(pending) >= MAX_PENDING_JOINS:
+        raise UserError(
+            "join.too_many_pending", count=len(pending), units=Whole(", ".join(pending))
+        )
+    recent = sorted(m.requested_at for m in requests if m.requested_at > now - JOIN_WINDOW)
+    if len(recent) >= MAX_JOINS_PER_WINDOW:
+        # free again once enough of them are older than the window
+        frees_at = recent[len(recent) - MAX_JOINS_PER_WINDOW] + JOIN_WINDOW
+        minutes = max(1, math.ceil((frees_at - now).total_seconds() / 60))
+        raise UserError("join.too_many_recent", count=len(recent), minutes=minutes)
 
 
 def parse_relation(value: str) -> Relation | None:

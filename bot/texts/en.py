@@ -30,8 +30,8 @@ TEXTS: dict[str, str] = {
         "This group is not set up as a community yet. An administrator can send /setup <name>."
     ),
     "common.already_applied": "Done: this was already recorded.",
-    "common.slow_down": "Slow down a little: too many at once. Try again in a few seconds.",
     "common.stale_button": "This button is no longer valid.",
+    "common.slow_down": "Slow down a little: too many presses or messages at once. Try again in a few seconds.",
     "common.open_private": "Open a private chat with me",
     "common.start_private_first": (
         "I cannot write to you privately yet. Open a private chat with me (button below), "
@@ -104,6 +104,8 @@ TEXTS: dict[str, str] = {
     "join.unknown_unit": "There is no unit {unit} in the register. Check the number, e.g. 3-2-501.",
     "join.already_verified": "You are already a verified resident of {unit}.",
     "join.already_pending": "You have already asked to join {unit}; a building rep will answer soon.",
+    "join.too_many_pending": "You already have {count} join requests waiting for review ({units}). Please wait until a building rep or an administrator has answered them, or withdraw one with /leave.",
+    "join.too_many_recent": "You have asked to join {count} times in the last hour. Please try again in {minutes} min.",
     "join.which_community": (
         "Which community? Open the link from your community group (send /join there), or use the "
         "code from your letterbox: /join <unit> <code>."
@@ -420,7 +422,7 @@ TEXTS: dict[str, str] = {
     "reports.export_caption": "Repair tickets of {community}: {count}.",
     "reports.staffchat_done": "This group is now the staff chat of {community}: new repair tickets will appear here.",
     "reports.staffchat_choose": "You are an administrator of several communities. Send /staffchat <number>: {choices}",
-    "reports.staffchat_none": "Send /staffchat here as an administrator of a community (set up with /setup in its main group).",
+    "reports.staffchat_none": "Send /staffchat here as an administrator of a community (set up with /setup in its main group). If you administer its group but I do not know you yet, the administrator who set it up can give you the role: /role admin, as a reply to your message in the main group.",
     "reports.staffchat_not_admin": "Only an administrator of the community can choose its staff chat.",
     "reports.staffchat_is_main": "This is the community's main group. Send /staffchat in a separate group for staff.",
     "reports.not_resident": "Only verified residents can report repairs. Join first with /join.",

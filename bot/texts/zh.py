@@ -24,8 +24,8 @@ TEXTS: dict[str, str] = {
     "common.group_only": "请在社区群里发送此命令。",
     "common.not_set_up": "本群还没有设为社区。请管理员发送 /setup <社区名称>。",
     "common.already_applied": "已完成：这一操作之前已记录。",
-    "common.slow_down": "操作太快了，请稍等几秒再试。",
     "common.stale_button": "这个按钮已失效。",
+    "common.slow_down": "请慢一点：点按或发消息太频繁了，请过几秒再试。",
     "common.open_private": "打开与我的私聊",
     "common.start_private_first": "我还不能私聊您。请点下面的按钮打开私聊，点“开始”，然后在这里再试一次。",
     "common.unknown_command": "我不认识 {command}。发送 /help 查看可用的功能。",
@@ -89,6 +89,8 @@ TEXTS: dict[str, str] = {
     "join.unknown_unit": "登记表中没有房号 {unit}。请核对，例如 3-2-501。",
     "join.already_verified": "您已经是 {unit} 的认证居民。",
     "join.already_pending": "您已申请加入 {unit}，楼栋长会尽快处理。",
+    "join.too_many_pending": "您已有 {count} 个加入申请在等待审核（{units}）。请等楼栋长或管理员处理，或用 /leave 撤回其中一个。",
+    "join.too_many_recent": "您在过去一小时内已申请加入 {count} 次，请 {minutes} 分钟后再试。",
     "join.which_community": (
         "要加入哪个社区？请点开社区群里的链接（在群里发送 /join），"
         "或使用信箱里的验证码：/join <房号> <验证码>。"
@@ -386,7 +388,7 @@ TEXTS: dict[str, str] = {
     "reports.export_caption": "{community}的报修单：共 {count} 条。",
     "reports.staffchat_done": "本群现在是{community}的报修工作群：新的报修单会发到这里。",
     "reports.staffchat_choose": "您是多个社区的管理员。请发送 /staffchat <编号>：{choices}",
-    "reports.staffchat_none": "请以社区管理员身份在这里发送 /staffchat（社区需先在主群用 /setup 设置）。",
+    "reports.staffchat_none": "请以社区管理员身份在这里发送 /staffchat（社区需先在主群用 /setup 设置）。如果您是主群管理员但我还不认识您，请设置社区的管理员在主群回复您的消息发送 /role admin，给您管理员身份。",
     "reports.staffchat_not_admin": "只有社区管理员可以设置报修工作群。",
     "reports.staffchat_is_main": "这是社区主群。请在另一个工作人员群里发送 /staffchat。",
     "reports.not_resident": "只有认证居民可以报修。请先用 /join 加入。",

@@ -4,12 +4,14 @@ reporter's "Is it fixed?" buttons, /reports, /ticket and /export reports."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import ForceReply, InputFile, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot.communities.model import Community
 from bot.errors import NotAllowed, UserError, Whole
 from bot.i18n import t, whole_number
 from bot.reports.cases import (
@@ -53,7 +55,10 @@ from handlers.reports.render import (
 )
 
 log = logging.getLogger(__name__)
-STAFFCHAT_SCAN_LIMIT = 200
+# `/staffchat` asks Telegram about at most this many communities, this many at a time: one
+# command must not hold the update loop for the whole deployment.
+STAFFCHAT_CHECK_LIMIT = 10
+STAFFCHAT_CHECKS_AT_ONCE = 4
 
 
 async def cmd_report(update: Update, context: BotContext) -> None:
@@ -94,19 +99,21 @@ async def cmd_staffchat(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     user = update.effective_user
     assert chat is not None and user is not None
+    wanted = whole_number(args[0]) if (args := command_args(update)) else None
     async with context.services.uow() as uow:
-        profiles = await load_profile(uow, user.id)
         main = await uow.communities.by_chat(chat.id)
-        everywhere = await uow.communities.every(STAFFCHAT_SCAN_LIMIT)
+        if wanted is not None:  # `/staffchat <n>`: only that one is asked about
+            named = await uow.communities.get(wanted)
+            candidates = [named] if named is not None else []
+        else:  # the communities the user set up, lives in or has a role in
+            tied = await uow.communities.created_by(user.id)
+            tied += [p.community for p in await load_profile(uow, user.id)]
+            candidates = list({c.id: c for c in tied}.values())
+            if not candidates:  # a group admin the bot does not know: the first few only
+                candidates = await uow.communities.every(STAFFCHAT_CHECK_LIMIT)
     if main is not None:
         raise UserError("reports.staffchat_is_main")
-    # Communities the user lives in or has a role in first; a group admin with neither is
-    # found by asking Telegram about each community (a deployment serves a few dozen).
-    candidates = [p.community for p in profiles] or everywhere
-    admin_of = [c for c in candidates if (await actor_in(context, c, user.id)).is_admin]
-    args = command_args(update)
-    if args and whole_number(args[0]) is not None:
-        admin_of = [c for c in admin_of if c.id == whole_number(args[0])]
+    admin_of = await _administered(context, candidates[:STAFFCHAT_CHECK_LIMIT], user.id)
     if not admin_of:
         raise UserError("reports.staffchat_none")
     if len(admin_of) > 1:
@@ -115,6 +122,21 @@ async def cmd_staffchat(update: Update, context: BotContext) -> None:
     async with context.services.uow() as uow:
         community = await set_staff_chat(uow, admin_of[0], chat.id, is_admin=True)
     await reply(update, t(community.language, "reports.staffchat_done", community=community.name))
+
+
+async def _administered(
+    context: BotContext, candidates: list[Community], user_id: int
+) -> list[Community]:
+    """The candidates the user is an administrator of, asked a few at a time (each may be a
+    getChatMember call), in the candidates' order."""
+    at_once = asyncio.Semaphore(STAFFCHAT_CHECKS_AT_ONCE)
+
+    async def is_admin(community: Community) -> bool:
+        async with at_once:
+            return (await actor_in(context, community, user_id)).is_admin
+
+    verdicts = await asyncio.gather(*(is_admin(c) for c in candidates))
+    return [c for c, admin in zip(candidates, verdicts, strict=True) if admin]
 
 
 async def on_staff_button(update: Update, context: BotContext) -> None:
