@@ -1,5 +1,6 @@
 """A fake Telegram Bot API server for end-to-end tests (see ``server.FakeTelegram``)."""
 
+from .faults import DEFAULT_FAULTS, FAULT_KINDS, FaultKind, FaultPlan
 from .limits import FloodLimits
 from .models import (
     ApiCall,
@@ -15,6 +16,8 @@ from .models import (
 from .server import FakeTelegram
 
 __all__ = [
+    "DEFAULT_FAULTS",
+    "FAULT_KINDS",
     "ApiCall",
     "BotMessage",
     "Button",
@@ -25,5 +28,7 @@ __all__ = [
     "FakeStats",
     "FakeTelegram",
     "FakeUser",
+    "FaultKind",
+    "FaultPlan",
     "FloodLimits",
 ]

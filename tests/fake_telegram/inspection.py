@@ -207,6 +207,15 @@ class Inspection:
                 if q.answered_at is not None
             ]
 
+    def answer_times(self) -> list[tuple[float, float]]:
+        """(pressed_at, answered_at) in time.monotonic() of each callback query answered so far."""
+        with self._world.lock:
+            return [
+                (q.pressed_at, q.answered_at)
+                for q in self._world.callbacks.values()
+                if q.answered_at is not None
+            ]
+
     def unanswered_callbacks(self) -> int:
         with self._world.lock:
             return sum(1 for q in self._world.callbacks.values() if q.answered_at is None)

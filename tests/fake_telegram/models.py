@@ -113,6 +113,10 @@ class ApiCall:
     status: int
     description: str | None
     at: float = field(default_factory=time.monotonic)
+    fault: str | None = None
+    """The injected fault (``FaultKind``) this call got, if any; ``status`` is 0 when the
+    connection was dropped before an answer (``timeout``), the applied call's own status for
+    ``lost_answer``."""
 
 
 @dataclass
@@ -126,10 +130,15 @@ class FakeStats:
     forbidden: int = 0
     conflicts: int = 0
     errors: dict[int, int] = field(default_factory=dict)
+    faults: dict[str, int] = field(default_factory=dict)
+    """Injected faults per kind (``inject_faults``); an injected 429, 500 or 502 is also counted
+    in ``errors`` (and ``too_many_requests``), as the bot received it."""
 
     def copy(self) -> FakeStats:
         """An independent copy."""
-        return dataclasses.replace(self, calls=dict(self.calls), errors=dict(self.errors))
+        return dataclasses.replace(
+            self, calls=dict(self.calls), errors=dict(self.errors), faults=dict(self.faults)
+        )
 
 
 ChatRef = FakeChat | FakeUser | int

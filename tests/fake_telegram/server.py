@@ -13,10 +13,13 @@ import asyncio
 import contextlib
 import socket
 import threading
+import time
+from collections.abc import Collection
 from types import TracebackType
 
 from aiohttp import web
 
+from .faults import DEFAULT_FAULTS, FaultInjector, FaultKind, FaultPlan
 from .http_app import BotApiApp
 from .inspection import Inspection
 from .limits import FloodLimits
@@ -38,6 +41,7 @@ class FakeTelegram(Scenario, Inspection):
         privacy_mode: bool = True,
         strict_markup: bool = True,
         callback_timeout: float = 15.0,
+        faults: FaultPlan | None = None,
     ) -> None:
         bot = FakeUser(int(token.split(":")[0]), bot_name, bot_username, is_bot=True)
         self.token = token
@@ -48,6 +52,7 @@ class FakeTelegram(Scenario, Inspection):
             strict_markup=strict_markup,
             callback_timeout=callback_timeout,
         )
+        self._world.faults = FaultInjector(faults) if faults is not None else None
         self._port = 0
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -94,6 +99,65 @@ class FakeTelegram(Scenario, Inspection):
     def callback_timeout(self, seconds: float) -> None:
         with self._world.lock:
             self._world.callback_timeout = seconds
+
+    @property
+    def faults(self) -> FaultPlan | None:
+        """The fault plan in force (``inject_faults``), or None."""
+        with self._world.lock:
+            return self._world.faults.plan if self._world.faults is not None else None
+
+    def inject_faults(
+        self,
+        share: float = 0.1,
+        kinds: Collection[FaultKind] = DEFAULT_FAULTS,
+        *,
+        methods: Collection[str] | None = None,
+        get_updates: bool = False,
+        seed: int = 0,
+        retry_after: int = 1,
+        hang: float = 0.0,
+    ) -> FaultPlan:
+        """Answer ``share`` of the bot's calls with a fault of one of ``kinds`` from now on.
+
+        ``methods``: canonical method names to fault (None: every method but getUpdates);
+        ``get_updates``: fault getUpdates too (never with 429); ``retry_after``: the seconds a
+        429 asks for; ``hang``: seconds a ``timeout``/``lost_answer`` holds the request before
+        dropping the connection (above the client's read timeout it raises TimedOut). The
+        generator restarts from ``seed``; see ``faults.py`` for the kinds. Counted per kind
+        in ``stats.faults``; each call's fault is in ``api_calls()``.
+        """
+        plan = FaultPlan.of(
+            share,
+            kinds,
+            methods=methods,
+            get_updates=get_updates,
+            seed=seed,
+            retry_after=retry_after,
+            hang=hang,
+        )
+        with self._world.lock:
+            self._world.faults = FaultInjector(plan)
+        return plan
+
+    def clear_faults(self) -> None:
+        """Answer every call normally again (the counts in ``stats.faults`` stay)."""
+        with self._world.lock:
+            self._world.faults = None
+
+    def hold_updates(self) -> None:
+        """getUpdates answers nothing (long polls wait) until ``release_updates``: queue a burst
+        of updates that the bot then fetches all at once."""
+        with self._world.lock:
+            self._world.updates.held = True
+
+    def release_updates(self) -> float:
+        """Deliver the held updates to the waiting long poll; returns the time.monotonic()."""
+        with self._world.lock:
+            self._world.updates.held = False
+            released = time.monotonic()
+            if self._world.wakeup is not None:
+                self._world.wakeup()
+            return released
 
     def start(self) -> FakeTelegram:
         """Bind 127.0.0.1 on a free port and serve from a background thread."""

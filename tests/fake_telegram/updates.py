@@ -41,6 +41,8 @@ class UpdateQueue:
         self._next_id = first_id
         self._items: list[dict[str, Any]] = []
         self.allowed: frozenset[str] = DEFAULT_ALLOWED
+        self.held = False
+        """While True, ``take`` hands out nothing (``FakeTelegram.hold_updates``)."""
 
     def __len__(self) -> int:
         return len(self._items)
@@ -66,7 +68,7 @@ class UpdateQueue:
     def take(self, limit: int) -> list[dict[str, Any]]:
         """Up to ``limit`` allowed updates (they stay queued); disallowed ones are dropped."""
         self._items = [u for u in self._items if self._kind(u) in self.allowed]
-        return self._items[:limit]
+        return [] if self.held else self._items[:limit]
 
     def clear(self) -> None:
         """Drop every pending update."""

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .errors import ApiError, too_many_requests
+from .faults import FaultInjector
 from .files import FileStore
 from .limits import FloodGate, FloodLimits
 from .models import ApiCall, ChatRef, FakeStats, FakeUser
@@ -49,6 +50,7 @@ class World:
         self.flood = FloodGate(limits)
         self.stats = FakeStats()
         self.calls: list[ApiCall] = []
+        self.faults: FaultInjector | None = None
         self.webhook_url = ""
         self.in_flight = 0
         self.last_activity = time.monotonic()
@@ -153,17 +155,28 @@ class World:
         if retry_after is not None:
             raise too_many_requests(retry_after)
 
-    def record(self, method: str, params: dict[str, str], error: ApiError | None) -> None:
-        """Count an answered request in the stats and the call log."""
+    def record(
+        self,
+        method: str,
+        params: dict[str, str],
+        error: ApiError | None,
+        *,
+        fault: str | None = None,
+    ) -> None:
+        """Count an answered request in the stats and the call log (status 0: the connection
+        was dropped without an answer)."""
         stats = self.stats
         stats.calls[method] = stats.calls.get(method, 0) + 1
+        if fault is not None:
+            stats.faults[fault] = stats.faults.get(fault, 0) + 1
         status = 200 if error is None else error.status
-        if error is not None:
+        if error is not None and status:
             stats.errors[status] = stats.errors.get(status, 0) + 1
             stats.too_many_requests += status == 429
             stats.forbidden += status == 403
             stats.conflicts += status == 409
             stats.not_modified += "message is not modified" in error.description
         if method != "getUpdates":
-            self.calls.append(ApiCall(method, params, status, error.description if error else None))
+            description = error.description if error else None
+            self.calls.append(ApiCall(method, params, status, description, fault=fault))
         self.notify()
