@@ -14,6 +14,7 @@ import aiosqlite
 from storage.codes import SqliteCodeRepo
 from storage.communities import SqliteCommunityRepo
 from storage.migrate import migrate
+from storage.outbox import SqliteOutboxRepo
 from storage.reports import SqliteReportRepo
 from storage.residents import SqliteOwnershipRepo, SqliteResidentRepo
 from storage.roles import SqliteRoleRepo
@@ -84,6 +85,7 @@ class SqliteUnitOfWork:
         self.topics = SqliteTopicRepo(conn)
         self.votes = SqliteVoteRepo(conn)
         self.reports = SqliteReportRepo(conn)
+        self.outbox = SqliteOutboxRepo(conn)
 
     async def __aenter__(self) -> SqliteUnitOfWork:
         task = asyncio.current_task()

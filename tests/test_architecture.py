@@ -12,7 +12,7 @@ import grimp
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-KERNEL = {"config", "errors", "i18n", "texts", "ports", "unit_of_work"}
+KERNEL = {"config", "errors", "i18n", "texts", "ports", "unit_of_work", "outbox"}
 HANDLER_INFRA = {
     "app",
     "callbacks",
@@ -23,10 +23,11 @@ HANDLER_INFRA = {
     "language",
     "live_cards",
     "menus",
+    "outbox",
     "rate_limit",
     "start",
 }
-STORAGE_INFRA = {"backup", "database", "migrate", "rows"}
+STORAGE_INFRA = {"backup", "database", "migrate", "outbox", "rows"}
 
 
 def module_cycles(graph: grimp.ImportGraph, modules: set[str]) -> list[list[str]]:
