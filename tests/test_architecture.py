@@ -18,6 +18,7 @@ HANDLER_INFRA = {
     "callbacks",
     "common",
     "context",
+    "deliveries",
     "errors",
     "format",
     "language",

@@ -19,6 +19,7 @@ from telegram.request import BaseRequest, RequestData
 from bot.config import Settings
 from handlers.app import register_handlers
 from handlers.context import BotApplication, BotContext, Services
+from handlers.deliveries import start_outbox, stop_outbox
 from handlers.live_cards import LiveCards
 from handlers.topics.commands import render_topic_card
 from handlers.votes.commands import render_vote_card
@@ -232,15 +233,32 @@ class HandlerHarness:
         register_handlers(app)
         await app.initialize()
         await app.start()  # runs the job queue and background tasks; updates come via feed()
+        await start_outbox(app, app.bot_data["services"])
         return cls(app, request, database)
 
+    @property
+    def services(self) -> Services:
+        services = self.app.bot_data["services"]
+        assert isinstance(services, Services)
+        return services
+
     async def stop(self) -> None:
+        await stop_outbox(self.services, drain=0)
         await self.app.stop()
         await self.app.shutdown()
 
     async def feed(self, payload: dict[str, Any]) -> None:
+        """Process one update, then let the outbox deliver what it wrote (as the sender does
+        in the background right after the commit)."""
         payload = {"update_id": next(self._update_ids), **payload}
         await self.app.process_update(Update.de_json(payload, self.app.bot))
+        await self.settle()
+
+    async def settle(self) -> None:
+        """Deliver every outbox entry that is due now (a stopped sender delivers nothing)."""
+        outbox = self.services.outbox
+        if outbox is not None:
+            await outbox.settle()
 
     def message(
         self,
