@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, Message
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.communities.model import Community
 from bot.config import Language
@@ -224,7 +224,8 @@ async def escalate(
     if community.staff_chat_id is not None:
         try:
             await send_text(context, community.staff_chat_id, text_in(community.language))
-        except TelegramError as exc:  # the admins are told privately all the same
+        except (Forbidden, BadRequest) as exc:  # the admins are told privately all the same
+            # (a timeout or a 5xx is raised: the outbox tries the whole escalation again)
             log.info("escalation not delivered to staff chat %s: %s", community.staff_chat_id, exc)
     for user_id in await staff_recipients(context, community, None, reps=False):
         lang = await language_of(context, user_id, community.language)
