@@ -28,6 +28,7 @@ class Tell(StrEnum):
     VOTE_RESULT = "vote.result"  # post and pin the result, unless its message is stored
     VOTE_LEDGER = "vote.ledger"  # the ledger document beside the result
     TOPIC_CARD = "topic.card"  # the topic's card with Support, unless it has one
+    TOPIC_REACHED = "topic.reached"  # tell the group the topic is in discussion (params)
     JOIN_CARD = "join.card"  # the join request's review card, unless it has one
     TICKET_ESCALATION = "ticket.escalation"  # a deadline of the ticket passed (params: kind)
     TICKET_NOTICE = "ticket.notice"  # tell one person of a step on the ticket (params)

@@ -12,7 +12,7 @@ from handlers.context import BotApplication, BotContext, Services
 from handlers.outbox import Counts, Deliver, OutboxSender
 from handlers.reports.delivery import deliver_escalation, deliver_ticket_notice
 from handlers.residents.join_cards import deliver_join_card
-from handlers.topics.commands import deliver_topic_card
+from handlers.topics.commands import deliver_reached, deliver_topic_card
 from handlers.votes import delivery as votes
 
 DELIVERERS: dict[Tell, Callable[[BotContext, OutboxEntry], Awaitable[None]]] = {
@@ -21,6 +21,7 @@ DELIVERERS: dict[Tell, Callable[[BotContext, OutboxEntry], Awaitable[None]]] = {
     Tell.VOTE_RESULT: votes.deliver_result,
     Tell.VOTE_LEDGER: votes.deliver_ledger,
     Tell.TOPIC_CARD: deliver_topic_card,
+    Tell.TOPIC_REACHED: deliver_reached,
     Tell.JOIN_CARD: deliver_join_card,
     Tell.TICKET_ESCALATION: deliver_escalation,
     Tell.TICKET_NOTICE: deliver_ticket_notice,

@@ -72,8 +72,10 @@ async def toggle_support(
         await uow.topics.add_support(topic_id, households[0], user_id, now=now)
     count = len(supporters) + (-1 if mine is not None else 1)
     reached = topic.status is TopicStatus.PROPOSED and count >= community.support_threshold
-    if reached:
+    if reached:  # the group is told, through the outbox, with the count that reached it
         await uow.topics.set_status(topic_id, TopicStatus.DISCUSSION, now=now)
+        lane = group_lane(community.id)
+        await tell(uow, Intent(Tell.TOPIC_REACHED, topic_id, lane, {"supports": count}), now=now)
     updated = await uow.topics.get(topic_id)
     await uow.commit()
     assert updated is not None

@@ -110,18 +110,25 @@ async def on_support(update: Update, context: BotContext) -> None:
     key = "topics.supported" if result.supported else "topics.withdrawn"
     await query.answer(t(lang, key, household=result.household))
     if result.reached_discussion:
-        topic = result.topic
-        await send_text(
-            context,
-            community.chat_id,
-            t(
-                community.language,
-                "topics.reached",
-                number=topic.number,
-                title=topic.title,
-                supports=topic.supports,
-            ),
-        )
+        context.services.wake_outbox()  # the group is told
+
+
+async def deliver_reached(context: BotContext, entry: OutboxEntry) -> None:
+    """The topic reached the support threshold: the group is told (at least once)."""
+    async with context.services.uow() as uow:
+        topic = await uow.topics.get(entry.intent.subject)
+        community = await uow.communities.get(topic.community_id) if topic else None
+    if topic is None or community is None:
+        return
+    supports = entry.intent.params.get("supports", topic.supports)
+    text = t(
+        community.language,
+        "topics.reached",
+        number=topic.number,
+        title=topic.title,
+        supports=supports,
+    )
+    await send_text(context, community.chat_id, text)
 
 
 async def cmd_topics(update: Update, context: BotContext) -> None:
