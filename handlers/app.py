@@ -3,8 +3,10 @@
 
 Start-up repairs what a stop may have cut short: after the migrations, the vote jobs are re-armed
 and every live card (open and announced votes, topics still taking support) is redrawn once from
-the database. At a clean stop the pending redraws are drawn first, for at most
-`DRAIN_SECONDS` (in `post_stop`: in `post_shutdown` the bot can no longer send)."""
+the database; then the outbox sender starts and resends what was left pending
+(`handlers/deliveries.py`). At a clean stop the pending redraws and due outbox entries are drawn
+first, for at most `DRAIN_SECONDS` (in `post_stop`: in `post_shutdown` the bot can no longer
+send)."""
 
 from __future__ import annotations
 
