@@ -3,8 +3,10 @@
 
 Start-up repairs what a stop may have cut short: after the migrations, the vote jobs are re-armed
 and every live card (open and announced votes, topics still taking support) is redrawn once from
-the database. At a clean stop the pending redraws are drawn first, for at most
-`DRAIN_SECONDS` (in `post_stop`: in `post_shutdown` the bot can no longer send)."""
+the database; then the outbox sender starts and resends what was left pending
+(`handlers/deliveries.py`). At a clean stop the pending redraws and due outbox entries are drawn
+first, for at most `DRAIN_SECONDS` (in `post_stop`: in `post_shutdown` the bot can no longer
+send)."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from bot.topics.cases import live_topic_cards
 from bot.votes.cases import live_vote_cards
 from handlers import codes, communities, language, start
 from handlers.context import BotApplication, BotContext, Services, utc_now
+from handlers.deliveries import start_outbox, stop_outbox
 from handlers.errors import on_error
 from handlers.live_cards import LiveCards
 from handlers.menus import set_command_menus
@@ -120,13 +123,15 @@ async def _start_services(app: BotApplication) -> None:
     armed = await rearm_votes(app)
     arm_report_timers(app)
     vote_cards, topic_cards = await repair_live_cards(services)
+    outbox = await start_outbox(app, services)
     log.info(
         "start-up repairs: %d updates replayed from the inbox; %d vote cards, %d topic cards"
-        " redrawn; %d vote jobs re-armed",
+        " redrawn; %d vote jobs re-armed; %d outbox entries pending",
         replayed,
         vote_cards,
         topic_cards,
         armed,
+        outbox.pending,
     )
     log.info(
         "bot @%s started; database %s; %d open votes armed",
@@ -165,6 +170,7 @@ async def _drain_cards(app: BotApplication) -> None:
     services = app.bot_data.get("services")
     if isinstance(services, Services):
         await asyncio.gather(
+            stop_outbox(services),
             services.vote_cards.stop(drain=DRAIN_SECONDS),
             services.topic_cards.stop(drain=DRAIN_SECONDS),
         )
@@ -181,6 +187,8 @@ async def _stop_services(app: BotApplication) -> None:
         await pipeline.stop()
     services = app.bot_data.get("services")
     if isinstance(services, Services):
+        if outbox_left := await stop_outbox(services, drain=0):
+            log.warning("stopped with %d outbox entries pending; resent at start-up", outbox_left)
         votes_left = await services.vote_cards.stop()
         topics_left = await services.topic_cards.stop()
         if votes_left or topics_left:

@@ -13,6 +13,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.config import Settings
 from bot.ports import UnitOfWork
 from handlers.live_cards import LiveCards
+from handlers.outbox import OutboxSender
 
 
 def utc_now() -> datetime:
@@ -27,6 +28,12 @@ class Services:
     topic_cards: LiveCards
     now: Callable[[], datetime] = utc_now
     admin_cache: dict[tuple[int, int], tuple[bool, datetime]] = field(default_factory=dict)
+    outbox: OutboxSender | None = None  # delivers what use cases wrote into the outbox
+
+    def wake_outbox(self) -> None:
+        """A commit added outbox entries: deliver them now."""
+        if self.outbox is not None:
+            self.outbox.wake()
 
 
 class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

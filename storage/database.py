@@ -6,6 +6,7 @@ for a community bot and keeps every use case atomic."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -16,6 +17,7 @@ from storage.codes import SqliteCodeRepo
 from storage.communities import SqliteCommunityRepo
 from storage.inbox import APPLYING, InboxMarks, SqliteInboxRepo, write_marks
 from storage.migrate import migrate
+from storage.outbox import SqliteOutboxRepo
 from storage.reports import SqliteReportRepo
 from storage.residents import SqliteOwnershipRepo, SqliteResidentRepo
 from storage.roles import SqliteRoleRepo
@@ -99,6 +101,7 @@ class SqliteUnitOfWork:
         self.topics = SqliteTopicRepo(conn)
         self.votes = SqliteVoteRepo(conn)
         self.reports = SqliteReportRepo(conn)
+        self.outbox = SqliteOutboxRepo(conn)
 
     async def __aenter__(self) -> SqliteUnitOfWork:
         task = asyncio.current_task()
@@ -107,12 +110,28 @@ class SqliteUnitOfWork:
         await self._lock.acquire()
         self._holders.add(task)
         try:
-            await self._conn.execute("BEGIN")
+            await self._settled("BEGIN")
         except BaseException:
-            self._holders.discard(task)
-            self._lock.release()
+            try:
+                if self._conn.in_transaction:
+                    await self._settled("ROLLBACK")
+            finally:
+                self._holders.discard(task)
+                self._lock.release()
             raise
         return self
+
+    async def _settled(self, sql: str) -> None:
+        """Run `sql` to its end even if this task is cancelled meanwhile: the statement runs in
+        aiosqlite's thread anyway, and the next unit of work must not find the connection
+        inside a transaction it did not begin."""
+        statement = asyncio.ensure_future(self._conn.execute(sql))
+        try:
+            await asyncio.shield(statement)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception):
+                await statement
+            raise
 
     async def __aexit__(
         self,
@@ -122,7 +141,7 @@ class SqliteUnitOfWork:
     ) -> None:
         try:
             if self._conn.in_transaction:
-                await self._conn.execute("ROLLBACK")
+                await self._settled("ROLLBACK")
         finally:
             self._holders.discard(asyncio.current_task())
             self._lock.release()

@@ -12,23 +12,25 @@ import grimp
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-KERNEL = {"config", "errors", "i18n", "texts", "ports", "unit_of_work"}
+KERNEL = {"config", "errors", "i18n", "texts", "ports", "unit_of_work", "outbox"}
 HANDLER_INFRA = {
     "app",
     "callbacks",
     "common",
     "context",
+    "deliveries",
     "errors",
     "format",
     "language",
     "live_cards",
     "menus",
+    "outbox",
     "pipeline",
     "rate_limit",
     "start",
     "throttle",
 }
-STORAGE_INFRA = {"backup", "database", "inbox", "migrate", "rows"}
+STORAGE_INFRA = {"backup", "database", "inbox", "migrate", "outbox", "rows"}
 
 
 def module_cycles(graph: grimp.ImportGraph, modules: set[str]) -> list[list[str]]:

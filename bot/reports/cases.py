@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from bot.communities.model import Community
 from bot.errors import NotAllowed, NotFound, UserError
+from bot.outbox import Intent, Tell, person_lane, staff_lane, tell
 from bot.reports.model import (
     DUPLICATE_WINDOW,
     MAX_PHOTOS,
@@ -193,22 +194,35 @@ async def act_on_ticket(
         await uow.reports.add_timer(ticket_id, TimerKind.PLAN, now + community.plan_time)
     updated = await uow.reports.get(ticket_id)
     followers = await uow.reports.followers(ticket_id)
+    notify = tuple(dict.fromkeys([ticket.reporter_id, *followers]))
+    for user_id in notify:  # each told of this step, in their language, through the outbox
+        params = {"user": user_id, "event": event.value, "status": after.value, "note": note}
+        await tell(
+            uow, Intent(Tell.TICKET_NOTICE, ticket_id, person_lane(user_id), params), now=now
+        )
     await uow.commit()
     assert updated is not None
-    notify = tuple(dict.fromkeys([ticket.reporter_id, *followers]))
     return Change(updated, ticket.status, event, note, notify)
 
 
 async def fire_timer(
     uow: ReportsUnitOfWork, timer: Timer, now: datetime
 ) -> tuple[Ticket, Community] | None:
-    """A deadline fell due: once only; the ticket, if it is still late."""
+    """A deadline fell due: once only; the ticket, if it is still late. The timer is marked
+    fired in the same transaction as its escalation is written into the outbox."""
     if not await uow.reports.mark_fired(timer.id, now=now):
         return None
     ticket = await uow.reports.get(timer.ticket_id)
     community = await uow.communities.get(ticket.community_id) if ticket else None
     if ticket is not None and timer_still_due(timer.kind, ticket.status):
         await uow.reports.add_history(ticket.id, f"overdue_{timer.kind.value}", 0, "", now=now)
+        escalation = Intent(
+            Tell.TICKET_ESCALATION,
+            ticket.id,
+            staff_lane(ticket.community_id),
+            {"kind": timer.kind.value, "timer": timer.id},
+        )
+        await tell(uow, escalation, now=now)
     await uow.commit()
     if ticket is None or community is None or not timer_still_due(timer.kind, ticket.status):
         return None

@@ -9,6 +9,7 @@ from typing import NoReturn
 
 from bot.communities.model import Community
 from bot.errors import NotAllowed, NotFound, UserError
+from bot.outbox import Intent, Tell, group_lane, tell
 from bot.residents.model import (
     JOIN_WINDOW,
     BuildingMembers,
@@ -52,11 +53,13 @@ async def request_join(
     unit_code: str,
     relation: Relation,
     now: datetime,
+    reply_to: int | None = None,
 ) -> Membership:
     """A pending request, to be reviewed by an admin or a rep of the unit's building (never by
     the applicant), within the limits of `check_join_limits` (a few waiting at once, a few an
     hour). Approved "as owner", it verifies ownership too; the developer's units are
-    not owned through a join (the developer's agent votes them)."""
+    not owned through a join (the developer's agent votes them). Its review card is posted in
+    the group (replying to `reply_to`, the request's message there) through the outbox."""
     unit_id, _ = await check_can_join(uow, community.id, user_id, unit_code)
     check_join_limits(
         await uow.residents.review_requests(community.id, user_id, since=now - JOIN_WINDOW), now
@@ -72,6 +75,8 @@ async def request_join(
         verification=Verification.REVIEW,
         now=now,
     )
+    card = Intent(Tell.JOIN_CARD, membership.id, group_lane(community.id), {"reply_to": reply_to})
+    await tell(uow, card, now=now)
     await uow.commit()
     return membership
 

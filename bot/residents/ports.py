@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.communities.ports import CommunitiesUnitOfWork
+from bot.outbox import OutboxUnitOfWork
 from bot.residents.model import (
     Membership,
     MembershipStatus,
@@ -79,7 +80,7 @@ class OwnershipRepo(Protocol):
     async def secret(self) -> str: ...
 
 
-class ResidentsUnitOfWork(UnitsUnitOfWork, UsersUnitOfWork, Protocol):
+class ResidentsUnitOfWork(UnitsUnitOfWork, UsersUnitOfWork, OutboxUnitOfWork, Protocol):
     """What the residents use cases run in."""
 
     @property

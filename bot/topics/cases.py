@@ -6,6 +6,7 @@ from datetime import datetime
 
 from bot.communities.model import Community
 from bot.errors import NotFound, UserError
+from bot.outbox import Intent, Tell, group_lane, tell
 from bot.residents.cases import refuse_unverified, verified_households
 from bot.topics.model import (
     MAX_DETAILS,
@@ -19,8 +20,16 @@ from bot.topics.ports import TopicsUnitOfWork
 
 
 async def propose_topic(
-    uow: TopicsUnitOfWork, *, community: Community, user_id: int, text: str, now: datetime
+    uow: TopicsUnitOfWork,
+    *,
+    community: Community,
+    user_id: int,
+    text: str,
+    now: datetime,
+    reply_to: int | None = None,
 ) -> Topic:
+    """A proposed topic; its card with Support is posted in the group (replying to the
+    proposal's message `reply_to`), through the outbox."""
     title, details = split_proposal(text)
     if not title:
         raise UserError("usage.propose")
@@ -31,6 +40,8 @@ async def propose_topic(
     topic = await uow.topics.add(
         community_id=community.id, title=title, details=details, proposed_by=user_id, now=now
     )
+    card = Intent(Tell.TOPIC_CARD, topic.id, group_lane(community.id), {"reply_to": reply_to})
+    await tell(uow, card, now=now)
     await uow.commit()
     return topic
 
@@ -61,8 +72,10 @@ async def toggle_support(
         await uow.topics.add_support(topic_id, households[0], user_id, now=now)
     count = len(supporters) + (-1 if mine is not None else 1)
     reached = topic.status is TopicStatus.PROPOSED and count >= community.support_threshold
-    if reached:
+    if reached:  # the group is told, through the outbox, with the count that reached it
         await uow.topics.set_status(topic_id, TopicStatus.DISCUSSION, now=now)
+        lane = group_lane(community.id)
+        await tell(uow, Intent(Tell.TOPIC_REACHED, topic_id, lane, {"supports": count}), now=now)
     updated = await uow.topics.get(topic_id)
     await uow.commit()
     assert updated is not None

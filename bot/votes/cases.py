@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from bot.communities.model import Community
 from bot.errors import NotAllowed, NotFound, UserError
+from bot.outbox import Intent, Tell, group_lane, tell
 from bot.residents.cases import owned_units, refuse_unverified, unit_owners, verified_households
 from bot.roles.model import Actor, Role
 from bot.topics.cases import topic_by_number
@@ -81,9 +82,19 @@ async def create_vote(
     return vote
 
 
+def _card(vote: Vote) -> Intent:
+    """Draw the vote's card from its state: posted if it has none (or only its draft's
+    message, `replaces`, which stays as it is), else redrawn."""
+    draft = vote.card[1] if vote.status is VoteStatus.DRAFT and vote.card else None
+    params = {"replaces": draft} if draft is not None else {}
+    return Intent(Tell.VOTE_CARD, vote.id, group_lane(vote.community_id), params)
+
+
 async def _start(uow: VotesUnitOfWork, community: Community, vote: Vote, now: datetime) -> Vote:
     """Open the vote, or under the Civil Code announce it first: the owners are told the
-    question, rule and opening date a notice period ahead, and it opens by itself then."""
+    question, rule and opening date a notice period ahead, and it opens by itself then. Either
+    way its card (the live card, or the announcement) goes to the group through the outbox."""
+    await tell(uow, _card(vote), now=now)
     if vote.topic_id is not None:
         topic = await uow.topics.get(vote.topic_id)
         if topic is None or topic.status is not TopicStatus.DISCUSSION:
@@ -106,6 +117,8 @@ async def open_announced(uow: VotesUnitOfWork, *, vote_id: int, now: datetime) -
     if vote.status is not VoteStatus.ANNOUNCED or vote.opens_at is None or now < vote.opens_at:
         raise UserError("votes.not_announced", number=vote.number)
     opened = await _open(uow, vote, now)
+    lane = group_lane(vote.community_id)
+    await tell(uow, _card(vote), Intent(Tell.VOTE_STARTED, vote.id, lane), now=now)
     await uow.commit()
     return opened
 
@@ -280,7 +293,8 @@ async def close_vote(
     uow: VotesUnitOfWork, *, vote_id: int, now: datetime, actor: Actor | None = None
 ) -> CloseResult:
     """Close at the deadline (actor None) or by hand (committee, admins). The close record
-    holds the published figures; nothing may follow it."""
+    holds the published figures; nothing may follow it. Published (公示) through the outbox:
+    the card redrawn without buttons, the result posted and pinned, the ledger beside it."""
     vote = await uow.votes.get(vote_id)
     if vote is None:
         raise NotFound("votes.not_found")
@@ -312,6 +326,14 @@ async def close_vote(
     if vote.topic_id is not None:
         await uow.topics.set_status(vote.topic_id, TopicStatus(outcome.value), now=now)
         topic = await uow.topics.get(vote.topic_id)
+    lane = group_lane(vote.community_id)
+    await tell(
+        uow,
+        _card(vote),
+        Intent(Tell.VOTE_RESULT, vote_id, lane),
+        Intent(Tell.VOTE_LEDGER, vote_id, lane),
+        now=now,
+    )
     await uow.commit()
     final = Figures(
         closed,

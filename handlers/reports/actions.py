@@ -52,6 +52,7 @@ async def act(
             now=context.services.now(),
         )
     arm_report_timers(context)
+    context.services.wake_outbox()  # the reporter and "me too" households are told
     await refresh_cards(context, community, ticket.id)
     await notify_change(context, community, change)
     return change.ticket

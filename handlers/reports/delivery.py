@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, Message
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.communities.model import Community
 from bot.config import Language
 from bot.i18n import t
+from bot.outbox import OutboxEntry
 from bot.reports.cases import Change
-from bot.reports.model import Event, Ticket, TicketStatus, TimerKind
+from bot.reports.model import Event, Ticket, TicketStatus, TimerKind, timer_still_due
 from bot.roles.model import Role
 from handlers.common import deep_link, edit_text, in_chat, language_of, send_private, send_text
 from handlers.context import BotContext
@@ -130,33 +131,63 @@ async def tell_staff(
 
 
 async def notify_change(context: BotContext, community: Community, change: Change) -> None:
-    """Every step reaches the reporter and the "me too" households, in their language."""
-    ticket = change.ticket
-    for user_id in change.notify:
-        lang = await language_of(context, user_id, community.language)
-        if user_id == ticket.reporter_id and ticket.status is TicketStatus.RESOLVED:
-            text = t(
-                lang, "reports.ask_fixed", number=ticket.number, category=category(ticket, lang)
-            )
-            if not await send_private(
-                context, user_id, text, reply_markup=feedback_keyboard(ticket, lang)
-            ):
-                await _ask_in_group(context, community, ticket)
-            continue
-        if change.event in (Event.CONFIRM, Event.REOPEN) and user_id == ticket.reporter_id:
-            continue  # they pressed it themselves
-        note = t(lang, "reports.notify_note", note=change.note) if change.note else ""
-        text = t(
-            lang,
-            "reports.notify",
-            number=ticket.number,
-            category=category(ticket, lang),
-            status=t(lang, f"ticket_status.{ticket.status.value}"),
-            note=note,
-        )
-        await send_private(context, user_id, text)
+    """Staff hear of a reopened ticket. (The reporter and the "me too" households are told of
+    every step through the outbox: `deliver_ticket_notice`.)"""
     if change.event is Event.REOPEN:
+        ticket = change.ticket
         await tell_staff(context, community, ticket, "reports.reopened_staff", number=ticket.number)
+
+
+async def _ticket(context: BotContext, ticket_id: int) -> tuple[Ticket, Community] | None:
+    async with context.services.uow() as uow:
+        ticket = await uow.reports.get(ticket_id)
+        community = await uow.communities.get(ticket.community_id) if ticket else None
+    return (ticket, community) if ticket is not None and community is not None else None
+
+
+async def deliver_ticket_notice(context: BotContext, entry: OutboxEntry) -> None:
+    """One step on a ticket, told to the reporter or a "me too" household in their language:
+    the status the step reached (kept in the entry), not whatever came after."""
+    found = await _ticket(context, entry.intent.subject)
+    if found is None:
+        return
+    ticket, community = found
+    params = entry.intent.params
+    user_id = int(str(params["user"]))
+    event = Event(str(params["event"]))
+    status = TicketStatus(str(params["status"]))
+    note = str(params.get("note") or "")
+    lang = await language_of(context, user_id, community.language)
+    if user_id == ticket.reporter_id and status is TicketStatus.RESOLVED:
+        text = t(lang, "reports.ask_fixed", number=ticket.number, category=category(ticket, lang))
+        if not await send_private(
+            context, user_id, text, reply_markup=feedback_keyboard(ticket, lang)
+        ):
+            await _ask_in_group(context, community, ticket)
+        return
+    if event in (Event.CONFIRM, Event.REOPEN) and user_id == ticket.reporter_id:
+        return  # they pressed it themselves
+    text = t(
+        lang,
+        "reports.notify",
+        number=ticket.number,
+        category=category(ticket, lang),
+        status=t(lang, f"ticket_status.{status.value}"),
+        note=t(lang, "reports.notify_note", note=note) if note else "",
+    )
+    await send_private(context, user_id, text)
+
+
+async def deliver_escalation(context: BotContext, entry: OutboxEntry) -> None:
+    """A deadline passed (the timer was marked fired with this entry): escalate, unless the
+    ticket has moved on meanwhile."""
+    found = await _ticket(context, entry.intent.subject)
+    if found is None:
+        return
+    ticket, community = found
+    kind = TimerKind(str(entry.intent.params["kind"]))
+    if timer_still_due(kind, ticket.status):
+        await escalate(context, community, ticket, kind)
 
 
 async def _ask_in_group(context: BotContext, community: Community, ticket: Ticket) -> None:
@@ -193,7 +224,8 @@ async def escalate(
     if community.staff_chat_id is not None:
         try:
             await send_text(context, community.staff_chat_id, text_in(community.language))
-        except TelegramError as exc:  # the admins are told privately all the same
+        except (Forbidden, BadRequest) as exc:  # the admins are told privately all the same
+            # (a timeout or a 5xx is raised: the outbox tries the whole escalation again)
             log.info("escalation not delivered to staff chat %s: %s", community.staff_chat_id, exc)
     for user_id in await staff_recipients(context, community, None, reps=False):
         lang = await language_of(context, user_id, community.language)

@@ -1,6 +1,7 @@
 """Ticket deadlines. They live in SQLite (`report_timers`); each pending one is armed as a job
 named `report-sla:<timer id>`, again at every start-up, and one that fell due while the bot was
-down fires at once. Firing marks the timer in the same transaction, so it fires once only."""
+down fires at once. Firing marks the timer in the same transaction as its escalation is
+written into the outbox, so it fires once only and the escalation is never lost."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from telegram.ext import CallbackContext
 from bot.reports.cases import fire_timer
 from bot.reports.model import Timer
 from handlers.context import BotApplication, BotContext
-from handlers.reports.delivery import escalate
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +51,9 @@ async def on_timer_due(context: CallbackContext) -> None:
     services = context.bot_data["services"]
     async with services.uow() as uow:
         late = await fire_timer(uow, job.data, services.now())
-    if late is not None:
+    if late is not None:  # its escalation was written into the outbox with the firing
         ticket, community = late
         log.info(
             "ticket %s of community %s is overdue (%s)", ticket.id, community.id, job.data.kind
         )
-        await escalate(context, community, ticket, job.data.kind)  # type: ignore[arg-type]
+        services.wake_outbox()

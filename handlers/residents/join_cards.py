@@ -1,11 +1,14 @@
 """Filing a join request and posting its review card in the community group: the one path
-for `/join <unit>` typed in the group or in private, and for the join buttons."""
+for `/join <unit>` typed in the group or in private, and for the join buttons. The card is
+written into the outbox with the request (`request_join`) and posted by `deliver_join_card`,
+so a request never lacks its card: reviewers always get the buttons."""
 
 from __future__ import annotations
 
 from bot.communities.model import Community
+from bot.outbox import OutboxEntry
 from bot.residents.cases import attach_card, request_join
-from bot.residents.model import Membership, Relation
+from bot.residents.model import Membership, MembershipStatus, Relation
 from handlers.common import send_text
 from handlers.context import BotContext
 from handlers.residents.owners import notify_if_self_review
@@ -31,17 +34,9 @@ async def submit_join_request(
             unit_code=unit_code,
             relation=relation,
             now=context.services.now(),
+            reply_to=reply_to_message_id,
         )
-    text, keyboard = join_card(membership, community)
-    card = await send_text(
-        context,
-        community.chat_id,
-        text,
-        reply_markup=keyboard,
-        reply_to_message_id=reply_to_message_id,
-    )
-    async with context.services.uow() as uow:
-        await attach_card(uow, membership.id, card.chat_id, card.message_id)
+    context.services.wake_outbox()
     await notify_if_self_review(
         context,
         community,
@@ -51,3 +46,29 @@ async def submit_join_request(
         building=membership.building,
     )
     return membership
+
+
+async def deliver_join_card(context: BotContext, entry: OutboxEntry) -> None:
+    """The request's review card, drawn as the request stands; not again once it is posted,
+    nor once the request is decided (or withdrawn): then there is nothing left to review."""
+    membership_id = entry.intent.subject
+    async with context.services.uow() as uow:
+        membership = await uow.residents.get(membership_id)
+        community = await uow.communities.get(membership.community_id) if membership else None
+        posted = await uow.residents.card(membership_id)
+    if membership is None or community is None or posted is not None:
+        return
+    if membership.status is not MembershipStatus.PENDING:
+        return
+    text, keyboard = join_card(membership, community)
+    reply_to = entry.intent.params.get("reply_to")
+    card = await send_text(
+        context,
+        community.chat_id,
+        text,
+        reply_markup=keyboard,
+        reply_to_message_id=reply_to if isinstance(reply_to, int) else None,
+        allow_sending_without_reply=True,  # the request stands if its message was deleted
+    )
+    async with context.services.uow() as uow:
+        await attach_card(uow, membership.id, card.chat_id, card.message_id)

@@ -10,6 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.communities.cases import set_support_threshold, set_vote_periods
 from bot.errors import NotFound, UserError
 from bot.i18n import t, whole_number
+from bot.outbox import OutboxEntry
 from bot.ports import UnitOfWork
 from bot.reports.cases import set_deadlines
 from bot.topics.cases import attach_topic_card, propose_topic, toggle_support
@@ -51,14 +52,36 @@ async def cmd_propose(update: Update, context: BotContext) -> None:
     assert message is not None and user is not None
     text = command_text(update)
     async with context.services.uow() as uow:
-        topic = await propose_topic(
-            uow, community=community, user_id=user.id, text=text, now=context.services.now()
+        await propose_topic(
+            uow,
+            community=community,
+            user_id=user.id,
+            text=text,
+            now=context.services.now(),
+            reply_to=message.message_id,
         )
+    context.services.wake_outbox()  # the card with Support, written with the topic
+
+
+async def deliver_topic_card(context: BotContext, entry: OutboxEntry) -> None:
+    """The topic's card with Support, replying to the proposal; not again once it is posted."""
+    async with context.services.uow() as uow:
+        topic = await uow.topics.get(entry.intent.subject)
+        community = await uow.communities.get(topic.community_id) if topic else None
+    if topic is None or community is None or topic.card is not None:
+        return
     card_text, keyboard = topic_card(topic, community)
-    card = await reply(update, card_text, reply_markup=keyboard)
-    if card is not None:
-        async with context.services.uow() as uow:
-            await attach_topic_card(uow, topic.id, card.chat_id, card.message_id)
+    reply_to = entry.intent.params.get("reply_to")
+    card = await send_text(
+        context,
+        community.chat_id,
+        card_text,
+        reply_markup=keyboard,
+        reply_to_message_id=reply_to if isinstance(reply_to, int) else None,
+        allow_sending_without_reply=True,
+    )
+    async with context.services.uow() as uow:
+        await attach_topic_card(uow, topic.id, card.chat_id, card.message_id)
 
 
 async def on_support(update: Update, context: BotContext) -> None:
@@ -87,18 +110,25 @@ async def on_support(update: Update, context: BotContext) -> None:
     key = "topics.supported" if result.supported else "topics.withdrawn"
     await query.answer(t(lang, key, household=result.household))
     if result.reached_discussion:
-        topic = result.topic
-        await send_text(
-            context,
-            community.chat_id,
-            t(
-                community.language,
-                "topics.reached",
-                number=topic.number,
-                title=topic.title,
-                supports=topic.supports,
-            ),
-        )
+        context.services.wake_outbox()  # the group is told
+
+
+async def deliver_reached(context: BotContext, entry: OutboxEntry) -> None:
+    """The topic reached the support threshold: the group is told (at least once)."""
+    async with context.services.uow() as uow:
+        topic = await uow.topics.get(entry.intent.subject)
+        community = await uow.communities.get(topic.community_id) if topic else None
+    if topic is None or community is None:
+        return
+    supports = entry.intent.params.get("supports", topic.supports)
+    text = t(
+        community.language,
+        "topics.reached",
+        number=topic.number,
+        title=topic.title,
+        supports=supports,
+    )
+    await send_text(context, community.chat_id, text)
 
 
 async def cmd_topics(update: Update, context: BotContext) -> None:

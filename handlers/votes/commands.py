@@ -122,23 +122,13 @@ async def cmd_vote(update: Update, context: BotContext) -> None:
 
 
 async def _post_card(context: BotContext, community: Community, vote: Vote) -> None:
-    """The live card of an open vote, or the announcement of one that opens later."""
+    """The live card of an open vote, or the announcement of one that opens later: the outbox
+    posts it (written when the vote started); its opening or closing is armed here."""
     if vote.status is VoteStatus.ANNOUNCED:
-        text = announcement_text(vote, community)
-        card = await send_text(context, community.chat_id, text)
-        async with context.services.uow() as uow:
-            await attach_vote_card(uow, vote.id, card.chat_id, card.message_id)
         schedule_open(context, vote)
-        if vote.topic_id is not None:
-            context.services.topic_cards.touch(vote.topic_id)
-        return
-    async with context.services.uow() as uow:
-        shown = await figures(uow, vote)
-    text, keyboard = vote_card(shown, community, context.services.now())
-    card = await send_text(context, community.chat_id, text, reply_markup=keyboard)
-    async with context.services.uow() as uow:
-        await attach_vote_card(uow, vote.id, card.chat_id, card.message_id)
-    schedule_close(context, vote)
+    else:
+        schedule_close(context, vote)
+    context.services.wake_outbox()
     if vote.topic_id is not None:
         context.services.topic_cards.touch(vote.topic_id)
 

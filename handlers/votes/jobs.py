@@ -8,21 +8,13 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from telegram import InputFile
-from telegram.error import TelegramError
 from telegram.ext import CallbackContext
 
-from bot.communities.model import Community
 from bot.errors import UserError
-from bot.i18n import t
 from bot.roles.model import Actor
 from bot.votes.cases import CloseResult, close_vote, freeze_late, open_announced
-from bot.votes.chain import fingerprint
-from bot.votes.model import BallotRow, Vote
-from handlers.common import in_chat, send_text
+from bot.votes.model import Vote
 from handlers.context import BotApplication, BotContext
-from handlers.votes.ledger import ledger_csv
-from handlers.votes.render import result_text
 
 log = logging.getLogger(__name__)
 
@@ -69,17 +61,13 @@ async def on_open_due(context: CallbackContext) -> None:
 
 
 async def publish_open(context: BotContext, vote_id: int) -> Vote:
-    """Open, turn the announcement into the live card, tell the group, arm the closing."""
+    """Open and arm the closing; the outbox turns the announcement into the live card and
+    tells the group (written with the opening, so neither is lost if a send fails)."""
     services = context.bot_data["services"]
     async with services.uow() as uow:
         vote = await open_announced(uow, vote_id=vote_id, now=services.now())
-        community = await uow.communities.get(vote.community_id)
-    assert community is not None
-    await services.vote_cards.draw_now(vote_id)
     schedule_close(context, vote)
-    await send_text(
-        context, community.chat_id, t(community.language, "votes.started", number=vote.number)
-    )
+    services.wake_outbox()
     return vote
 
 
@@ -109,61 +97,16 @@ async def on_close_due(context: CallbackContext) -> None:
 
 
 async def publish_close(context: BotContext, vote_id: int, *, actor: Actor | None) -> CloseResult:
-    """Close, redraw the card without buttons, post and pin the result (公示)."""
+    """Close; the outbox redraws the card without buttons, posts and pins the result (公示) and
+    the ledger (written with the close, so the result is never lost if a send fails)."""
     services = context.bot_data["services"]
     async with services.uow() as uow:
         result = await close_vote(uow, vote_id=vote_id, now=services.now(), actor=actor)
-        community = await uow.communities.get(result.figures.vote.community_id)
-    assert community is not None
     job_queue = context.job_queue
     if job_queue is not None:
         for job in job_queue.get_jobs_by_name(job_name(vote_id)):
             job.schedule_removal()
-    await services.vote_cards.draw_now(vote_id)
+    services.wake_outbox()
     if result.topic is not None:
         services.topic_cards.touch(result.topic.id)
-    message = await send_text(
-        context,
-        community.chat_id,
-        result_text(result.figures, community, fingerprint(result.chain_head)),
-    )
-    try:
-        await context.bot.pin_chat_message(
-            message.chat_id, message.message_id, disable_notification=True
-        )
-    except TelegramError as exc:
-        log.warning("could not pin the result of vote %s: %s", vote_id, exc)
-    async with services.uow() as uow:
-        await uow.votes.set_result_message(vote_id, message.message_id)
-        await uow.commit()
-        rows = await uow.votes.ballot_rows(vote_id)
-    await _publish_ledger(context, community, result, rows)
     return result
-
-
-async def _publish_ledger(
-    context: BotContext, community: Community, result: CloseResult, rows: list[BallotRow]
-) -> None:
-    """The ledger goes to the group beside the result, with the full fingerprint."""
-    vote = result.figures.vote
-    lang = community.language
-    caption = t(
-        lang,
-        "votes.ledger_caption",
-        number=vote.number,
-        fingerprint=fingerprint(result.chain_head),
-        head=result.chain_head,
-    )
-    ledger = ledger_csv(result.figures, rows, lang)
-    try:
-        await in_chat(
-            context,
-            community.chat_id,
-            lambda chat: context.bot.send_document(
-                chat,
-                InputFile(ledger, filename=f"ledger-{vote.number}.csv"),
-                caption=caption[:1024],
-            ),
-        )
-    except TelegramError as exc:
-        log.warning("could not publish the ledger of vote %s: %s", vote.id, exc)

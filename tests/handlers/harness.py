@@ -21,6 +21,7 @@ from telegram.request import BaseRequest, RequestData
 from bot.config import Settings
 from handlers.app import register_handlers
 from handlers.context import BotApplication, BotContext, Services
+from handlers.deliveries import start_outbox, stop_outbox
 from handlers.live_cards import LiveCards
 from handlers.pipeline import InboxBot, OrderedProcessor, Pipeline
 from handlers.throttle import Throttle
@@ -253,26 +254,39 @@ class HandlerHarness:
         register_handlers(app)
         await app.initialize()
         await app.start()  # runs the job queue and background tasks; updates come via feed()
+        await start_outbox(app, app.bot_data["services"])
         return cls(app, request, database, pipeline)
 
+    @property
+    def services(self) -> Services:
+        services = self.app.bot_data["services"]
+        assert isinstance(services, Services)
+        return services
+
     async def stop(self) -> None:
+        await stop_outbox(self.services, drain=0)
         await self.app.stop()
         await self.app.shutdown()
 
     async def feed(self, payload: dict[str, Any]) -> None:
+        """Process one update, then let the outbox deliver what it wrote (as the sender does
+        in the background right after the commit)."""
         payload = {"update_id": next(self._update_ids), **payload}
         self.last_payload = payload
         await self.deliver(payload)
+        await self.settle()
         if self.redeliver_each:
             await self.check_redelivery(payload)
 
     async def check_redelivery(self, payload: dict[str, Any]) -> None:
         """The same update again: no row changes, nothing is sent again (a press is answered
         again, the way it was the first time)."""
+        await self.settle_tasks()
         await self.settle()
         before, calls = await self.snapshot(), len(self.request.calls)
         first_answer = self.request.answers()[-1] if "callback_query" in payload else None
         await self.deliver(payload)
+        await self.settle()
         assert await self.snapshot() == before, f"redelivery changed the database: {payload}"
         again = [c for c in self.request.calls[calls:] if c.method not in REDELIVERY_MAY_CALL]
         assert not again, f"redelivery sent {[c.method for c in again]}: {payload}"
@@ -282,7 +296,7 @@ class HandlerHarness:
             assert answer.get("text") == first_answer.get("text")
             assert answer.get("show_alert", False) == first_answer.get("show_alert", False)
 
-    async def settle(self) -> None:
+    async def settle_tasks(self) -> None:
         """Let the background work the first delivery started (`application.create_task`,
         e.g. reminders going out) finish, so that it is not taken for the second's."""
         tasks: set[asyncio.Task[Any]] = self.app._Application__create_task_tasks  # type: ignore[attr-defined]
@@ -313,6 +327,13 @@ class HandlerHarness:
         """Telegram sends the last update again (its offset was not confirmed)."""
         assert self.last_payload is not None
         await self.deliver(self.last_payload)
+        await self.settle()
+
+    async def settle(self) -> None:
+        """Deliver every outbox entry that is due now (a stopped sender delivers nothing)."""
+        outbox = self.services.outbox
+        if outbox is not None:
+            await outbox.settle()
 
     def message(
         self,

@@ -7,7 +7,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from telegram import Bot, Update
+from telegram import Update
+from telegram.ext import ExtBot
 
 from handlers.pipeline import OrderedProcessor, Pipeline
 from handlers.throttle import Throttle
@@ -30,7 +31,7 @@ def message(update_id: int, of: dict[str, Any], text: str) -> Update:
             "text": text,
         },
     }
-    update = Update.de_json(payload, Bot(TOKEN))
+    update = Update.de_json(payload, ExtBot(TOKEN))
     assert update is not None
     return update
 
@@ -57,7 +58,7 @@ async def test_one_users_updates_run_in_order_and_another_user_does_not_wait(
         events.append(f"{name} ends")
 
     updates = [message(1, ALICE, "a1"), message(2, ALICE, "a2"), message(3, BOB, "b1")]
-    await pipeline.receive(Bot(TOKEN), updates)
+    await pipeline.receive(ExtBot(TOKEN), updates)
     await asyncio.gather(
         processor.process_update(updates[0], handle("a1", 0.2)),
         processor.process_update(updates[1], handle("a2", 0.0)),
@@ -72,7 +73,7 @@ async def test_one_users_updates_run_in_order_and_another_user_does_not_wait(
 async def test_the_commit_marks_the_update_done_a_rollback_does_not(db: Database) -> None:
     pipeline = Pipeline(db, Throttle(), "en")
     committed, rolled_back = message(7, ALICE, "/me"), message(8, BOB, "/me")
-    await pipeline.receive(Bot(TOKEN), [committed, rolled_back])
+    await pipeline.receive(ExtBot(TOKEN), [committed, rolled_back])
 
     async def remember(name: str, *, commit: bool) -> None:
         assert APPLYING.get() is not None
@@ -97,18 +98,18 @@ async def test_stored_and_not_applied_updates_are_replayed_at_the_next_start(
 ) -> None:
     first = Pipeline(db, Throttle(), "en")
     updates = [message(11, ALICE, "/me"), message(12, BOB, "/help"), message(13, ALICE, "/x")]
-    await first.receive(Bot(TOKEN), updates)
+    await first.receive(ExtBot(TOKEN), updates)
     await first.apply(updates[1], asyncio.sleep(0))
     await db.flush_marks()  # then the process dies: 11 and 13 were fetched, never applied
 
     again = Pipeline(db, Throttle(), "en")
     queue: asyncio.Queue[object] = asyncio.Queue()
-    assert await again.replay(queue, Bot(TOKEN)) == 2
+    assert await again.replay(queue, ExtBot(TOKEN)) == 2
     replayed = [queue.get_nowait(), queue.get_nowait()]
     assert [u.update_id for u in replayed if isinstance(u, Update)] == [11, 13]
     assert await again.next_offset() == 14  # Telegram is asked for what follows the stored
     # Telegram redelivers all three (their offset was never confirmed): none reaches handlers.
-    assert await again.receive(Bot(TOKEN), updates) == []
+    assert await again.receive(ExtBot(TOKEN), updates) == []
 
 
 class FrozenClock:

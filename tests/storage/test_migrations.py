@@ -8,7 +8,14 @@ import aiosqlite
 import pytest
 
 from storage.database import Database, connect
-from storage.migrate import current_version, latest_version, migrate, migrations
+from storage.migrate import (
+    Migration,
+    applied_versions,
+    current_version,
+    latest_version,
+    migrate,
+    migrations,
+)
 
 
 async def schema(conn: aiosqlite.Connection) -> list[tuple[str, str]]:
@@ -26,9 +33,44 @@ async def fresh_schema(path: Path) -> list[tuple[str, str]]:
     return result
 
 
-def test_migrations_are_numbered_without_gaps() -> None:
-    assert [m.version for m in migrations()] == list(range(1, latest_version() + 1))
-    assert latest_version() >= 2
+def test_migrations_are_numbered_in_order_each_number_once() -> None:
+    versions = [m.version for m in migrations()]
+    assert versions == sorted(set(versions))
+    assert versions[0] == 1
+    assert latest_version() == versions[-1] >= 2
+
+
+async def test_a_migration_that_lands_after_a_higher_number_is_still_applied(
+    tmp_path: Path,
+) -> None:
+    """Two branches add 0008 and 0009 side by side; a database that got 0009 first gets 0008
+    when it ships, and neither is applied twice."""
+    shipped = [m for m in migrations() if m.version <= 7]
+    late = Migration(8, "0008_late.sql", "CREATE TABLE late_table (id INTEGER PRIMARY KEY);")
+    early = Migration(9, "0009_early.sql", "CREATE TABLE early_table (id INTEGER PRIMARY KEY);")
+    conn = await connect(tmp_path / "gap.db")
+    assert await migrate(conn, shipped=[*shipped, early]) == 9
+    assert await applied_versions(conn) == {1, 2, 3, 4, 5, 6, 7, 9}
+    assert await migrate(conn, shipped=[*shipped, late, early]) == 9
+    assert await applied_versions(conn) == set(range(1, 10))
+    names = {name for name, _ in await schema(conn)}
+    assert {"late_table", "early_table"} <= names
+    assert await migrate(conn, shipped=[*shipped, late, early]) == 9  # nothing again
+    await conn.close()
+
+
+async def test_a_database_from_before_the_record_counts_everything_up_to_its_version(
+    tmp_path: Path,
+) -> None:
+    conn = await connect(tmp_path / "old.db")
+    for migration in [m for m in migrations() if m.version <= 5]:
+        await conn.executescript(
+            f"BEGIN;\n{migration.sql}\nPRAGMA user_version = {migration.version};\nCOMMIT;"
+        )
+    assert await applied_versions(conn) == {1, 2, 3, 4, 5}
+    assert await migrate(conn) == latest_version()
+    assert await applied_versions(conn) == {m.version for m in migrations()}
+    await conn.close()
 
 
 async def test_empty_database_migrates_to_latest(tmp_path: Path) -> None:
@@ -42,7 +84,7 @@ async def test_empty_database_migrates_to_latest(tmp_path: Path) -> None:
     await conn.close()
 
 
-@pytest.mark.parametrize("start", range(latest_version()))
+@pytest.mark.parametrize("start", [0, *[m.version for m in migrations()][:-1]])
 async def test_every_earlier_version_migrates_to_latest_keeping_data(
     tmp_path: Path, start: int
 ) -> None:

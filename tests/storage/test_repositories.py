@@ -3,6 +3,8 @@ commit / rollback."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -168,3 +170,25 @@ async def test_a_nested_unit_of_work_is_refused_instead_of_deadlocking(db: Datab
                 pass
     async with db.unit_of_work() as uow:  # the lock was released
         assert await uow.communities.by_chat(-1) is None
+
+
+async def test_a_unit_of_work_cancelled_while_it_begins_leaves_no_transaction_behind(
+    db: Database,
+) -> None:
+    """A stop cancels tasks at any await: one cancelled inside BEGIN must not leave the
+    connection in a transaction (the next unit of work failed with "cannot start a transaction
+    within a transaction")."""
+
+    async def enter() -> None:
+        async with db.unit_of_work():
+            await asyncio.sleep(10)
+
+    for _ in range(20):
+        task = asyncio.ensure_future(enter())
+        await asyncio.sleep(0)  # the task is now inside BEGIN (in aiosqlite's thread)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        async with db.unit_of_work() as uow:
+            await uow.users.remember(1, "Ann", now=NOW)
+            await uow.commit()

@@ -1,0 +1,58 @@
+"""What each kind of outbox entry does (`bot.outbox.Tell` → its deliverer in the feature's
+handlers), and the sender built over it: `start_outbox` in `post_init` (it first resends what a
+previous process left pending), `stop_outbox` in `post_stop` (what is due is delivered for a few
+seconds; the rest waits for the next start)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bot.outbox import OutboxEntry, Tell
+from handlers.context import BotApplication, BotContext, Services
+from handlers.outbox import Counts, Deliver, OutboxSender
+from handlers.reports.delivery import deliver_escalation, deliver_ticket_notice
+from handlers.residents.join_cards import deliver_join_card
+from handlers.topics.commands import deliver_reached, deliver_topic_card
+from handlers.votes import delivery as votes
+
+DELIVERERS: dict[Tell, Callable[[BotContext, OutboxEntry], Awaitable[None]]] = {
+    Tell.VOTE_CARD: votes.deliver_card,
+    Tell.VOTE_STARTED: votes.deliver_started,
+    Tell.VOTE_RESULT: votes.deliver_result,
+    Tell.VOTE_LEDGER: votes.deliver_ledger,
+    Tell.TOPIC_CARD: deliver_topic_card,
+    Tell.TOPIC_REACHED: deliver_reached,
+    Tell.JOIN_CARD: deliver_join_card,
+    Tell.TICKET_ESCALATION: deliver_escalation,
+    Tell.TICKET_NOTICE: deliver_ticket_notice,
+}
+# At a clean stop, what is due gets this long; the rest is delivered at the next start.
+DRAIN_SECONDS = 5.0
+
+
+def make_outbox(app: BotApplication, services: Services) -> OutboxSender:
+    """The sender, its deliverers bound to a context of the application."""
+    context = BotContext(app)
+
+    def bound(deliver: Callable[[BotContext, OutboxEntry], Awaitable[None]]) -> Deliver:
+        async def run(entry: OutboxEntry) -> None:
+            await deliver(context, entry)
+
+        return run
+
+    return OutboxSender(
+        services.uow,
+        {kind: bound(deliver) for kind, deliver in DELIVERERS.items()},
+        now=lambda: services.now(),  # read at each call: tests move the clock
+    )
+
+
+async def start_outbox(app: BotApplication, services: Services) -> Counts:
+    """Build the sender into the services and start it: returns what was left pending."""
+    services.outbox = make_outbox(app, services)
+    return await services.outbox.start()
+
+
+async def stop_outbox(services: Services, *, drain: float = DRAIN_SECONDS) -> int:
+    """Stop the sender; returns how many entries are left for the next start."""
+    return await services.outbox.stop(drain=drain) if services.outbox is not None else 0
