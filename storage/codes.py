@@ -5,7 +5,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.codes.model import CodeRecord
-from storage.rows import to_text
+from storage.rows import fetch, to_text
 
 
 class SqliteCodeRepo:
@@ -13,18 +13,19 @@ class SqliteCodeRepo:
         self._conn = conn
 
     async def exists(self, code: str) -> bool:
-        async with self._conn.execute(
-            "SELECT 1 FROM unit_codes WHERE code = :code", {"code": code}
-        ) as cursor:
-            return await cursor.fetchone() is not None
+        found = await fetch(
+            self._conn, "SELECT 1 FROM unit_codes WHERE code = :code", {"code": code}
+        )
+        return await found.fetchone() is not None
 
     async def active(self, community_id: int) -> dict[str, str]:
-        async with self._conn.execute(
+        found = await fetch(
+            self._conn,
             "SELECT u.code AS unit_code, c.code FROM unit_codes c JOIN units u ON u.id = c.unit_id"
             " WHERE u.community_id = :cid AND c.revoked_at IS NULL",
             {"cid": community_id},
-        ) as cursor:
-            return {row["unit_code"]: row["code"] for row in await cursor.fetchall()}
+        )
+        return {row["unit_code"]: row["code"] for row in await found.fetchall()}
 
     async def create(self, community_id: int, unit_code: str, code: str, *, now: datetime) -> None:
         await self._conn.execute(
@@ -41,12 +42,13 @@ class SqliteCodeRepo:
         )
 
     async def find(self, code: str) -> CodeRecord | None:
-        async with self._conn.execute(
+        found = await fetch(
+            self._conn,
             "SELECT c.code, c.uses, c.revoked_at, u.community_id, u.code AS unit_code"
             " FROM unit_codes c JOIN units u ON u.id = c.unit_id WHERE c.code = :code",
             {"code": code},
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
+        row = await found.fetchone()
         if row is None:
             return None
         return CodeRecord(
@@ -63,12 +65,13 @@ class SqliteCodeRepo:
         )
 
     async def failures_since(self, user_id: int, since: datetime) -> int:
-        async with self._conn.execute(
+        found = await fetch(
+            self._conn,
             "SELECT COUNT(*) AS n FROM code_failures"
             " WHERE user_id = :uid AND attempted_at >= :since",
             {"uid": user_id, "since": to_text(since)},
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
+        row = await found.fetchone()
         return int(row["n"]) if row else 0
 
     async def record_failure(self, user_id: int, *, now: datetime) -> None:

@@ -6,7 +6,7 @@ import aiosqlite
 
 from bot.communities.model import Community
 from bot.config import Language
-from storage.rows import stored_language, to_text
+from storage.rows import fetch, stored_language, to_text
 
 
 def _community(row: aiosqlite.Row) -> Community:
@@ -30,17 +30,17 @@ class SqliteCommunityRepo:
         self._conn = conn
 
     async def get(self, community_id: int) -> Community | None:
-        async with self._conn.execute(
-            "SELECT * FROM communities WHERE id = :id", {"id": community_id}
-        ) as cursor:
-            row = await cursor.fetchone()
+        found = await fetch(
+            self._conn, "SELECT * FROM communities WHERE id = :id", {"id": community_id}
+        )
+        row = await found.fetchone()
         return _community(row) if row else None
 
     async def by_chat(self, chat_id: int) -> Community | None:
-        async with self._conn.execute(
-            "SELECT * FROM communities WHERE chat_id = :chat_id", {"chat_id": chat_id}
-        ) as cursor:
-            row = await cursor.fetchone()
+        found = await fetch(
+            self._conn, "SELECT * FROM communities WHERE chat_id = :chat_id", {"chat_id": chat_id}
+        )
+        row = await found.fetchone()
         return _community(row) if row else None
 
     async def add(
@@ -98,10 +98,10 @@ class SqliteCommunityRepo:
         )
 
     async def by_staff_chat(self, chat_id: int) -> Community | None:
-        async with self._conn.execute(
-            "SELECT * FROM communities WHERE staff_chat_id = :chat", {"chat": chat_id}
-        ) as cursor:
-            row = await cursor.fetchone()
+        found = await fetch(
+            self._conn, "SELECT * FROM communities WHERE staff_chat_id = :chat", {"chat": chat_id}
+        )
+        row = await found.fetchone()
         return _community(row) if row else None
 
     async def set_deadlines(
@@ -117,17 +117,19 @@ class SqliteCommunityRepo:
         )
 
     async def every(self, limit: int) -> list[Community]:
-        async with self._conn.execute(
-            "SELECT * FROM communities ORDER BY id LIMIT :limit", {"limit": limit}
-        ) as cursor:
-            return [_community(row) for row in await cursor.fetchall()]
+        found = await fetch(
+            self._conn, "SELECT * FROM communities ORDER BY id LIMIT :limit", {"limit": limit}
+        )
+        return [_community(row) for row in await found.fetchall()]
 
     async def created_by(self, user_id: int) -> list[Community]:
         """The communities this user set up with /setup."""
-        async with self._conn.execute(
-            "SELECT * FROM communities WHERE created_by = :uid ORDER BY id", {"uid": user_id}
-        ) as cursor:
-            return [_community(row) for row in await cursor.fetchall()]
+        found = await fetch(
+            self._conn,
+            "SELECT * FROM communities WHERE created_by = :uid ORDER BY id",
+            {"uid": user_id},
+        )
+        return [_community(row) for row in await found.fetchall()]
 
     async def set_vote_periods(
         self, community_id: int, *, notice_period: timedelta, publication_period: timedelta

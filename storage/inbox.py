@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
-from storage.rows import to_text
+from storage.rows import fetch, to_text
 
 APPLYING: ContextVar[int | None] = ContextVar("applying_update", default=None)
 """The update_id of the update the current task is applying (set by the update pipeline)."""
@@ -103,17 +103,16 @@ class SqliteInboxRepo:
             return []
         ids = [f.update_id for f in fetched]
         marks = ",".join("?" * len(ids))
-        async with self._conn.execute(
+        found = await fetch(
+            self._conn,
             f"SELECT update_id, callback_id, done_at, answer FROM update_inbox"  # noqa: S608
             f" WHERE update_id IN ({marks})",
             ids,
-        ) as cursor:
-            known = [
-                Known(
-                    row["update_id"], row["callback_id"], row["done_at"] is not None, row["answer"]
-                )
-                for row in await cursor.fetchall()
-            ]
+        )
+        known = [
+            Known(row["update_id"], row["callback_id"], row["done_at"] is not None, row["answer"])
+            for row in await found.fetchall()
+        ]
         held = {k.update_id for k in known}
         await self._conn.executemany(
             "INSERT INTO update_inbox (update_id, callback_id, payload, received_at)"
@@ -128,14 +127,14 @@ class SqliteInboxRepo:
 
     async def undone(self) -> list[str]:
         """The payloads of stored updates not yet applied, oldest first."""
-        async with self._conn.execute(
-            "SELECT payload FROM update_inbox WHERE done_at IS NULL ORDER BY update_id"
-        ) as cursor:
-            return [row["payload"] for row in await cursor.fetchall()]
+        found = await fetch(
+            self._conn, "SELECT payload FROM update_inbox WHERE done_at IS NULL ORDER BY update_id"
+        )
+        return [row["payload"] for row in await found.fetchall()]
 
     async def last_update_id(self) -> int | None:
-        async with self._conn.execute("SELECT max(update_id) FROM update_inbox") as cursor:
-            row = await cursor.fetchone()
+        found = await fetch(self._conn, "SELECT max(update_id) FROM update_inbox")
+        row = await found.fetchone()
         return int(row[0]) if row and row[0] is not None else None
 
     async def mark_done(self, update_ids: Iterable[int], *, now: datetime) -> None:

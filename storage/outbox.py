@@ -10,7 +10,7 @@ from typing import Any
 import aiosqlite
 
 from bot.outbox import EntryStatus, Intent, OutboxEntry, Tell
-from storage.rows import from_text, to_text
+from storage.rows import fetch, from_text, to_text
 
 
 def _entry(row: aiosqlite.Row) -> OutboxEntry:
@@ -47,18 +47,20 @@ class SqliteOutboxRepo:
         return cursor.lastrowid
 
     async def lane_heads(self) -> list[OutboxEntry]:
-        async with self._conn.execute(
+        found = await fetch(
+            self._conn,
             "SELECT * FROM outbox WHERE id IN (SELECT MIN(id) FROM outbox"
-            " WHERE status = 'pending' GROUP BY lane) ORDER BY id"
-        ) as cursor:
-            return [_entry(row) for row in await cursor.fetchall()]
+            " WHERE status = 'pending' GROUP BY lane) ORDER BY id",
+        )
+        return [_entry(row) for row in await found.fetchall()]
 
     async def head(self, lane: str) -> OutboxEntry | None:
-        async with self._conn.execute(
+        found = await fetch(
+            self._conn,
             "SELECT * FROM outbox WHERE lane = :lane AND status = 'pending' ORDER BY id LIMIT 1",
             {"lane": lane},
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
+        row = await found.fetchone()
         return _entry(row) if row is not None else None
 
     async def finish(
@@ -78,17 +80,20 @@ class SqliteOutboxRepo:
         )
 
     async def of_subject(self, kind: Tell, subject: int) -> list[OutboxEntry]:
-        async with self._conn.execute(
+        found = await fetch(
+            self._conn,
             "SELECT * FROM outbox WHERE kind = :kind AND subject = :subject ORDER BY id",
             {"kind": kind.value, "subject": subject},
-        ) as cursor:
-            return [_entry(row) for row in await cursor.fetchall()]
+        )
+        return [_entry(row) for row in await found.fetchall()]
 
     async def count(self, status: EntryStatus) -> int:
-        async with self._conn.execute(
-            "SELECT COUNT(*) FROM outbox WHERE status = :status", {"status": status.value}
-        ) as cursor:
-            row = await cursor.fetchone()
+        found = await fetch(
+            self._conn,
+            "SELECT COUNT(*) FROM outbox WHERE status = :status",
+            {"status": status.value},
+        )
+        row = await found.fetchone()
         return int(row[0]) if row else 0
 
     async def prune(self, *, finished_before: datetime) -> int:

@@ -14,7 +14,7 @@ from bot.reports.model import (
     Timer,
     TimerKind,
 )
-from storage.rows import from_text, to_text
+from storage.rows import fetch, from_text, to_text
 
 _SELECT = """
 SELECT t.*, u.display_name AS reporter_name,
@@ -57,8 +57,8 @@ class SqliteReportRepo:
         self._conn = conn
 
     async def _many(self, where: str, params: dict[str, Any]) -> list[Ticket]:
-        async with self._conn.execute(f"{_SELECT} WHERE {where}", params) as cursor:
-            return [_ticket(row) for row in await cursor.fetchall()]
+        found = await fetch(self._conn, f"{_SELECT} WHERE {where}", params)
+        return [_ticket(row) for row in await found.fetchall()]
 
     async def add(
         self,
@@ -126,10 +126,12 @@ class SqliteReportRepo:
         )
 
     async def followed_by(self, user_id: int) -> set[int]:
-        async with self._conn.execute(
-            "SELECT ticket_id FROM ticket_followers WHERE user_id = :uid", {"uid": user_id}
-        ) as cursor:
-            return {row["ticket_id"] for row in await cursor.fetchall()}
+        found = await fetch(
+            self._conn,
+            "SELECT ticket_id FROM ticket_followers WHERE user_id = :uid",
+            {"uid": user_id},
+        )
+        return {row["ticket_id"] for row in await found.fetchall()}
 
     async def set_status(
         self,
@@ -165,12 +167,13 @@ class SqliteReportRepo:
         )
 
     async def history(self, ticket_id: int) -> list[HistoryEntry]:
-        async with self._conn.execute(
+        found = await fetch(
+            self._conn,
             "SELECT h.*, COALESCE(u.display_name, '') AS name FROM ticket_history h"
             " LEFT JOIN users u ON u.id = h.by_user WHERE h.ticket_id = :id ORDER BY h.seq",
             {"id": ticket_id},
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
+        rows = await found.fetchall()
         entries = []
         for row in rows:
             at = from_text(row["at"])
@@ -188,11 +191,12 @@ class SqliteReportRepo:
         )
 
     async def followers(self, ticket_id: int) -> list[int]:
-        async with self._conn.execute(
+        found = await fetch(
+            self._conn,
             "SELECT user_id FROM ticket_followers WHERE ticket_id = :id ORDER BY added_at",
             {"id": ticket_id},
-        ) as cursor:
-            return [row["user_id"] for row in await cursor.fetchall()]
+        )
+        return [row["user_id"] for row in await found.fetchall()]
 
     async def add_card(self, ticket_id: int, chat_id: int, message_id: int) -> None:
         await self._conn.execute(
@@ -202,10 +206,12 @@ class SqliteReportRepo:
         )
 
     async def cards(self, ticket_id: int) -> list[tuple[int, int]]:
-        async with self._conn.execute(
-            "SELECT chat_id, message_id FROM ticket_cards WHERE ticket_id = :id", {"id": ticket_id}
-        ) as cursor:
-            return [(row["chat_id"], row["message_id"]) for row in await cursor.fetchall()]
+        found = await fetch(
+            self._conn,
+            "SELECT chat_id, message_id FROM ticket_cards WHERE ticket_id = :id",
+            {"id": ticket_id},
+        )
+        return [(row["chat_id"], row["message_id"]) for row in await found.fetchall()]
 
     async def add_timer(self, ticket_id: int, kind: TimerKind, due_at: datetime) -> None:
         await self._conn.execute(
@@ -214,10 +220,10 @@ class SqliteReportRepo:
         )
 
     async def pending_timers(self) -> list[Timer]:
-        async with self._conn.execute(
-            "SELECT * FROM report_timers WHERE fired_at IS NULL ORDER BY due_at"
-        ) as cursor:
-            rows = await cursor.fetchall()
+        found = await fetch(
+            self._conn, "SELECT * FROM report_timers WHERE fired_at IS NULL ORDER BY due_at"
+        )
+        rows = await found.fetchall()
         timers = []
         for row in rows:
             due = from_text(row["due_at"])

@@ -15,7 +15,7 @@ from bot.residents.model import (
     Verification,
 )
 from bot.units.model import is_developer
-from storage.rows import from_text, to_text
+from storage.rows import fetch, from_text, to_text
 
 _SELECT = """
 SELECT m.*, u.community_id, u.code AS unit_code, u.building,
@@ -51,8 +51,8 @@ class SqliteResidentRepo:
         self._conn = conn
 
     async def _many(self, where: str, params: dict[str, Any]) -> list[Membership]:
-        async with self._conn.execute(f"{_SELECT} WHERE {where}", params) as cursor:
-            return [_membership(row) for row in await cursor.fetchall()]
+        found = await fetch(self._conn, f"{_SELECT} WHERE {where}", params)
+        return [_membership(row) for row in await found.fetchall()]
 
     async def get(self, membership_id: int) -> Membership | None:
         found = await self._many("m.id = :id", {"id": membership_id})
@@ -111,11 +111,12 @@ class SqliteResidentRepo:
         )
 
     async def card(self, membership_id: int) -> tuple[int, int] | None:
-        async with self._conn.execute(
+        found = await fetch(
+            self._conn,
             "SELECT card_chat_id, card_message_id FROM memberships WHERE id = :id",
             {"id": membership_id},
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
+        row = await found.fetchone()
         if row is None or row["card_chat_id"] is None:
             return None
         return int(row["card_chat_id"]), int(row["card_message_id"])
@@ -185,8 +186,8 @@ class SqliteOwnershipRepo:
         self._conn = conn
 
     async def _many(self, where: str, params: dict[str, Any]) -> list[Ownership]:
-        async with self._conn.execute(f"{_SELECT_OWNERSHIP} WHERE {where}", params) as cursor:
-            return [_ownership(row) for row in await cursor.fetchall()]
+        found = await fetch(self._conn, f"{_SELECT_OWNERSHIP} WHERE {where}", params)
+        return [_ownership(row) for row in await found.fetchall()]
 
     async def get(self, ownership_id: int) -> Ownership | None:
         found = await self._many("o.id = :id", {"id": ownership_id})
@@ -262,11 +263,12 @@ class SqliteOwnershipRepo:
         )
 
     async def card(self, ownership_id: int) -> tuple[int, int] | None:
-        async with self._conn.execute(
+        found = await fetch(
+            self._conn,
             "SELECT card_chat_id, card_message_id FROM ownerships WHERE id = :id",
             {"id": ownership_id},
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
+        row = await found.fetchone()
         if row is None or row["card_chat_id"] is None:
             return None
         return int(row["card_chat_id"]), int(row["card_message_id"])
@@ -285,9 +287,9 @@ class SqliteOwnershipRepo:
 
     async def secret(self) -> str:
         """The installation's salt for phone hashes (made by migration 0006)."""
-        async with self._conn.execute(
-            "SELECT value FROM installation_secrets WHERE name = 'phone_salt'"
-        ) as cursor:
-            row = await cursor.fetchone()
+        found = await fetch(
+            self._conn, "SELECT value FROM installation_secrets WHERE name = 'phone_salt'"
+        )
+        row = await found.fetchone()
         assert row is not None, "migration 0006 makes the phone salt"
         return str(row["value"])

@@ -5,7 +5,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.roles.model import Role, RoleGrant
-from storage.rows import to_text
+from storage.rows import fetch, to_text
 
 
 def _grant(row: aiosqlite.Row) -> RoleGrant:
@@ -18,11 +18,12 @@ class SqliteRoleRepo:
         self._conn = conn
 
     async def get(self, community_id: int, user_id: int) -> RoleGrant | None:
-        async with self._conn.execute(
+        found = await fetch(
+            self._conn,
             "SELECT * FROM roles WHERE community_id = :cid AND user_id = :uid",
             {"cid": community_id, "uid": user_id},
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
+        row = await found.fetchone()
         return _grant(row) if row else None
 
     async def put(self, grant: RoleGrant, *, granted_by: int, now: datetime) -> None:
@@ -49,13 +50,13 @@ class SqliteRoleRepo:
         )
 
     async def of_user(self, user_id: int) -> list[RoleGrant]:
-        async with self._conn.execute(
-            "SELECT * FROM roles WHERE user_id = :uid", {"uid": user_id}
-        ) as cursor:
-            return [_grant(row) for row in await cursor.fetchall()]
+        found = await fetch(
+            self._conn, "SELECT * FROM roles WHERE user_id = :uid", {"uid": user_id}
+        )
+        return [_grant(row) for row in await found.fetchall()]
 
     async def of_community(self, community_id: int) -> list[RoleGrant]:
-        async with self._conn.execute(
-            "SELECT * FROM roles WHERE community_id = :cid", {"cid": community_id}
-        ) as cursor:
-            return [_grant(row) for row in await cursor.fetchall()]
+        found = await fetch(
+            self._conn, "SELECT * FROM roles WHERE community_id = :cid", {"cid": community_id}
+        )
+        return [_grant(row) for row in await found.fetchall()]

@@ -6,7 +6,7 @@ from typing import Any
 import aiosqlite
 
 from bot.topics.model import Topic, TopicStatus
-from storage.rows import to_text
+from storage.rows import fetch, to_text
 
 _SELECT = """
 SELECT t.*, u.display_name AS proposer_name,
@@ -38,8 +38,8 @@ class SqliteTopicRepo:
         self._conn = conn
 
     async def _many(self, where: str, params: dict[str, Any]) -> list[Topic]:
-        async with self._conn.execute(f"{_SELECT} WHERE {where}", params) as cursor:
-            return [_topic(row) for row in await cursor.fetchall()]
+        found = await fetch(self._conn, f"{_SELECT} WHERE {where}", params)
+        return [_topic(row) for row in await found.fetchall()]
 
     async def add(
         self, *, community_id: int, title: str, details: str, proposed_by: int, now: datetime
@@ -95,10 +95,12 @@ class SqliteTopicRepo:
         )
 
     async def supports(self, topic_id: int) -> dict[str, int]:
-        async with self._conn.execute(
-            "SELECT household, user_id FROM topic_supports WHERE topic_id = :id", {"id": topic_id}
-        ) as cursor:
-            return {row["household"]: row["user_id"] for row in await cursor.fetchall()}
+        found = await fetch(
+            self._conn,
+            "SELECT household, user_id FROM topic_supports WHERE topic_id = :id",
+            {"id": topic_id},
+        )
+        return {row["household"]: row["user_id"] for row in await found.fetchall()}
 
     async def add_support(
         self, topic_id: int, household: str, user_id: int, *, now: datetime

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 import aiosqlite
 
 from bot.units.model import StoredUnit, Unit, is_developer
-from storage.rows import from_centi, to_centi
+from storage.rows import fetch, from_centi, to_centi
 
 
 def _stored(row: aiosqlite.Row) -> StoredUnit:
@@ -24,27 +24,30 @@ class SqliteUnitRepo:
         self._conn = conn
 
     async def get(self, community_id: int, code: str) -> StoredUnit | None:
-        async with self._conn.execute(
+        found = await fetch(
+            self._conn,
             "SELECT * FROM units WHERE community_id = :cid AND code = :code",
             {"cid": community_id, "code": code},
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
+        row = await found.fetchone()
         return _stored(row) if row else None
 
     async def by_id(self, community_id: int, unit_id: int) -> StoredUnit | None:
-        async with self._conn.execute(
+        found = await fetch(
+            self._conn,
             "SELECT * FROM units WHERE community_id = :cid AND id = :id",
             {"cid": community_id, "id": unit_id},
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
+        row = await found.fetchone()
         return _stored(row) if row else None
 
     async def stored(self, community_id: int) -> list[StoredUnit]:
-        async with self._conn.execute(
+        found = await fetch(
+            self._conn,
             "SELECT * FROM units WHERE community_id = :cid ORDER BY building, code",
             {"cid": community_id},
-        ) as cursor:
-            return [_stored(row) for row in await cursor.fetchall()]
+        )
+        return [_stored(row) for row in await found.fetchall()]
 
     async def in_register(self, community_id: int) -> list[Unit]:
         return [s.unit for s in await self.stored(community_id) if not s.retired]
@@ -53,28 +56,31 @@ class SqliteUnitRepo:
         """The units of one owner; for the developer, all developer units (they are one owner)."""
         if is_developer(owner_key):
             return [u for u in await self.in_register(community_id) if u.is_developer]
-        async with self._conn.execute(
+        found = await fetch(
+            self._conn,
             "SELECT * FROM units WHERE community_id = :cid AND owner_key = :owner AND retired = 0"
             " ORDER BY code",
             {"cid": community_id, "owner": owner_key},
-        ) as cursor:
-            return [_stored(row).unit for row in await cursor.fetchall()]
+        )
+        return [_stored(row).unit for row in await found.fetchall()]
 
     async def with_phone(self, phone: str) -> list[tuple[int, StoredUnit]]:
         """(community id, unit) of every unit in a register with this owner's phone (E.164)."""
-        async with self._conn.execute(
+        found = await fetch(
+            self._conn,
             "SELECT * FROM units WHERE owner_phone = :phone AND retired = 0"
             " ORDER BY community_id, code",
             {"phone": phone},
-        ) as cursor:
-            return [(row["community_id"], _stored(row)) for row in await cursor.fetchall()]
+        )
+        return [(row["community_id"], _stored(row)) for row in await found.fetchall()]
 
     async def buildings(self, community_id: int) -> set[str]:
-        async with self._conn.execute(
+        found = await fetch(
+            self._conn,
             "SELECT DISTINCT building FROM units WHERE community_id = :cid AND retired = 0",
             {"cid": community_id},
-        ) as cursor:
-            return {row["building"] for row in await cursor.fetchall()}
+        )
+        return {row["building"] for row in await found.fetchall()}
 
     async def save(
         self,
@@ -128,9 +134,10 @@ class SqliteUnitRepo:
 
     async def inhabited(self, community_id: int, *, verified_only: bool = False) -> set[str]:
         """Codes of the units with a live (or only verified) resident."""
-        async with self._conn.execute(
+        found = await fetch(
+            self._conn,
             "SELECT DISTINCT u.code FROM memberships m JOIN units u ON u.id = m.unit_id"
             " WHERE u.community_id = :cid AND m.status IN ('verified', :also)",
             {"cid": community_id, "also": "verified" if verified_only else "pending"},
-        ) as cursor:
-            return {row["code"] for row in await cursor.fetchall()}
+        )
+        return {row["code"] for row in await found.fetchall()}

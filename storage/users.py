@@ -6,7 +6,7 @@ import aiosqlite
 
 from bot.config import Language
 from bot.users.model import UserProfile
-from storage.rows import stored_language, to_text
+from storage.rows import fetch, stored_language, to_text
 
 
 class SqliteUserRepo:
@@ -14,10 +14,8 @@ class SqliteUserRepo:
         self._conn = conn
 
     async def get(self, user_id: int) -> UserProfile | None:
-        async with self._conn.execute(
-            "SELECT * FROM users WHERE id = :id", {"id": user_id}
-        ) as cursor:
-            row = await cursor.fetchone()
+        found = await fetch(self._conn, "SELECT * FROM users WHERE id = :id", {"id": user_id})
+        row = await found.fetchone()
         if row is None:
             return None
         return UserProfile(

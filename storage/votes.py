@@ -11,7 +11,7 @@ from bot.units.model import Unit
 from bot.votes.chain import ChainRecord, RecordKind
 from bot.votes.model import BallotRow, BallotSource, Objection, StoredBallot, Vote, VoteStatus
 from bot.votes.tally import Choice, Electorate, Outcome, Rule, Voter
-from storage.rows import from_centi, from_text, to_centi, to_text
+from storage.rows import fetch, from_centi, from_text, to_centi, to_text
 
 
 def _vote(row: aiosqlite.Row) -> Vote:
@@ -63,8 +63,8 @@ class SqliteVoteRepo:
         self._conn = conn
 
     async def _many(self, where: str, params: dict[str, Any]) -> list[Vote]:
-        async with self._conn.execute(f"SELECT * FROM votes WHERE {where}", params) as cursor:  # noqa: S608
-            return [_vote(row) for row in await cursor.fetchall()]
+        found = await fetch(self._conn, f"SELECT * FROM votes WHERE {where}", params)  # noqa: S608
+        return [_vote(row) for row in await found.fetchall()]
 
     async def add(
         self,
@@ -184,12 +184,13 @@ class SqliteVoteRepo:
         )
 
     async def _objections(self, where: str, params: dict[str, Any]) -> list[Objection]:
-        async with self._conn.execute(
+        found = await fetch(
+            self._conn,
             "SELECT o.*, COALESCE(u.display_name, CAST(o.user_id AS TEXT)) AS name"  # noqa: S608
             f" FROM vote_objections o LEFT JOIN users u ON u.id = o.user_id WHERE {where}",
             params,
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
+        rows = await found.fetchall()
         result = []
         for row in rows:
             lodged = from_text(row["lodged_at"])
@@ -224,60 +225,65 @@ class SqliteVoteRepo:
         return await self._many("status = 'open' ORDER BY closes_at", {})
 
     async def ballots(self, vote_id: int) -> dict[str, Choice]:
-        async with self._conn.execute(
-            "SELECT voter_key, choice FROM ballots WHERE vote_id = :id", {"id": vote_id}
-        ) as cursor:
-            return {row["voter_key"]: Choice(row["choice"]) for row in await cursor.fetchall()}
+        found = await fetch(
+            self._conn, "SELECT voter_key, choice FROM ballots WHERE vote_id = :id", {"id": vote_id}
+        )
+        return {row["voter_key"]: Choice(row["choice"]) for row in await found.fetchall()}
 
     async def paper_count(self, vote_id: int) -> int:
         """How many standing ballots were entered from paper."""
-        async with self._conn.execute(
-            "SELECT COUNT(*) FROM ballots WHERE vote_id = :id AND source = 'paper'", {"id": vote_id}
-        ) as cursor:
-            row = await cursor.fetchone()
+        found = await fetch(
+            self._conn,
+            "SELECT COUNT(*) FROM ballots WHERE vote_id = :id AND source = 'paper'",
+            {"id": vote_id},
+        )
+        row = await found.fetchone()
         return int(row[0]) if row else 0
 
     async def ballots_cast_by(self, vote_id: int, user_id: int) -> dict[str, StoredBallot]:
         """The standing ballots this user cast online (not those a clerk entered for them)."""
-        async with self._conn.execute(
+        found = await fetch(
+            self._conn,
             "SELECT voter_key, choice, cast_by, source, receipt FROM ballots"
             " WHERE vote_id = :id AND cast_by = :user AND source = 'online'",
             {"id": vote_id, "user": user_id},
-        ) as cursor:
-            return {
-                row["voter_key"]: StoredBallot(
-                    Choice(row["choice"]),
-                    row["cast_by"],
-                    BallotSource(row["source"]),
-                    row["receipt"],
-                )
-                for row in await cursor.fetchall()
-            }
+        )
+        return {
+            row["voter_key"]: StoredBallot(
+                Choice(row["choice"]),
+                row["cast_by"],
+                BallotSource(row["source"]),
+                row["receipt"],
+            )
+            for row in await found.fetchall()
+        }
 
     async def ballots_of(self, vote_id: int, keys: Collection[str]) -> dict[str, StoredBallot]:
         marks, params = _in_list(keys)
-        async with self._conn.execute(
+        found = await fetch(
+            self._conn,
             "SELECT voter_key, choice, cast_by, source, receipt FROM ballots"  # noqa: S608
             f" WHERE vote_id = :id AND voter_key IN ({marks})",
             {"id": vote_id, **params},
-        ) as cursor:
-            return {
-                row["voter_key"]: StoredBallot(
-                    Choice(row["choice"]),
-                    row["cast_by"],
-                    BallotSource(row["source"]),
-                    row["receipt"],
-                )
-                for row in await cursor.fetchall()
-            }
+        )
+        return {
+            row["voter_key"]: StoredBallot(
+                Choice(row["choice"]),
+                row["cast_by"],
+                BallotSource(row["source"]),
+                row["receipt"],
+            )
+            for row in await found.fetchall()
+        }
 
     async def ballot_rows(self, vote_id: int) -> list[BallotRow]:
-        async with self._conn.execute(
+        found = await fetch(
+            self._conn,
             "SELECT b.*, COALESCE(u.display_name, CAST(b.cast_by AS TEXT)) AS name FROM ballots b"
             " LEFT JOIN users u ON u.id = b.cast_by WHERE b.vote_id = :id ORDER BY b.voter_key",
             {"id": vote_id},
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
+        rows = await found.fetchall()
         result = []
         for row in rows:
             cast_at = from_text(row["cast_at"])
@@ -369,7 +375,8 @@ class SqliteVoteRepo:
         )
 
     async def _voters(self, where: str, params: dict[str, Any]) -> dict[str, Voter]:
-        async with self._conn.execute(
+        found = await fetch(
+            self._conn,
             "SELECT v.voter_key, v.area_cents AS total, v.buildings, u.unit_code,"  # noqa: S608
             " u.area_cents,"
             " u.building, u.owner_key"
@@ -377,21 +384,22 @@ class SqliteVoteRepo:
             " ON u.vote_id = v.vote_id AND u.voter_key = v.voter_key"
             f" WHERE v.vote_id = :id AND {where} ORDER BY v.voter_key, u.rowid",
             params,
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
+        rows = await found.fetchall()
         grouped: dict[str, list[Any]] = {}
         for row in rows:
             grouped.setdefault(row["voter_key"], []).append(row)
         links: dict[str, list[str]] = {}
         if grouped:
             marks, keys = _in_list(grouped)
-            async with self._conn.execute(
+            found = await fetch(
+                self._conn,
                 "SELECT voter_key, unit_code FROM vote_voter_links"  # noqa: S608
                 f" WHERE vote_id = :id AND voter_key IN ({marks}) ORDER BY rowid",
                 {"id": params["id"], **keys},
-            ) as cursor:
-                for row in await cursor.fetchall():
-                    links.setdefault(row["voter_key"], []).append(row["unit_code"])
+            )
+            for row in await found.fetchall():
+                links.setdefault(row["voter_key"], []).append(row["unit_code"])
         return {
             key: Voter(
                 key=key,
@@ -433,19 +441,21 @@ class SqliteVoteRepo:
         )
 
     async def last_reminder(self, vote_id: int, sent_by: int) -> datetime | None:
-        async with self._conn.execute(
+        found = await fetch(
+            self._conn,
             "SELECT MAX(sent_at) AS at FROM vote_reminders WHERE vote_id = :id AND sent_by = :by",
             {"id": vote_id, "by": sent_by},
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
+        row = await found.fetchone()
         return from_text(row["at"]) if row is not None else None
 
     async def chain_head(self, vote_id: int) -> ChainRecord | None:
-        async with self._conn.execute(
+        found = await fetch(
+            self._conn,
             "SELECT * FROM vote_records WHERE vote_id = :id ORDER BY seq DESC LIMIT 1",
             {"id": vote_id},
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
+        row = await found.fetchone()
         return _record(row) if row else None
 
     async def append_record(self, record: ChainRecord) -> None:
@@ -463,10 +473,12 @@ class SqliteVoteRepo:
         )
 
     async def records(self, vote_id: int) -> list[ChainRecord]:
-        async with self._conn.execute(
-            "SELECT * FROM vote_records WHERE vote_id = :id ORDER BY seq", {"id": vote_id}
-        ) as cursor:
-            return [_record(row) for row in await cursor.fetchall()]
+        found = await fetch(
+            self._conn,
+            "SELECT * FROM vote_records WHERE vote_id = :id ORDER BY seq",
+            {"id": vote_id},
+        )
+        return [_record(row) for row in await found.fetchall()]
 
 
 def _in_list(values: Collection[str]) -> tuple[str, dict[str, str]]:
