@@ -1,0 +1,38 @@
+"""More SIGKILL seeds than the suite runs (it runs 30): the crash scenario of
+`tests/e2e/crash.py`, for seeds FIRST..FIRST+COUNT-1, AT_ONCE side by side.
+
+    .venv/bin/python -m bench.crash_seeds [--first 1] [--count 200] [--at-once 4]
+
+Prints each failing seed with what went wrong, and a summary; exits 1 if any failed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from tests.e2e.crash import run_seed, summary
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--first", type=int, default=1)
+    parser.add_argument("--count", type=int, default=200)
+    parser.add_argument("--at-once", type=int, default=4)
+    args = parser.parse_args()
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory() as folder, ThreadPoolExecutor(args.at_once) as pool:
+        seeds = range(args.first, args.first + args.count)
+        outcomes = list(pool.map(lambda s: run_seed(s, Path(folder) / f"seed-{s}"), seeds))
+    print(summary(outcomes))
+    print(f"in {time.monotonic() - started:.0f} s")
+    return 1 if any(o.problems for o in outcomes) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
