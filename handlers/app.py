@@ -43,6 +43,7 @@ from handlers.votes import ballots as vote_ballots
 from handlers.votes import commands as votes
 from handlers.votes import objections as vote_objections
 from handlers.votes import paper_menu as vote_paper_menu
+from handlers.votes.batch import stop_ballots
 from handlers.votes.jobs import rearm_votes
 from storage.database import Database
 
@@ -182,6 +183,7 @@ def pipeline_of(app: BotApplication) -> Pipeline | None:
 
 
 async def _stop_services(app: BotApplication) -> None:
+    await stop_ballots(app.bot_data)
     pipeline = app.bot_data.pop("pipeline", None)
     if isinstance(pipeline, Pipeline):
         await pipeline.stop()

@@ -111,7 +111,7 @@ class Pipeline:
                 await self._slow_down(update)
             self.database.marks.add(update.update_id)
             return
-        token = APPLYING.set(update.update_id)
+        token = APPLYING.set((update.update_id,))
         try:
             await coroutine
         finally:
@@ -120,10 +120,10 @@ class Pipeline:
 
     def answered(self, text: str | None, show_alert: bool | None) -> None:
         """A press of the update being applied was answered: kept to answer a redelivery."""
-        update_id = APPLYING.get()
-        if update_id is not None:
+        applying = APPLYING.get()
+        if len(applying) == 1:
             answer = {"text": text, "show_alert": bool(show_alert)}
-            self.database.marks.add(update_id, json.dumps(answer, ensure_ascii=False))
+            self.database.marks.add(applying[0], json.dumps(answer, ensure_ascii=False))
 
     def _admit(self, update: Update) -> Verdict:
         user = update.effective_user

@@ -5,9 +5,10 @@ and marked done in the same transaction as its effect (issue 9: exactly-once eff
   handed to the handlers; only then may the next `getUpdates` confirm it to Telegram. A crash at
   any instant therefore loses nothing fetched: what was stored and not done is replayed from
   here at the next start (`undone`).
-- While a handler applies an update, `APPLYING` names it; every commit on the connection marks
-  that update done in the same transaction (see `storage.database`). A redelivered update that is
-  already done changes nothing: the pipeline skips it and answers a press with `answer` again.
+- While a handler applies an update, `APPLYING` names it (a batch of presses: all of them);
+  every commit on the connection marks it done in the same transaction (see
+  `storage.database`). A redelivered update that is already done changes nothing: the pipeline
+  skips it and answers a press with `answer` again.
 - An update handled without any commit (a read-only command, a refusal) is marked done lazily:
   `InboxMarks` collects it and the next commit, or a periodic flush, writes it. Losing such a mark
   in a crash only means the read-only update is handled once more.
@@ -24,8 +25,9 @@ import aiosqlite
 
 from storage.rows import fetch, to_text
 
-APPLYING: ContextVar[int | None] = ContextVar("applying_update", default=None)
-"""The update_id of the update the current task is applying (set by the update pipeline)."""
+APPLYING: ContextVar[tuple[int, ...]] = ContextVar("applying_updates", default=())
+"""The update_ids the current task is applying: the update pipeline sets one; a batch of
+ballot presses cast together (`handlers.votes.batch`) sets all of theirs."""
 
 KEEP_DONE = timedelta(days=3)  # Telegram keeps unconfirmed updates for 24 hours
 
@@ -78,13 +80,12 @@ class InboxMarks:
 async def write_marks(
     conn: aiosqlite.Connection,
     marks: dict[int, str | None],
-    applying: int | None,
+    applying: tuple[int, ...],
     now: datetime,
 ) -> None:
     """Inside the transaction about to commit: mark `applying` and the pending marks done."""
     rows = [(to_text(now), answer, update_id) for update_id, answer in marks.items()]
-    if applying is not None and applying not in marks:
-        rows.append((to_text(now), None, applying))
+    rows += [(to_text(now), None, update_id) for update_id in applying if update_id not in marks]
     if rows:
         await conn.executemany(
             "UPDATE update_inbox SET done_at = coalesce(done_at, ?),"

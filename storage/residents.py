@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +16,7 @@ from bot.residents.model import (
     Verification,
 )
 from bot.units.model import is_developer
-from storage.rows import fetch, from_text, to_text
+from storage.rows import fetch, from_text, in_list, to_text
 
 _SELECT = """
 SELECT m.*, u.community_id, u.code AS unit_code, u.building,
@@ -131,6 +132,13 @@ class SqliteResidentRepo:
         return await self._many(
             "m.user_id = :uid AND m.status IN ('pending', 'verified') ORDER BY u.code",
             {"uid": user_id},
+        )
+
+    async def live_of_users(self, user_ids: Collection[int]) -> list[Membership]:
+        marks, params = in_list(user_ids)
+        return await self._many(
+            f"m.user_id IN ({marks}) AND m.status IN ('pending', 'verified') ORDER BY u.code",
+            params,
         )
 
     async def review_requests(
@@ -283,6 +291,13 @@ class SqliteOwnershipRepo:
         return await self._many(
             "o.user_id = :uid AND o.status IN ('pending', 'verified') ORDER BY u.code",
             {"uid": user_id},
+        )
+
+    async def live_of_users(self, user_ids: Collection[int]) -> list[Ownership]:
+        marks, params = in_list(user_ids)
+        return await self._many(
+            f"o.user_id IN ({marks}) AND o.status IN ('pending', 'verified') ORDER BY u.code",
+            params,
         )
 
     async def secret(self) -> str:

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 import aiosqlite
 
 from bot.roles.model import Role, RoleGrant
-from storage.rows import fetch, to_text
+from storage.rows import fetch, in_list, to_text
 
 
 def _grant(row: aiosqlite.Row) -> RoleGrant:
@@ -25,6 +26,15 @@ class SqliteRoleRepo:
         )
         row = await found.fetchone()
         return _grant(row) if row else None
+
+    async def of_users(self, community_id: int, user_ids: Collection[int]) -> list[RoleGrant]:
+        marks, params = in_list(user_ids)
+        found = await fetch(
+            self._conn,
+            f"SELECT * FROM roles WHERE community_id = :cid AND user_id IN ({marks})",  # noqa: S608
+            {"cid": community_id, **params},
+        )
+        return [_grant(row) for row in await found.fetchall()]
 
     async def put(self, grant: RoleGrant, *, granted_by: int, now: datetime) -> None:
         await self._conn.execute(

@@ -3,7 +3,7 @@ and `fetch`, a query in one trip to aiosqlite's thread."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -36,6 +36,12 @@ def stored_language(value: str | None) -> Language | None:
     if value == "en":
         return "en"
     return None
+
+
+def in_list(values: Collection[object], prefix: str = "k") -> tuple[str, dict[str, object]]:
+    """Named placeholders for an `IN (...)` list; an empty list matches nothing."""
+    params = {f"{prefix}{i}": value for i, value in enumerate(values)}
+    return (", ".join(f":{name}" for name in params) or "NULL"), params
 
 
 class Fetched:

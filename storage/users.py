@@ -1,12 +1,22 @@
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 import aiosqlite
 
 from bot.config import Language
 from bot.users.model import UserProfile
-from storage.rows import fetch, stored_language, to_text
+from storage.rows import fetch, in_list, stored_language, to_text
+
+
+def _profile(row: aiosqlite.Row) -> UserProfile:
+    return UserProfile(
+        row["id"],
+        row["display_name"],
+        stored_language(row["language"]),
+        row["context_community_id"],
+    )
 
 
 class SqliteUserRepo:
@@ -16,14 +26,12 @@ class SqliteUserRepo:
     async def get(self, user_id: int) -> UserProfile | None:
         found = await fetch(self._conn, "SELECT * FROM users WHERE id = :id", {"id": user_id})
         row = await found.fetchone()
-        if row is None:
-            return None
-        return UserProfile(
-            row["id"],
-            row["display_name"],
-            stored_language(row["language"]),
-            row["context_community_id"],
-        )
+        return None if row is None else _profile(row)
+
+    async def get_many(self, user_ids: Collection[int]) -> dict[int, UserProfile]:
+        marks, params = in_list(user_ids)
+        found = await fetch(self._conn, f"SELECT * FROM users WHERE id IN ({marks})", params)  # noqa: S608
+        return {row["id"]: _profile(row) for row in await found.fetchall()}
 
     async def remember(self, user_id: int, display_name: str, *, now: datetime) -> None:
         await self._conn.execute(

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -11,7 +11,7 @@ from bot.units.model import Unit
 from bot.votes.chain import ChainRecord, RecordKind
 from bot.votes.model import BallotRow, BallotSource, Objection, StoredBallot, Vote, VoteStatus
 from bot.votes.tally import Choice, Electorate, Outcome, Rule, Voter
-from storage.rows import fetch, from_centi, from_text, to_centi, to_text
+from storage.rows import fetch, from_centi, from_text, in_list, to_centi, to_text
 
 
 def _vote(row: aiosqlite.Row) -> Vote:
@@ -259,7 +259,7 @@ class SqliteVoteRepo:
         }
 
     async def ballots_of(self, vote_id: int, keys: Collection[str]) -> dict[str, StoredBallot]:
-        marks, params = _in_list(keys)
+        marks, params = in_list(keys)
         found = await fetch(
             self._conn,
             "SELECT voter_key, choice, cast_by, source, receipt FROM ballots"  # noqa: S608
@@ -312,21 +312,32 @@ class SqliteVoteRepo:
         source: BallotSource = BallotSource.ONLINE,
         receipt: str = "",
     ) -> None:
-        await self._conn.execute(
+        await self.put_ballots(
+            vote_id, [(key, StoredBallot(choice, cast_by, source, receipt))], now=now
+        )
+
+    async def put_ballots(
+        self, vote_id: int, ballots: Sequence[tuple[str, StoredBallot]], *, now: datetime
+    ) -> None:
+        """Each key's standing ballot, in one statement (a batch of presses)."""
+        await self._conn.executemany(
             "INSERT INTO ballots (vote_id, voter_key, choice, cast_by, cast_at, source, receipt)"
             " VALUES (:id, :key, :choice, :by, :now, :source, :receipt)"
             " ON CONFLICT (vote_id, voter_key) DO UPDATE SET choice = excluded.choice,"
             " cast_by = excluded.cast_by, cast_at = excluded.cast_at, source = excluded.source,"
             " receipt = excluded.receipt",
-            {
-                "id": vote_id,
-                "key": key,
-                "choice": choice.value,
-                "by": cast_by,
-                "now": to_text(now),
-                "source": source.value,
-                "receipt": receipt,
-            },
+            [
+                {
+                    "id": vote_id,
+                    "key": key,
+                    "choice": ballot.choice.value,
+                    "by": ballot.cast_by,
+                    "now": to_text(now),
+                    "source": ballot.source.value,
+                    "receipt": ballot.receipt,
+                }
+                for key, ballot in ballots
+            ],
         )
 
     async def freeze(self, vote_id: int, electorate: Electorate) -> None:
@@ -391,7 +402,7 @@ class SqliteVoteRepo:
             grouped.setdefault(row["voter_key"], []).append(row)
         links: dict[str, list[str]] = {}
         if grouped:
-            marks, keys = _in_list(grouped)
+            marks, keys = in_list(grouped)
             found = await fetch(
                 self._conn,
                 "SELECT voter_key, unit_code FROM vote_voter_links"  # noqa: S608
@@ -421,7 +432,7 @@ class SqliteVoteRepo:
     async def voters_for_units(self, vote_id: int, units: Collection[str]) -> dict[str, Voter]:
         """The frozen voters whose units, counted or linked, include any of `units` (the hot path
         of a press)."""
-        marks, params = _in_list(units)
+        marks, params = in_list(units)
         return await self._voters(
             "v.voter_key IN (SELECT voter_key FROM vote_voter_units"  # noqa: S608
             f" WHERE vote_id = :id AND unit_code IN ({marks})"
@@ -431,7 +442,7 @@ class SqliteVoteRepo:
         )
 
     async def voters_by_key(self, vote_id: int, keys: Collection[str]) -> dict[str, Voter]:
-        marks, params = _in_list(keys)
+        marks, params = in_list(keys)
         return await self._voters(f"v.voter_key IN ({marks})", {"id": vote_id, **params})
 
     async def add_reminder(self, vote_id: int, sent_by: int, *, now: datetime) -> None:
@@ -459,17 +470,24 @@ class SqliteVoteRepo:
         return _record(row) if row else None
 
     async def append_record(self, record: ChainRecord) -> None:
-        await self._conn.execute(
+        await self.append_records([record])
+
+    async def append_records(self, records: Sequence[ChainRecord]) -> None:
+        """Records in chain order, in one statement."""
+        await self._conn.executemany(
             "INSERT INTO vote_records (vote_id, seq, kind, data, prev_hash, hash)"
             " VALUES (:vote, :seq, :kind, :data, :prev, :hash)",
-            {
-                "vote": record.vote_id,
-                "seq": record.seq,
-                "kind": record.kind.value,
-                "data": json.dumps(dict(record.data), sort_keys=True, ensure_ascii=False),
-                "prev": record.prev_hash,
-                "hash": record.hash,
-            },
+            [
+                {
+                    "vote": record.vote_id,
+                    "seq": record.seq,
+                    "kind": record.kind.value,
+                    "data": json.dumps(dict(record.data), sort_keys=True, ensure_ascii=False),
+                    "prev": record.prev_hash,
+                    "hash": record.hash,
+                }
+                for record in records
+            ],
         )
 
     async def records(self, vote_id: int) -> list[ChainRecord]:
@@ -479,9 +497,3 @@ class SqliteVoteRepo:
             {"id": vote_id},
         )
         return [_record(row) for row in await found.fetchall()]
-
-
-def _in_list(values: Collection[str]) -> tuple[str, dict[str, str]]:
-    """Named placeholders for an IN (...) list; an empty list matches nothing."""
-    params = {f"k{i}": value for i, value in enumerate(values)}
-    return (", ".join(f":{name}" for name in params) or "NULL"), params

@@ -5,17 +5,19 @@ each one is appended to the vote's hash chain with a receipt the voter can check
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NoReturn
 
 from bot.communities.model import Community
 from bot.errors import NotAllowed, NotFound, UserError
-from bot.residents.cases import owned_units, refuse_unverified, verified_households
+from bot.residents.model import MembershipStatus, OwnershipStatus
 from bot.roles.model import Actor, Role
 from bot.units.model import normalize_unit_code
 from bot.votes.cases import voter_users
-from bot.votes.chain import RecordKind, append, receipt
-from bot.votes.model import BallotSource, Vote, VoteStatus
+from bot.votes.chain import ChainRecord, RecordKind, append, receipt
+from bot.votes.model import BallotSource, StoredBallot, Vote, VoteStatus
 from bot.votes.ports import VotesUnitOfWork
 from bot.votes.records import ballot_data
 from bot.votes.tally import DEVELOPER_VOTER, Choice, Voter
@@ -61,26 +63,87 @@ async def own_open_vote(
     return vote
 
 
-async def eligible_voters(uow: VotesUnitOfWork, vote: Vote, user_id: int) -> dict[str, Voter]:
-    """The keys of the frozen electorate this user may cast for, each with its units: their
-    verified households, or under the Civil Code every owner key whose units they are verified
-    owner of (whichever unit they joined from), and the developer's for a developer agent."""
-    households = await verified_households(uow, vote.community_id, user_id)
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """What one user is in the vote's community, read for many users at once: their verified
+    households, a join request still waiting, the units they are verified owner of, and
+    whether they are the developer's agent."""
+
+    households: tuple[str, ...]
+    pending: str | None
+    owned: frozenset[str]
+    agent: bool
+
+
+async def standings(
+    uow: VotesUnitOfWork, vote: Vote, user_ids: Collection[int]
+) -> dict[int, Standing]:
+    """The standing of each user, in two or three queries whatever their number."""
+    households: dict[int, list[str]] = {user: [] for user in user_ids}
+    pending: dict[int, str] = {}
+    for membership in await uow.residents.live_of_users(list(user_ids)):
+        if membership.community_id != vote.community_id:
+            continue
+        if membership.status is MembershipStatus.VERIFIED:
+            households[membership.user_id].append(membership.unit_code)
+        elif membership.status is MembershipStatus.PENDING:
+            pending.setdefault(membership.user_id, membership.unit_code)
+    owned: dict[int, set[str]] = {user: set() for user in user_ids}
+    agents: set[int] = set()
+    if vote.rule.civil_code:
+        for ownership in await uow.ownerships.live_of_users(list(user_ids)):
+            if (
+                ownership.community_id == vote.community_id
+                and ownership.status is OwnershipStatus.VERIFIED
+                and not ownership.is_developer_unit
+            ):
+                owned[ownership.user_id].add(ownership.unit_code)
+        grants = await uow.roles.of_users(vote.community_id, list(user_ids))
+        agents = {g.user_id for g in grants if g.role is Role.DEVELOPER_AGENT}
+    return {
+        user: Standing(
+            tuple(households[user]), pending.get(user), frozenset(owned[user]), user in agents
+        )
+        for user in user_ids
+    }
+
+
+async def candidate_voters(
+    uow: VotesUnitOfWork, vote: Vote, standing: Collection[Standing]
+) -> dict[str, Voter]:
+    """The frozen voters any of these users may cast for, in one or two queries."""
     if not vote.rule.civil_code:
-        if not households:
-            await refuse_unverified(uow, vote.community_id, user_id, "votes.not_resident")
-        voters = await uow.votes.voters_by_key(vote.id, [m.unit_code for m in households])
+        keys = {unit for s in standing for unit in s.households}
+        return await uow.votes.voters_by_key(vote.id, keys) if keys else {}
+    owned = {unit for s in standing for unit in s.owned}
+    voters = await uow.votes.voters_for_units(vote.id, owned) if owned else {}
+    voters.pop(DEVELOPER_VOTER, None)  # never through a unit: that is its agents' ballot
+    if any(s.agent for s in standing):
+        voters |= await uow.votes.voters_by_key(vote.id, [DEVELOPER_VOTER])
+    return voters
+
+
+def voters_of(vote: Vote, standing: Standing, candidates: Mapping[str, Voter]) -> dict[str, Voter]:
+    """The keys of the frozen electorate this user may cast for, each with its units: their
+    verified households, or under the Civil Code every owner key whose units (counted or
+    linked) they are verified owner of, whichever unit they joined from, and the developer's
+    for a developer agent. A refusal says why there are none."""
+    if not vote.rule.civil_code:
+        if not standing.households:
+            _refuse_unverified(standing, "votes.not_resident")
+        voters = {k: candidates[k] for k in standing.households if k in candidates}
     else:
-        owned = await owned_units(uow, vote.community_id, user_id)
-        grant = await uow.roles.get(vote.community_id, user_id)
-        agent = grant is not None and grant.role is Role.DEVELOPER_AGENT
-        if not owned and not agent:
-            if households:
+        if not standing.owned and not standing.agent:
+            if standing.households:
                 raise NotAllowed("votes.owners_only")
-            await refuse_unverified(uow, vote.community_id, user_id, "votes.not_resident")
-        voters = await _owner_voters(uow, vote, owned)
-        if agent:
-            voters |= await uow.votes.voters_by_key(vote.id, [DEVELOPER_VOTER])
+            _refuse_unverified(standing, "votes.not_resident")
+        voters = {
+            key: voter
+            for key, voter in candidates.items()
+            if key != DEVELOPER_VOTER and standing.owned & {*voter.units, *voter.linked}
+        }
+        if standing.agent and DEVELOPER_VOTER in candidates:
+            voters[DEVELOPER_VOTER] = candidates[DEVELOPER_VOTER]
     if not voters:
         if vote.building is not None:
             raise NotAllowed("votes.not_in_building", building=vote.building)
@@ -88,14 +151,17 @@ async def eligible_voters(uow: VotesUnitOfWork, vote: Vote, user_id: int) -> dic
     return voters
 
 
-async def _owner_voters(
-    uow: VotesUnitOfWork, vote: Vote, owned: frozenset[str]
-) -> dict[str, Voter]:
-    """The frozen owner keys that hold one of these units (counted, or outside a building
-    vote's scope). Never the developer's: that is its agents' ballot."""
-    voters = await uow.votes.voters_for_units(vote.id, owned) if owned else {}
-    voters.pop(DEVELOPER_VOTER, None)
-    return voters
+def _refuse_unverified(standing: Standing, refusal: str) -> NoReturn:
+    """As `residents.cases.refuse_unverified`, from a standing already read."""
+    if standing.pending is not None:
+        raise UserError("join.still_pending", unit=standing.pending)
+    raise NotAllowed(refusal)
+
+
+async def eligible_voters(uow: VotesUnitOfWork, vote: Vote, user_id: int) -> dict[str, Voter]:
+    """The keys one user may cast for (see `voters_of`)."""
+    standing = (await standings(uow, vote, [user_id]))[user_id]
+    return voters_of(vote, standing, await candidate_voters(uow, vote, [standing]))
 
 
 async def _record(
@@ -110,47 +176,68 @@ async def _record(
 ) -> tuple[bool, tuple[str, ...], list[tuple[Voter, Choice]]]:
     """Store the ballot of each key and append its records. Returns whether anything changed,
     the receipts, and the keys whose standing ballot someone else had cast."""
-    current = await uow.votes.ballots_of(vote.id, list(voters))
-    head = await uow.votes.chain_head(vote.id)
-    changed = False
-    receipts: list[str] = []
-    taken_over: list[tuple[Voter, Choice]] = []
-    for key in sorted(voters):
-        previous = current.get(key)
-        if previous is not None and previous.choice is choice and previous.source is source:
-            continue
-        kind = RecordKind.CAST if previous is None else RecordKind.CHANGE
-        head = append(vote.id, head, kind, ballot_data(key, choice, source=source, by=by, at=now))
-        ticket = receipt(head.hash)
-        await uow.votes.put_ballot(
-            vote.id, key, choice, cast_by=by, now=now, source=source, receipt=ticket
-        )
-        await uow.votes.append_record(head)
-        receipts.append(ticket)
-        changed = True
-        if previous is not None and (previous.cast_by != by or source is BallotSource.PAPER):
-            taken_over.append((voters[key], previous.choice))
-    return changed, tuple(receipts), taken_over
-
-
-async def _notes(
-    uow: VotesUnitOfWork,
-    vote: Vote,
-    taken_over: list[tuple[Voter, Choice]],
-    choice: Choice,
-    *,
-    by: int,
-    source: BallotSource,
-) -> tuple[ChangeNote, ...]:
-    if not taken_over:
-        return ()
-    users = await voter_users(uow, vote, {voter.key: voter for voter, _ in taken_over})
-    return tuple(
-        ChangeNote(
-            voter.key, voter.units, previous, choice, by, source, frozenset(users[voter.key] - {by})
-        )
-        for voter, previous in taken_over
+    chain = _Chain(
+        await uow.votes.ballots_of(vote.id, list(voters)), await uow.votes.chain_head(vote.id)
     )
+    recorded = chain.record(vote, voters, choice, by=by, source=source, now=now)
+    await chain.write(uow, vote, now)
+    return recorded
+
+
+class _Chain:
+    """The standing ballots of the keys at hand and the chain's head, kept up to date while
+    ballots are recorded one after another, then written at once (one read and two writes for
+    a whole batch of presses)."""
+
+    def __init__(self, current: dict[str, StoredBallot], head: ChainRecord | None) -> None:
+        self.current = current
+        self.head = head
+        self._ballots: dict[str, StoredBallot] = {}
+        self._records: list[ChainRecord] = []
+
+    async def write(self, uow: VotesUnitOfWork, vote: Vote, now: datetime) -> None:
+        if self._records:
+            await uow.votes.put_ballots(vote.id, list(self._ballots.items()), now=now)
+            await uow.votes.append_records(self._records)
+        self._ballots, self._records = {}, []
+
+    def record(
+        self,
+        vote: Vote,
+        voters: dict[str, Voter],
+        choice: Choice,
+        *,
+        by: int,
+        source: BallotSource,
+        now: datetime,
+    ) -> tuple[bool, tuple[str, ...], list[tuple[Voter, Choice]]]:
+        changed = False
+        receipts: list[str] = []
+        taken_over: list[tuple[Voter, Choice]] = []
+        for key in sorted(voters):
+            previous = self.current.get(key)
+            if previous is not None and previous.choice is choice and previous.source is source:
+                continue
+            kind = RecordKind.CAST if previous is None else RecordKind.CHANGE
+            data = ballot_data(key, choice, source=source, by=by, at=now)
+            self.head = append(vote.id, self.head, kind, data)
+            ticket = receipt(self.head.hash)
+            self.current[key] = self._ballots[key] = StoredBallot(choice, by, source, ticket)
+            self._records.append(self.head)
+            receipts.append(ticket)
+            changed = True
+            if previous is not None and (previous.cast_by != by or source is BallotSource.PAPER):
+                taken_over.append((voters[key], previous.choice))
+        return changed, tuple(receipts), taken_over
+
+
+@dataclass(frozen=True, slots=True)
+class BallotPress:
+    """One press of For / Against / Abstain; `pressed_on` as in `cast_ballot`."""
+
+    user_id: int
+    choice: Choice
+    pressed_on: tuple[int, int] | None = None
 
 
 async def cast_ballot(
@@ -166,22 +253,100 @@ async def cast_ballot(
     """Record the user's ballot for each key they may vote for; the latest stands.
     `pressed_on`: the (chat, message) the button was pressed on, which must be the vote's card
     (a payload is forgeable); checked here so that a press reads the vote once."""
+    press = BallotPress(user_id, choice, pressed_on)
+    (cast,) = await cast_ballots(
+        uow, community=community, vote_id=vote_id, presses=[press], now=now
+    )
+    if isinstance(cast, UserError):
+        raise cast
+    return cast
+
+
+async def cast_ballots(
+    uow: VotesUnitOfWork,
+    *,
+    community: Community,
+    vote_id: int,
+    presses: Sequence[BallotPress],
+    now: datetime,
+) -> list[CastResult | UserError]:
+    """Many presses on one vote, in one transaction and one commit: each recorded as if it
+    were cast alone, in the order given (the latest of a household stands); a refused press
+    gets its refusal and leaves the others alone. What the presses have in common (the vote,
+    the chain's head, the users' households and the frozen voters) is read once for all, so
+    a building pressing at once costs a few queries, not a dozen per press."""
     vote = await uow.votes.get(vote_id)
     if vote is None or vote.community_id != community.id:
-        raise NotFound("votes.not_found")
-    if pressed_on is not None and (vote.card is None or tuple(vote.card) != pressed_on):
-        raise UserError("common.stale_button")
-    _check_open(vote, now)
-    voters = await eligible_voters(uow, vote, user_id)
-    changed, receipts, taken_over = await _record(
-        uow, vote, voters, choice, by=user_id, source=BallotSource.ONLINE, now=now
-    )
-    notes = await _notes(uow, vote, taken_over, choice, by=user_id, source=BallotSource.ONLINE)
+        return [NotFound("votes.not_found") for _ in presses]
+    closed: UserError | None = None
+    try:
+        _check_open(vote, now)
+    except UserError as refusal:
+        closed = refusal
+    on_card = [p.pressed_on is None or p.pressed_on == vote.card for p in presses]
+    standing: dict[int, Standing] = {}
+    candidates: dict[str, Voter] = {}
+    if closed is None and any(on_card):
+        standing = await standings(uow, vote, {press.user_id for press in presses})
+        candidates = await candidate_voters(uow, vote, standing.values())
+    chosen: list[dict[str, Voter] | UserError] = []
+    for press, pressed_on_card in zip(presses, on_card, strict=True):
+        try:
+            if not pressed_on_card:  # a payload forged onto another message
+                raise UserError("common.stale_button")
+            if closed is not None:
+                raise closed
+            chosen.append(voters_of(vote, standing[press.user_id], candidates))
+        except UserError as refusal:
+            chosen.append(refusal)
+    keys = {key for voters in chosen if not isinstance(voters, UserError) for key in voters}
+    chain = _Chain(await uow.votes.ballots_of(vote.id, keys), await uow.votes.chain_head(vote.id))
+    recorded: list[tuple[bool, tuple[str, ...], list[tuple[Voter, Choice]]] | None] = []
+    for press, voters in zip(presses, chosen, strict=True):
+        if isinstance(voters, UserError):
+            recorded.append(None)
+            continue
+        recorded.append(
+            chain.record(
+                vote,
+                voters,
+                press.choice,
+                by=press.user_id,
+                source=BallotSource.ONLINE,
+                now=now,
+            )
+        )
+    await chain.write(uow, vote, now)
+    taken = {voter.key: voter for r in recorded if r for voter, _ in r[2]}
+    users = await voter_users(uow, vote, taken) if taken else {}
     await uow.commit()
-    covers = tuple(sorted({unit for voter in voters.values() for unit in voter.units}))
-    if not receipts:  # pressed the same choice again: show the standing receipts
-        receipts = tuple(r.receipt for r in await _rows_of(uow, vote, voters))
-    return CastResult(vote, choice, covers, changed, receipts, notes)
+    results: list[CastResult | UserError] = []
+    for press, voters, outcome in zip(presses, chosen, recorded, strict=True):
+        if isinstance(voters, UserError) or outcome is None:
+            results.append(
+                voters if isinstance(voters, UserError) else UserError("common.stale_button")
+            )
+            continue
+        changed, receipts, taken_over = outcome
+        if not receipts:  # pressed the same choice again: show the standing receipts
+            receipts = tuple(
+                chain.current[key].receipt for key in sorted(voters) if key in chain.current
+            )
+        covers = tuple(sorted({unit for voter in voters.values() for unit in voter.units}))
+        notes = tuple(
+            ChangeNote(
+                voter.key,
+                voter.units,
+                previous,
+                press.choice,
+                press.user_id,
+                BallotSource.ONLINE,
+                frozenset(users[voter.key] - {press.user_id}),
+            )
+            for voter, previous in taken_over
+        )
+        results.append(CastResult(vote, press.choice, covers, changed, receipts, notes))
+    return results
 
 
 async def _rows_of(uow: VotesUnitOfWork, vote: Vote, voters: dict[str, Voter]) -> list[MyBallot]:

@@ -12,7 +12,13 @@ from bot.communities.model import Community
 from bot.config import Language
 from bot.errors import NotFound, UserError
 from bot.i18n import t, when
-from bot.votes.ballots import ChangeNote, PaperResult, cast_ballot, enter_paper_ballot, my_ballots
+from bot.votes.ballots import (
+    BallotPress,
+    ChangeNote,
+    PaperResult,
+    enter_paper_ballot,
+    my_ballots,
+)
 from bot.votes.cases import vote_by_number
 from bot.votes.model import Vote
 from bot.votes.options import parse_choice
@@ -33,6 +39,7 @@ from handlers.common import (
     user_language,
 )
 from handlers.context import BotApplication, BotContext
+from handlers.votes.batch import ballot_batcher
 from handlers.votes.render import CHOICES_BY_CODE, units_text
 
 log = logging.getLogger(__name__)
@@ -51,22 +58,15 @@ async def on_ballot(update: Update, context: BotContext) -> None:
     choice = CHOICES_BY_CODE.get(args[1]) if args else None
     if vote_id is None or choice is None or query.message is None:
         raise UserError("common.stale_button")
-    # One unit of work for the whole press (the hot path when a community votes at once).
-    async with context.services.uow() as uow:
-        community = await uow.communities.by_chat(query.message.chat.id)
-        if community is None:
-            raise NotFound("votes.not_found")
-        cast = await cast_ballot(
-            uow,
-            community=community,
-            vote_id=vote_id,
-            user_id=query.from_user.id,
-            choice=choice,
-            now=context.services.now(),
-            # a payload forged onto another message is refused before anything changes
-            pressed_on=(query.message.chat.id, query.message.message_id),
-        )
-        profile = await uow.users.get(query.from_user.id)
+    # Cast together with the presses waiting at the same moment (one commit for all of them).
+    press = BallotPress(
+        query.from_user.id,
+        choice,
+        # a payload forged onto another message is refused before anything changes
+        pressed_on=(query.message.chat.id, query.message.message_id),
+    )
+    batcher = ballot_batcher(context)
+    community, cast, profile = await batcher.cast(query.message.chat.id, vote_id, press)
     context.services.vote_cards.touch(vote_id)
     lang = preferred_language(
         profile, query.from_user.language_code, context.services.settings.bot_language

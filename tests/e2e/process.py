@@ -28,11 +28,13 @@ class BotProcess:
             "PYTHONUNBUFFERED": "1",
         }
         self._process: subprocess.Popen[bytes] | None = None
+        self._log_from = 0  # where the current process's lines begin in log()
         self.starts = 0
 
     def start(self) -> None:
         assert self._process is None, "already running"
         self.workdir.mkdir(parents=True, exist_ok=True)
+        self._log_from = len(self.log())
         log = self.log_path.open("ab")
         self._process = subprocess.Popen(
             [sys.executable, str(ROOT / "bot.py")],
@@ -91,9 +93,11 @@ class BotProcess:
         return self.log_path.read_text("utf-8", errors="replace") if self.log_path.exists() else ""
 
     def wait_for_log(self, text: str, timeout: float = 30.0) -> None:
+        """Until the current process wrote `text` (after a restart, the lines of the process
+        before do not count)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if text in self.log():
+            if text in self.log()[self._log_from :]:
                 return
             if self._process is not None and self._process.poll() is not None:
                 raise AssertionError(f"bot exited with {self._process.returncode}:\n{self.log()}")

@@ -76,7 +76,7 @@ async def test_the_commit_marks_the_update_done_a_rollback_does_not(db: Database
     await pipeline.receive(ExtBot(TOKEN), [committed, rolled_back])
 
     async def remember(name: str, *, commit: bool) -> None:
-        assert APPLYING.get() is not None
+        assert APPLYING.get() != ()
         async with db.unit_of_work() as uow:
             await uow.users.remember(42 if commit else 43, name, now=NOW)
             if commit:
