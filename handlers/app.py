@@ -54,8 +54,9 @@ log = logging.getLogger(__name__)
 RETRIES_AFTER_FLOOD = 5
 # At a clean stop, pending card redraws get this long; what is left is redrawn at the next start.
 DRAIN_SECONDS = 5.0
-# Concurrent sends and edits (PTB's default pool); getUpdates has its own connection.
-CONNECTIONS = 256
+# HTTP connections for sends, edits and answers: a few more than the rate limiter lets be in
+# flight at once (handlers/rate_limit.py); getUpdates has its own connection.
+CONNECTIONS = 8
 
 
 def build_application(settings: Settings) -> BotApplication:

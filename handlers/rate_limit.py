@@ -114,8 +114,13 @@ class TelegramRateLimiter(BaseRateLimiter[RateLimitArgs]):
         overall_per_second: int | None = 30,
         overall_window: float = 1.0,
         max_retries: int = 3,
+        max_in_flight: int = 4,
     ) -> None:
         self._group = (group_per_minute, group_window)
+        # HTTP requests in flight at once (getUpdates apart). httpcore's pool walks its whole
+        # queue of waiting requests on every event: a burst of a thousand button answers queued
+        # there cost most of the event loop (bench/README.md); waiting here costs nothing.
+        self._in_flight = asyncio.Semaphore(max_in_flight)
         self._private = (private_burst, private_window)
         self._max_retries = max_retries
         self._overall = _Window(overall_per_second, overall_window)
@@ -140,8 +145,11 @@ class TelegramRateLimiter(BaseRateLimiter[RateLimitArgs]):
         rate_limit_args: RateLimitArgs | None,
     ) -> ApiResult:
         """Wait until the request fits its chat's and the overall window, then send it."""
-        if endpoint in _NOT_COUNTED or not endpoint.startswith(_COUNTED_PREFIXES):
+        if endpoint == "getUpdates":  # the long poll: it holds no slot
             return await callback(*args, **kwargs)
+        if endpoint in _NOT_COUNTED or not endpoint.startswith(_COUNTED_PREFIXES):
+            async with self._in_flight:
+                return await callback(*args, **kwargs)
         chat_id = _chat_key(data.get("chat_id"))
         chat = self._chat(chat_id)
         batch = data.get(_BATCH_PARAMETER.get(endpoint, ""))
@@ -151,7 +159,8 @@ class TelegramRateLimiter(BaseRateLimiter[RateLimitArgs]):
         while True:
             await self._acquire(chat, weight)
             try:
-                return await callback(*args, **kwargs)
+                async with self._in_flight:
+                    return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 delay = retry_after_seconds(exc)
                 loop = asyncio.get_running_loop()

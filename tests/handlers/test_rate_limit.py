@@ -256,3 +256,39 @@ async def test_gives_up_after_max_retries_without_tracebacks(
     assert len(records) == 3
     assert all(r.levelno == logging.INFO and r.exc_info is None for r in records)
     assert "giving up" in records[-1].getMessage()
+
+
+async def test_at_most_max_in_flight_requests_reach_the_http_pool_and_polling_is_apart() -> None:
+    """A burst of button answers queues here, not in httpcore's pool (which walks its queue and
+    connections on every event); the long poll never takes a place."""
+    limiter = TelegramRateLimiter(max_in_flight=2)
+    running = peak = 0
+    release = asyncio.Event()
+
+    async def call() -> bool:
+        nonlocal running, peak
+        running += 1
+        peak = max(peak, running)
+        await asyncio.sleep(0.01)
+        running -= 1
+        return True
+
+    async def poll() -> bool:
+        await release.wait()
+        return True
+
+    polls = [
+        asyncio.ensure_future(limiter.process_request(poll, (), {}, "getUpdates", {}, None))
+        for _ in range(3)
+    ]
+    answers = [
+        limiter.process_request(call, (), {}, "answerCallbackQuery", {}, None) for _ in range(10)
+    ]
+    sends = [
+        limiter.process_request(call, (), {}, "sendMessage", {"chat_id": 5 + i}, None)
+        for i in range(3)
+    ]
+    assert all(await asyncio.gather(*answers, *sends))  # though three long polls are open
+    assert peak == 2
+    release.set()
+    assert all(await asyncio.gather(*polls))
