@@ -14,6 +14,11 @@ from bot.votes.tally import Choice, Electorate, Outcome, Rule, Voter
 from storage.rows import fetch, from_centi, from_text, in_list, to_centi, to_text
 
 
+def _stored(row: aiosqlite.Row) -> StoredBallot:
+    source = BallotSource(row["source"])
+    return StoredBallot(Choice(row["choice"]), row["cast_by"], source, row["receipt"])
+
+
 def _vote(row: aiosqlite.Row) -> Vote:
     card = (
         (row["card_chat_id"], row["card_message_id"]) if row["card_chat_id"] is not None else None
@@ -248,15 +253,7 @@ class SqliteVoteRepo:
             " WHERE vote_id = :id AND cast_by = :user AND source = 'online'",
             {"id": vote_id, "user": user_id},
         )
-        return {
-            row["voter_key"]: StoredBallot(
-                Choice(row["choice"]),
-                row["cast_by"],
-                BallotSource(row["source"]),
-                row["receipt"],
-            )
-            for row in await found.fetchall()
-        }
+        return {row["voter_key"]: _stored(row) for row in await found.fetchall()}
 
     async def ballots_of(self, vote_id: int, keys: Collection[str]) -> dict[str, StoredBallot]:
         marks, params = in_list(keys)
@@ -266,15 +263,7 @@ class SqliteVoteRepo:
             f" WHERE vote_id = :id AND voter_key IN ({marks})",
             {"id": vote_id, **params},
         )
-        return {
-            row["voter_key"]: StoredBallot(
-                Choice(row["choice"]),
-                row["cast_by"],
-                BallotSource(row["source"]),
-                row["receipt"],
-            )
-            for row in await found.fetchall()
-        }
+        return {row["voter_key"]: _stored(row) for row in await found.fetchall()}
 
     async def ballot_rows(self, vote_id: int) -> list[BallotRow]:
         found = await fetch(
