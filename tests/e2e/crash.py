@@ -32,6 +32,7 @@ class Outcome:
     seed: int
     killed_after: int  # actions pushed before the SIGKILL
     problems: list[str] = field(default_factory=list)
+    join_cards: int = 0  # more than one: the kill fell between Telegram's answer and the mark
 
 
 def run_seed(seed: int, workdir: Path) -> Outcome:
@@ -103,6 +104,12 @@ def run_seed(seed: int, workdir: Path) -> Outcome:
             outcome = Outcome(seed, kill_at)
             outcome.problems += _check_database(bot.database, actions, units)
             outcome.problems += _check_card(fake, group, card.message_id, bot.database)
+            join_cards = [
+                m for m in fake.bot_messages(group) if "Stranger asks to join 1-101" in m.content
+            ]
+            outcome.join_cards = len(join_cards)
+            if not join_cards:  # the outbox resends what the kill cut short; at least once
+                outcome.problems.append("the join request's review card was never posted")
             log = bot.log()
             if "Traceback" in log:
                 outcome.problems.append("a traceback in the log")
@@ -192,6 +199,10 @@ def _check_card(fake: FakeTelegram, group: object, message_id: int, path: Path) 
 
 def summary(outcomes: list[Outcome]) -> str:
     bad = [o for o in outcomes if o.problems]
-    lines = [f"{len(outcomes)} seeds, {len(bad)} with problems"]
+    repeated = sum(1 for o in outcomes if o.join_cards > 1)
+    lines = [
+        f"{len(outcomes)} seeds, {len(bad)} with problems;"
+        f" the join card posted twice in {repeated} (at least once is the promise)"
+    ]
     lines += [f"seed {o.seed} (killed after {o.killed_after}): {o.problems}" for o in bad]
     return "\n".join(lines) + ("\n" + json.dumps([o.seed for o in bad]) if bad else "")

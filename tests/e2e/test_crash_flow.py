@@ -3,7 +3,9 @@ supports, a join and a report, `python bot.py` is killed, restarted, and the fak
 redelivers what was not confirmed. Every press is then stored exactly once: each household's
 ballot is its last press, one chain record per cast or change, every support stands (a support
 applied twice would be withdrawn), one ticket, one join request, nothing left undone in the
-inbox, and the card equals the database. `bench/crash_seeds.py` runs more seeds."""
+inbox, the card equals the database, and the join request's review card was posted (at least
+once: a kill between Telegram's answer and the outbox's mark repeats it). `bench/crash_seeds.py`
+runs more seeds."""
 
 from __future__ import annotations
 
