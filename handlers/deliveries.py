@@ -10,7 +10,13 @@ from collections.abc import Awaitable, Callable
 from bot.outbox import OutboxEntry, Tell
 from handlers.context import BotApplication, BotContext, Services
 from handlers.outbox import Counts, Deliver, OutboxSender
-from handlers.reports.delivery import deliver_escalation, deliver_ticket_notice
+from handlers.reports.delivery import (
+    deliver_escalation,
+    deliver_new_ticket,
+    deliver_reopened,
+    deliver_ticket_cards,
+    deliver_ticket_notice,
+)
 from handlers.residents.join_cards import deliver_join_card
 from handlers.topics.commands import deliver_reached, deliver_topic_card
 from handlers.votes import delivery as votes
@@ -25,6 +31,9 @@ DELIVERERS: dict[Tell, Callable[[BotContext, OutboxEntry], Awaitable[None]]] = {
     Tell.JOIN_CARD: deliver_join_card,
     Tell.TICKET_ESCALATION: deliver_escalation,
     Tell.TICKET_NOTICE: deliver_ticket_notice,
+    Tell.TICKET_NEW: deliver_new_ticket,
+    Tell.TICKET_CARDS: deliver_ticket_cards,
+    Tell.TICKET_REOPENED: deliver_reopened,
 }
 # At a clean stop, what is due gets this long; the rest is delivered at the next start.
 DRAIN_SECONDS = 5.0

@@ -1,0 +1,213 @@
+"""The sends that followed a commit outside the outbox, now written with their change (issue 9,
+finding 2): a new ticket's staff card and its fallbacks, ticket card redraws and the
+"reopened" notice. Each is made to fail the way Telegram fails, or the process "dies" between
+the commit and the send, and it is delivered later, once, drawn from the database."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.communities.cases import set_community_language
+from bot.outbox import EntryStatus, Tell
+from handlers.deliveries import start_outbox, stop_outbox
+from tests.handlers.harness import HandlerHarness, private
+from tests.handlers.test_outbox_handlers import (
+    KICKED,
+    SERVER_ERROR,
+    Faults,
+    entries,
+    flood,
+    later,
+)
+from tests.handlers.test_reports_handlers import (
+    BEN,
+    FORM,
+    STAFF_GROUP,
+    BotApiExtras,
+    button,
+    card_in,
+    only_ticket,
+    quick_report,
+    set_staff_chat,
+    texts_to,
+)
+from tests.handlers.test_reports_handlers import residents as report_residents
+from tests.handlers.test_residents_handlers import ALICE, CREATOR, GROUP, REP
+
+
+@pytest.fixture
+def api(harness: HandlerHarness, monkeypatch: pytest.MonkeyPatch) -> BotApiExtras:
+    return BotApiExtras(harness, monkeypatch)
+
+
+@pytest.fixture
+def faults(harness: HandlerHarness, api: BotApiExtras, monkeypatch: pytest.MonkeyPatch) -> Faults:
+    return Faults(harness, monkeypatch)  # over the extras: photos and admins answer too
+
+
+async def in_language(h: HandlerHarness, language: str) -> None:
+    async with h.database.unit_of_work() as uow:
+        community = await uow.communities.by_chat(GROUP["id"])
+        assert community is not None
+        await set_community_language(uow, community, language, is_admin=True)  # type: ignore[arg-type]
+
+
+def cards_to(h: HandlerHarness, chat_id: int, start: str) -> list[str]:
+    return [t for t in h.request.texts(chat_id) if t.startswith(start)]
+
+
+# --- 1. the new ticket's staff card, its fallbacks, card redraws ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "card_start"),
+    [("en", "🛠 Ticket #1 · 📝 Other"), ("zh", "🛠 报修单 #1 · 📝 其他")],
+)
+async def test_a_staff_card_whose_send_fails_reaches_the_staff_chat_later_once(
+    harness: HandlerHarness, faults: Faults, language: str, card_start: str
+) -> None:
+    h = harness
+    await report_residents(h)
+    await in_language(h, language)
+    await set_staff_chat(h) if language == "en" else await h.say(STAFF_GROUP, CREATOR, "/staffchat")
+    faults.fail("sendMessage", STAFF_GROUP["id"], SERVER_ERROR)
+    await quick_report(h, ALICE, "The stairwell light on floor 2 is out")
+    assert ("sendMessage", STAFF_GROUP["id"]) in faults.failed
+    assert cards_to(h, STAFF_GROUP["id"], card_start) == []
+    # a timeout or 5xx is not "unreachable": nobody is told privately, the group is not told
+    assert cards_to(h, REP["id"], card_start) == []
+    assert not any("/staffchat" in t for t in h.request.texts(GROUP["id"]))
+
+    await later(h, 2)
+    assert len(cards_to(h, STAFF_GROUP["id"], card_start)) == 1
+    await later(h, 3600)
+    assert len(cards_to(h, STAFF_GROUP["id"], card_start)) == 1
+    ticket = await only_ticket(h)
+    async with h.database.unit_of_work() as uow:
+        (card,) = await uow.reports.cards(ticket.id)
+    assert card[0] == STAFF_GROUP["id"]
+    (entry,) = await entries(h, Tell.TICKET_NEW, ticket.id)
+    assert (entry.status, entry.attempts) == (EntryStatus.DONE, 1)
+
+
+async def test_a_death_between_filing_and_the_staff_card_is_delivered_once_at_start_up(
+    harness: HandlerHarness, api: BotApiExtras
+) -> None:
+    h = harness
+    await report_residents(h)
+    await set_staff_chat(h)
+    await stop_outbox(h.services, drain=0)  # the process "dies" after the commit
+    await quick_report(h, ALICE, "The stairwell light on floor 2 is out")
+    assert texts_to(h, GROUP)[-1] == "✅ Ticket #1 filed; staff will follow up."
+    assert cards_to(h, STAFF_GROUP["id"], "🛠 Ticket #1 ·") == []
+
+    counts = await start_outbox(h.app, h.services)  # the next process
+    assert counts.pending == 1
+    await h.settle()
+    assert len(cards_to(h, STAFF_GROUP["id"], "🛠 Ticket #1 ·")) == 1
+    again = await start_outbox(h.app, h.services)
+    assert again.pending == 0
+    await h.settle()
+    assert len(cards_to(h, STAFF_GROUP["id"], "🛠 Ticket #1 ·")) == 1
+
+
+async def test_a_card_stored_but_not_marked_done_is_not_posted_again(
+    harness: HandlerHarness, api: BotApiExtras
+) -> None:
+    """The at-least-once edge: the card went out and was stored, the entry not marked done.
+    Drawn from the stored cards, the repeat posts nothing."""
+    h = harness
+    await report_residents(h)
+    await set_staff_chat(h)
+    await quick_report(h, ALICE, "The stairwell light on floor 2 is out")
+    ticket = await only_ticket(h)
+    async with h.database.unit_of_work() as uow:
+        (entry,) = await uow.outbox.of_subject(Tell.TICKET_NEW, ticket.id)
+        await uow.outbox.finish(entry.id, EntryStatus.PENDING, now=h.services.now())
+        await uow.commit()
+    await start_outbox(h.app, h.services)
+    await h.settle()
+    assert len(cards_to(h, STAFF_GROUP["id"], "🛠 Ticket #1 ·")) == 1
+
+
+async def test_private_cards_that_partly_fail_are_completed_without_duplicates(
+    harness: HandlerHarness, faults: Faults
+) -> None:
+    """Without a staff chat: Carol (a group admin) gets hers at once, Bob's send times out and
+    is tried again; Carol's is not sent twice, and the group is never told "nobody"."""
+    h = harness
+    await report_residents(h)
+    faults.fail("sendMessage", REP["id"], (504, "Gateway Timeout", None))
+    await quick_report(h, ALICE, "Water drips from the ceiling of the lobby")
+    assert len(cards_to(h, CREATOR["id"], "🛠 Ticket #1 ·")) == 1
+    assert cards_to(h, REP["id"], "🛠 Ticket #1 ·") == []
+    await later(h, 2)
+    assert len(cards_to(h, CREATOR["id"], "🛠 Ticket #1 ·")) == 1
+    assert len(cards_to(h, REP["id"], "🛠 Ticket #1 ·")) == 1
+    assert not any(t.startswith("🛠 New repair ticket") for t in h.request.texts(GROUP["id"]))
+
+
+async def test_a_staff_chat_that_kicked_the_bot_routes_the_card_privately(
+    harness: HandlerHarness, faults: Faults
+) -> None:
+    h = harness
+    await report_residents(h)
+    await set_staff_chat(h)
+    faults.fail("sendMessage", STAFF_GROUP["id"], KICKED)
+    await quick_report(h, ALICE, "Water drips from the ceiling of the lobby")
+    assert len(cards_to(h, REP["id"], "🛠 Ticket #1 ·")) == 1
+    (entry,) = await entries(h, Tell.TICKET_NEW, (await only_ticket(h)).id)
+    assert entry.status is EntryStatus.DONE
+
+
+@pytest.mark.parametrize(
+    ("language", "card_start", "acknowledge", "status_line"),
+    [
+        ("en", "🛠 Ticket #1 ·", "Acknowledge", "Status: acknowledged"),
+        ("zh", "🛠 报修单 #1 ·", "受理", "状态：已受理"),
+    ],
+)
+async def test_a_card_redraw_that_fails_is_drawn_later(
+    harness: HandlerHarness,
+    faults: Faults,
+    language: str,
+    card_start: str,
+    acknowledge: str,
+    status_line: str,
+) -> None:
+    h = harness
+    await report_residents(h)
+    await in_language(h, language)
+    await quick_report(h, ALICE, "Water drips from the ceiling of the lobby")
+    (card,) = [
+        p for p in h.request.sent("sendMessage", REP["id"]) if p["text"].startswith(card_start)
+    ]
+    faults.fail("editMessageText", REP["id"], flood(9))
+    await h.press(private(REP), REP, card["message_id"], button(card, acknowledge))
+    redraws = [p for p in h.request.sent("editMessageText", REP["id"]) if status_line in p["text"]]
+    assert redraws == []
+    await later(h, 10)
+    redraws = [p for p in h.request.sent("editMessageText", REP["id"]) if status_line in p["text"]]
+    assert [p["message_id"] for p in redraws] == [card["message_id"]]
+    # the other copy (Carol's) was redrawn with it, each once more at most
+    assert any(status_line in p["text"] for p in h.request.sent("editMessageText", CREATOR["id"]))
+
+
+async def test_the_reopened_notice_reaches_the_staff_after_a_failure(
+    harness: HandlerHarness, faults: Faults
+) -> None:
+    h = harness
+    await report_residents(h)
+    await set_staff_chat(h)
+    await quick_report(h, BEN, "The bench by the pond is broken")
+    ticket = await only_ticket(h)
+    card = card_in(h, STAFF_GROUP["id"], 1)
+    await h.press(STAFF_GROUP, CREATOR, card["message_id"], button(card, "Resolved"))
+    faults.fail("sendMessage", STAFF_GROUP["id"], SERVER_ERROR)
+    await h.press(private(BEN), BEN, FORM, f"v1:rf:{ticket.id}:n")
+    reopened = "⚠️ Ticket #1 was reopened by the reporter: not fixed."
+    assert reopened not in texts_to(h, STAFF_GROUP)
+    await later(h, 2)
+    assert texts_to(h, STAFF_GROUP).count(reopened) == 1
+    await later(h, 3600)
+    assert texts_to(h, STAFF_GROUP).count(reopened) == 1
