@@ -17,7 +17,9 @@ from handlers.reports.delivery import (
     deliver_ticket_cards,
     deliver_ticket_notice,
 )
+from handlers.residents.commands import deliver_join_outcome
 from handlers.residents.join_cards import deliver_join_card
+from handlers.residents.owners import deliver_owner_outcome, deliver_self_review
 from handlers.topics.commands import deliver_reached, deliver_topic_card
 from handlers.votes import delivery as votes
 
@@ -34,6 +36,9 @@ DELIVERERS: dict[Tell, Callable[[BotContext, OutboxEntry], Awaitable[None]]] = {
     Tell.TICKET_NEW: deliver_new_ticket,
     Tell.TICKET_CARDS: deliver_ticket_cards,
     Tell.TICKET_REOPENED: deliver_reopened,
+    Tell.JOIN_OUTCOME: deliver_join_outcome,
+    Tell.OWNER_OUTCOME: deliver_owner_outcome,
+    Tell.SELF_REVIEW: deliver_self_review,
 }
 # At a clean stop, what is due gets this long; the rest is delivered at the next start.
 DRAIN_SECONDS = 5.0

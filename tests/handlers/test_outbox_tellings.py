@@ -10,7 +10,7 @@ import pytest
 from bot.communities.cases import set_community_language
 from bot.outbox import EntryStatus, Tell
 from handlers.deliveries import start_outbox, stop_outbox
-from tests.handlers.harness import HandlerHarness, private
+from tests.handlers.harness import HandlerHarness, private, user
 from tests.handlers.test_outbox_handlers import (
     KICKED,
     SERVER_ERROR,
@@ -32,7 +32,9 @@ from tests.handlers.test_reports_handlers import (
     texts_to,
 )
 from tests.handlers.test_reports_handlers import residents as report_residents
-from tests.handlers.test_residents_handlers import ALICE, CREATOR, GROUP, REP
+from tests.handlers.test_residents_handlers import ALICE, CREATOR, GROUP, REP, set_up
+
+DAVE = user(8, "Dave")  # a stored admin, told privately
 
 
 @pytest.fixture
@@ -211,3 +213,133 @@ async def test_the_reopened_notice_reaches_the_staff_after_a_failure(
     assert texts_to(h, STAFF_GROUP).count(reopened) == 1
     await later(h, 3600)
     assert texts_to(h, STAFF_GROUP).count(reopened) == 1
+
+
+# --- 2. decisions told to applicants, the self-review notice --------------------------------
+
+
+def join_card_buttons(h: HandlerHarness, start: str) -> tuple[int, dict[str, str]]:
+    (card,) = [p for p in h.request.sent("sendMessage", GROUP["id"]) if p["text"].startswith(start)]
+    buttons = {b["text"]: b["callback_data"] for b in card["reply_markup"]["inline_keyboard"][0]}
+    return int(card["message_id"]), buttons
+
+
+@pytest.mark.parametrize(
+    ("language", "card_start", "approve", "told"),
+    [
+        (
+            "en",
+            "Join request: Alice",
+            "✅ Approve",
+            "✅ Your request to join 2-101 in Sunny Garden was approved. Welcome!",
+        ),
+        ("zh", "入户申请：Alice", "✅ 通过", "✅ 您加入Sunny Garden 2-101 的申请已通过。欢迎！"),
+    ],
+)
+async def test_a_join_decision_whose_send_fails_reaches_the_applicant_later_once(
+    harness: HandlerHarness,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    card_start: str,
+    approve: str,
+    told: str,
+) -> None:
+    h = harness
+    await set_up(h)
+    await in_language(h, language)
+    faults = Faults(h, monkeypatch)
+    h.request.private_open.add(ALICE["id"])
+    await h.say(GROUP, ALICE, "/join 2-101 owner")
+    card_id, buttons = join_card_buttons(h, card_start)
+    faults.fail("sendMessage", ALICE["id"], SERVER_ERROR)
+    await h.press(GROUP, REP, card_id, buttons[approve])
+    assert told not in texts_to(h, ALICE)
+    await later(h, 2)
+    assert texts_to(h, ALICE).count(told) == 1
+    await later(h, 3600)
+    assert texts_to(h, ALICE).count(told) == 1
+    (entry,) = await entries(h, Tell.JOIN_OUTCOME, 1)
+    assert (entry.status, entry.attempts) == (EntryStatus.DONE, 1)
+
+
+async def test_a_death_after_a_rejection_tells_the_applicant_under_the_card_at_start_up(
+    harness: HandlerHarness,
+) -> None:
+    """Alice has no private chat: the decision is a reply to the card, once, after restart."""
+    h = harness
+    await set_up(h)
+    await h.say(GROUP, ALICE, "/join 2-101 owner")
+    card_id, buttons = join_card_buttons(h, "Join request: Alice")
+    await stop_outbox(h.services, drain=0)
+    await h.press(GROUP, REP, card_id, buttons["❌ Reject"])
+    told = [p for p in h.request.sent("sendMessage", GROUP["id"]) if p["text"].startswith("Alice:")]
+    assert told == []
+    assert (await start_outbox(h.app, h.services)).pending == 1
+    await h.settle()
+    (told_once,) = [
+        p for p in h.request.sent("sendMessage", GROUP["id"]) if p["text"].startswith("Alice:")
+    ]
+    assert told_once["text"] == (
+        "Alice: ❌ Your request to join 2-101 in Sunny Garden was not approved. "
+        "Please talk to your building rep."
+    )
+    assert told_once["reply_parameters"]["message_id"] == card_id
+
+
+async def test_an_ownership_decision_whose_send_fails_reaches_the_applicant_later(
+    harness: HandlerHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.handlers.test_owners_handlers import ALICE as OWNER_ALICE
+    from tests.handlers.test_owners_handlers import GROUP as OWNERS_GROUP
+    from tests.handlers.test_owners_handlers import REP as OWNERS_REP
+    from tests.handlers.test_owners_handlers import code_of, keyboard_of
+    from tests.handlers.test_owners_handlers import set_up as owners_set_up
+
+    h = harness
+    community_id = await owners_set_up(h)
+    code = await code_of(h, community_id, "2-101")
+    h.request.private_open.add(OWNER_ALICE["id"])
+    await h.say(private(OWNER_ALICE), OWNER_ALICE, f"/join 2-101 {code}")
+    review = h.request.sent("sendMessage", OWNER_ALICE["id"])[-1]
+    await h.press(private(OWNER_ALICE), OWNER_ALICE, None, keyboard_of(review)[0][1])
+    card = h.request.sent("sendMessage", OWNERS_GROUP["id"])[-1]
+    faults = Faults(h, monkeypatch)
+    faults.fail("sendMessage", OWNER_ALICE["id"], flood(5))
+    await h.press(OWNERS_GROUP, OWNERS_REP, None, keyboard_of(card)[0][1])
+    told = "✅ You are now a verified owner of 2-101 in Sunny Garden."
+    assert told not in texts_to(h, OWNER_ALICE)
+    await later(h, 5)
+    assert texts_to(h, OWNER_ALICE).count(told) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "notice"),
+    [
+        (
+            "en",
+            "Rep Bob asks to join 2-101 (building 2) in Sunny Garden as owner. As a reviewer they "
+            "may not approve their own request: please review it in the group.",
+        ),
+        (
+            "zh",
+            "Rep Bob 申请以业主身份加入Sunny Garden 2-101（2 号楼）。审核人不能审核自己的申请，请在群里审核。",
+        ),
+    ],
+)
+async def test_the_self_review_notice_reaches_the_admins_after_a_failure(
+    harness: HandlerHarness, monkeypatch: pytest.MonkeyPatch, language: str, notice: str
+) -> None:
+    h = harness
+    await set_up(h)
+    await h.say(GROUP, CREATOR, "/role admin", reply_to_message=h.message(GROUP, DAVE, "x"))
+    await in_language(h, language)
+    faults = Faults(h, monkeypatch)
+    h.request.private_open.update({DAVE["id"], REP["id"]})
+    faults.fail("sendMessage", DAVE["id"], SERVER_ERROR)
+    await h.say(GROUP, REP, "/join 2-101 owner")
+    assert notice not in texts_to(h, DAVE)
+    await later(h, 2)
+    assert texts_to(h, DAVE).count(notice) == 1
+    assert notice not in texts_to(h, REP)  # never the applicant
+    (entry,) = await entries(h, Tell.SELF_REVIEW, 1)
+    assert entry.status is EntryStatus.DONE
