@@ -35,8 +35,8 @@ class Tell(StrEnum):
     TICKET_NEW = "ticket.new"  # the new ticket's staff card, to whoever has none yet
     TICKET_CARDS = "ticket.cards"  # redraw the ticket's staff cards as it stands
     TICKET_REOPENED = "ticket.reopened"  # tell the staff the reporter reopened the ticket
-    JOIN_OUTCOME = "join.outcome"  # tell the applicant the request's decision
-    OWNER_OUTCOME = "owner.outcome"  # tell the applicant the ownership request's decision
+    JOIN_OUTCOME = "applicant.join"  # tell the applicant the request's decision
+    OWNER_OUTCOME = "applicant.owner"  # tell the applicant the ownership request's decision
     SELF_REVIEW = "residents.self_review"  # tell the admins a reviewer applied (params: kind)
     VOTE_CHANGE_NOTE = "vote.change_note"  # tell a voter someone changed their ballot (params)
     VOTE_PAPER_NOTE = "vote.paper_note"  # tell a voter a paper ballot now stands (params)

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from bot.communities.model import Community
 from bot.errors import NotAllowed, NotFound, UserError
+from bot.outbox import Intent, Tell, person_lane, tell
 from bot.residents.cases import owned_units, refuse_unverified, verified_households
 from bot.roles.model import Actor, Role
 from bot.units.model import normalize_unit_code
@@ -153,6 +154,22 @@ async def _notes(
     )
 
 
+async def tell_change(
+    uow: VotesUnitOfWork, vote: Vote, note: ChangeNote, changer: str, now: datetime
+) -> None:
+    """Each of the key's other voters is told privately, with the facts of this change."""
+    params = {
+        "units": ",".join(note.units),
+        "previous": note.previous.value,
+        "choice": note.choice.value,
+        "source": note.source.value,
+        "name": changer,
+    }
+    for user_id in sorted(note.recipients):
+        intent = Intent(Tell.VOTE_CHANGE_NOTE, vote.id, person_lane(user_id), params)
+        await tell(uow, intent, now=now)
+
+
 async def cast_ballot(
     uow: VotesUnitOfWork,
     *,
@@ -162,10 +179,12 @@ async def cast_ballot(
     choice: Choice,
     now: datetime,
     pressed_on: tuple[int, int] | None = None,
+    user_name: str = "",
 ) -> CastResult:
     """Record the user's ballot for each key they may vote for; the latest stands.
     `pressed_on`: the (chat, message) the button was pressed on, which must be the vote's card
-    (a payload is forgeable); checked here so that a press reads the vote once."""
+    (a payload is forgeable); checked here so that a press reads the vote once. The other
+    voters of a ballot someone else changed are told (by `user_name`) through the outbox."""
     vote = await uow.votes.get(vote_id)
     if vote is None or vote.community_id != community.id:
         raise NotFound("votes.not_found")
@@ -177,6 +196,8 @@ async def cast_ballot(
         uow, vote, voters, choice, by=user_id, source=BallotSource.ONLINE, now=now
     )
     notes = await _notes(uow, vote, taken_over, choice, by=user_id, source=BallotSource.ONLINE)
+    for note in notes:
+        await tell_change(uow, vote, note, user_name, now)
     await uow.commit()
     covers = tuple(sorted({unit for voter in voters.values() for unit in voter.units}))
     if not receipts:  # pressed the same choice again: show the standing receipts
@@ -213,8 +234,10 @@ async def enter_paper_ballot(
     unit_code: str,
     choice: Choice,
     now: datetime,
+    actor_name: str = "",
 ) -> PaperResult:
-    """A committee member or admin enters a paper (or proxy) ballot for the key of one unit."""
+    """A committee member or admin enters a paper (or proxy) ballot for the key of one unit;
+    the key's voters hear (by `actor_name`) that a paper ballot now stands for them."""
     if not actor.is_committee:
         raise NotAllowed("votes.paper_not_committee")
     vote = await own_open_vote(uow, community, vote_id, now)
@@ -228,18 +251,20 @@ async def enter_paper_ballot(
         uow, vote, voters, choice, by=actor.user_id, source=BallotSource.PAPER, now=now
     )
     users = await voter_users(uow, vote, voters)
-    await uow.commit()
     previous = before[key].choice if key in before else None
     ticket = receipts[0] if receipts else next(iter(await _rows_of(uow, vote, voters))).receipt
-    return PaperResult(
-        vote,
-        key,
-        voters[key].units,
-        choice,
-        ticket,
-        previous,
-        frozenset(users[key] - {actor.user_id}),
-    )
+    recipients = frozenset(users[key] - {actor.user_id})
+    params = {
+        "units": ",".join(voters[key].units),
+        "choice": choice.value,
+        "receipt": ticket,
+        "name": actor_name,
+    }
+    for user_id in sorted(recipients):
+        intent = Intent(Tell.VOTE_PAPER_NOTE, vote.id, person_lane(user_id), params)
+        await tell(uow, intent, now=now)
+    await uow.commit()
+    return PaperResult(vote, key, voters[key].units, choice, ticket, previous, recipients)
 
 
 @dataclass(frozen=True, slots=True)

@@ -343,3 +343,148 @@ async def test_the_self_review_notice_reaches_the_admins_after_a_failure(
     assert notice not in texts_to(h, REP)  # never the applicant
     (entry,) = await entries(h, Tell.SELF_REVIEW, 1)
     assert entry.status is EntryStatus.DONE
+
+
+# --- 3. notes after a ballot, objections and their answers ----------------------------------
+
+
+async def test_a_paper_note_whose_send_fails_reaches_the_household_later_once(
+    harness: HandlerHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.handlers.test_votes_trust_handlers import CHAIR, PEOPLE, open_vote, prepare
+
+    h = harness
+    await prepare(h)
+    card, buttons = await open_vote(h, "Install an elevator? double-majority 7d")
+    await h.press(GROUP, PEOPLE["C"], card, buttons["👍 For"])
+    faults = Faults(h, monkeypatch)
+    faults.fail("sendMessage", PEOPLE["C"]["id"], SERVER_ERROR)
+    await h.say(GROUP, CHAIR, "/paper 1 1-202 against")
+    note = "paper ballot for 1-201, 1-202: Against"
+    assert not any(note in t for t in texts_to(h, PEOPLE["C"]))
+    await later(h, 2)
+    assert len([t for t in texts_to(h, PEOPLE["C"]) if note in t]) == 1
+    (entry,) = await entries(h, Tell.VOTE_PAPER_NOTE, 1)
+    assert (entry.status, entry.attempts) == (EntryStatus.DONE, 1)
+
+
+async def test_an_objection_and_its_answer_in_chinese_reach_their_readers_after_failures(
+    harness: HandlerHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.handlers.test_votes_trust_handlers import CHAIR, PEOPLE
+    from tests.handlers.test_votes_trust_handlers import prepare as notice_prepare
+
+    h = harness
+    await notice_prepare(h, "zh")
+    owner_b = {**PEOPLE["B"], "language_code": "zh"}
+    chair = {**CHAIR, "language_code": "zh"}
+    h.request.private_open.add(CHAIR["id"])
+    await h.say(GROUP, chair, "/vote 是否加装电梯 双过半 7天")
+    await h.say(GROUP, chair, "/close 1")
+    faults = Faults(h, monkeypatch)
+    faults.fail("sendMessage", CHAIR["id"], SERVER_ERROR)
+    await h.say(private(owner_b), owner_b, "/object 1 我的书面票没有计入")
+    told = "⚖️ Owner B 对表决 #1「是否加装电梯」提出异议 #1：\n我的书面票没有计入"
+    assert not any(t.startswith(told) for t in texts_to(h, CHAIR))
+    await later(h, 2)
+    assert len([t for t in texts_to(h, CHAIR) if t.startswith(told)]) == 1
+
+    faults.fail("sendMessage", owner_b["id"], SERVER_ERROR)
+    await h.say(private(chair), chair, "/answer 1 1 已核实。")
+    assert texts_to(h, CHAIR)[-1] == "您对异议 #1 的答复已随表决 #1 保存，并将私聊通知该业主。"
+    answer = "⚖️ 业委会对您就表决 #1「是否加装电梯」提出的异议 #1 的答复：\n已核实。"
+    assert answer not in texts_to(h, owner_b)
+    await later(h, 4)
+    assert texts_to(h, owner_b).count(answer) == 1
+
+
+async def test_an_answer_to_an_owner_without_a_private_chat_is_reported_to_the_answerer(
+    harness: HandlerHarness,
+) -> None:
+    from tests.handlers.test_votes_trust_handlers import CHAIR, PEOPLE
+    from tests.handlers.test_votes_trust_handlers import prepare as notice_prepare
+
+    h = harness
+    await notice_prepare(h)
+    owner_b = PEOPLE["B"]
+    h.request.private_open.add(CHAIR["id"])
+    await h.say(GROUP, CHAIR, "/vote Install an elevator? double-majority 7d")
+    await h.say(GROUP, CHAIR, "/close 1")
+    await h.say(private(owner_b), owner_b, "/object 1 My paper ballot is missing")
+    h.request.private_open.discard(owner_b["id"])
+    await h.say(private(CHAIR), CHAIR, "/answer 1 1 Checked: it was entered on 24 Nov.")
+    assert texts_to(h, CHAIR)[-2:] == [
+        "Your answer to objection #1 is kept with vote #1; the owner is told privately.",
+        "Your answer to objection #1 is kept with vote #1; the owner has no private chat with "
+        "me, so please tell them.",
+    ]
+
+
+# --- 4. /remind's private reminders ---------------------------------------------------------
+
+
+async def test_reminders_written_with_their_record_survive_a_death_and_go_out_once(
+    harness: HandlerHarness,
+) -> None:
+    from tests.handlers.test_votes_trust_handlers import PEOPLE, open_vote, prepare
+
+    h = harness
+    await prepare(h)
+    h.request.private_open.discard(PEOPLE["D"]["id"])
+    h.request.private_open.add(REP["id"])
+    await open_vote(h, "Install an elevator? double-majority 7d")
+    await stop_outbox(h.services, drain=0)  # the process "dies" after the record's commit
+    await h.say(GROUP, REP, "/remind 1")  # the rep of building 2: only D, who has no chat
+    assert not any(t.startswith("Reminded") for t in h.request.texts(GROUP["id"]))
+
+    counts = await start_outbox(h.app, h.services)  # the next process
+    assert counts.pending == 3  # D's reminder, the counts, the rep's list
+    await h.settle()
+    assert [t for t in h.request.texts(GROUP["id"]) if t.startswith("Reminded")] == [
+        "Reminded 0 residents privately; 1 have not started a chat with me and were skipped."
+    ]
+    assert texts_to(h, REP) == [
+        "Vote #1: these units have not voted and could not be reached privately (no chat with "
+        "me, or nobody verified). Please knock on their doors: 2-101, 2-102, 2-201, 2-202"
+    ]
+    assert (await start_outbox(h.app, h.services)).pending == 0
+    await h.settle()
+    assert len([t for t in h.request.texts(GROUP["id"]) if t.startswith("Reminded")]) == 1
+    await h.say(GROUP, REP, "/remind 1")  # recorded with them: not again within 6 hours
+    assert h.request.texts(GROUP["id"])[-1] == (
+        "Reminders for vote #1 were sent less than 6 hours ago; please wait a little."
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "reminder", "done"),
+    [
+        ("en", "⏰ Reminder: vote #1", "Reminded 4 residents privately; 0 have not started"),
+        ("zh", "⏰ 提醒", "已私聊提醒 4 位居民；0 位从未与我私聊，已跳过。"),
+    ],
+)
+async def test_a_reminder_that_fails_is_retried_and_the_report_waits_for_it(
+    harness: HandlerHarness,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    reminder: str,
+    done: str,
+) -> None:
+    from tests.handlers.test_votes_trust_handlers import CHAIR, PEOPLE, open_vote, prepare
+
+    h = harness
+    await prepare(h, language)
+    words = (
+        "Install an elevator? double-majority 7d" if language == "en" else "是否加装电梯 双过半 7天"
+    )
+    await open_vote(h, words)
+    faults = Faults(h, monkeypatch)
+    faults.fail("sendMessage", PEOPLE["B"]["id"], SERVER_ERROR)
+    await h.say(GROUP, CHAIR, "/remind 1")
+    assert [t for t in texts_to(h, PEOPLE["A"]) if t.startswith(reminder)] != []
+    assert [t for t in texts_to(h, PEOPLE["B"]) if t.startswith(reminder)] == []
+    assert not any(t.startswith(done) for t in h.request.texts(GROUP["id"]))  # waits behind B's
+    await later(h, 2)
+    for name in "ABCD":
+        assert len([t for t in texts_to(h, PEOPLE[name]) if t.startswith(reminder)]) == 1, name
+    assert len([t for t in h.request.texts(GROUP["id"]) if t.startswith(done)]) == 1
