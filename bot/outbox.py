@@ -32,6 +32,18 @@ class Tell(StrEnum):
     JOIN_CARD = "join.card"  # the join request's review card, unless it has one
     TICKET_ESCALATION = "ticket.escalation"  # a deadline of the ticket passed (params: kind)
     TICKET_NOTICE = "ticket.notice"  # tell one person of a step on the ticket (params)
+    TICKET_NEW = "ticket.new"  # the new ticket's staff card, to whoever has none yet
+    TICKET_CARDS = "ticket.cards"  # redraw the ticket's staff cards as it stands
+    TICKET_REOPENED = "ticket.reopened"  # tell the staff the reporter reopened the ticket
+    JOIN_OUTCOME = "applicant.join"  # tell the applicant the request's decision
+    OWNER_OUTCOME = "applicant.owner"  # tell the applicant the ownership request's decision
+    SELF_REVIEW = "residents.self_review"  # tell the admins a reviewer applied (params: kind)
+    VOTE_CHANGE_NOTE = "vote.change_note"  # tell a voter someone changed their ballot (params)
+    VOTE_PAPER_NOTE = "vote.paper_note"  # tell a voter a paper ballot now stands (params)
+    VOTE_OBJECTION = "vote.objection"  # tell a committee member of an objection (params)
+    VOTE_OBJECTION_ANSWER = "vote.objection_answer"  # tell the objector the answer (params)
+    VOTE_REMINDER = "vote.reminder"  # remind one voter privately (params); lane: the round
+    VOTE_REMINDED = "vote.reminded"  # after a round: counts to the group, misses to the sender
 
 
 class EntryStatus(StrEnum):
@@ -56,6 +68,11 @@ def staff_lane(community_id: int) -> str:
 def person_lane(user_id: int) -> str:
     """One person, privately."""
     return f"user:{user_id}"
+
+
+def reminder_lane(vote_id: int, sent_by: int, at: datetime) -> str:
+    """One round of `/remind`: its reminders one after another, then its report."""
+    return f"remind:{vote_id}:{sent_by}:{at.strftime('%Y%m%dT%H%M%S')}"
 
 
 @dataclass(frozen=True, slots=True)

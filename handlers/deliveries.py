@@ -10,10 +10,21 @@ from collections.abc import Awaitable, Callable
 from bot.outbox import OutboxEntry, Tell
 from handlers.context import BotApplication, BotContext, Services
 from handlers.outbox import Counts, Deliver, OutboxSender
-from handlers.reports.delivery import deliver_escalation, deliver_ticket_notice
+from handlers.reports.delivery import (
+    deliver_escalation,
+    deliver_new_ticket,
+    deliver_reopened,
+    deliver_ticket_cards,
+    deliver_ticket_notice,
+)
+from handlers.residents.commands import deliver_join_outcome
 from handlers.residents.join_cards import deliver_join_card
+from handlers.residents.owners import deliver_owner_outcome, deliver_self_review
 from handlers.topics.commands import deliver_reached, deliver_topic_card
 from handlers.votes import delivery as votes
+from handlers.votes.ballots import deliver_change_note, deliver_paper_note
+from handlers.votes.commands import deliver_reminded, deliver_reminder
+from handlers.votes.objections import deliver_objection, deliver_objection_answer
 
 DELIVERERS: dict[Tell, Callable[[BotContext, OutboxEntry], Awaitable[None]]] = {
     Tell.VOTE_CARD: votes.deliver_card,
@@ -25,6 +36,18 @@ DELIVERERS: dict[Tell, Callable[[BotContext, OutboxEntry], Awaitable[None]]] = {
     Tell.JOIN_CARD: deliver_join_card,
     Tell.TICKET_ESCALATION: deliver_escalation,
     Tell.TICKET_NOTICE: deliver_ticket_notice,
+    Tell.TICKET_NEW: deliver_new_ticket,
+    Tell.TICKET_CARDS: deliver_ticket_cards,
+    Tell.TICKET_REOPENED: deliver_reopened,
+    Tell.JOIN_OUTCOME: deliver_join_outcome,
+    Tell.OWNER_OUTCOME: deliver_owner_outcome,
+    Tell.SELF_REVIEW: deliver_self_review,
+    Tell.VOTE_CHANGE_NOTE: deliver_change_note,
+    Tell.VOTE_PAPER_NOTE: deliver_paper_note,
+    Tell.VOTE_OBJECTION: deliver_objection,
+    Tell.VOTE_OBJECTION_ANSWER: deliver_objection_answer,
+    Tell.VOTE_REMINDER: deliver_reminder,
+    Tell.VOTE_REMINDED: deliver_reminded,
 }
 # At a clean stop, what is due gets this long; the rest is delivered at the next start.
 DRAIN_SECONDS = 5.0

@@ -46,6 +46,14 @@ Deliver = Callable[[OutboxEntry], Awaitable[None]]
 """Does what the entry says, drawing from the database; raises if it did not go out."""
 
 T = TypeVar("T")
+
+
+class Undeliverable(Exception):
+    """Raised by a deliverer whose recipient cannot be reached at all (a person who never
+    started a chat with the bot, where no other way is wanted): given up on at once, marked
+    failed, so that a later entry of the lane can tell whom it missed."""
+
+
 # The longest the sender sleeps without looking (entries are also found when woken).
 MAX_SLEEP = 30.0
 # At a stop, a delivery under way gets this long to finish before it is cut short.
@@ -207,6 +215,11 @@ class OutboxSender:
             delay = retry_after_seconds(exc)
             log.info("outbox: %s %s waits %.0f s (flood limit)", intent.kind, intent.subject, delay)
             return await self._later(entry, delay, counted=False, error=str(exc))
+        except Undeliverable as exc:
+            log.info("outbox: %s %s to %s: %s", intent.kind, intent.subject, intent.lane, exc)
+            missed = _error(exc)
+            await self._db(lambda uow: give_up(uow, entry.id, now=self._now(), error=missed))
+            return True
         except ChatMigrated as exc:  # moved again after in_chat followed it once: at once
             if entry.attempts + 1 >= self._max_attempts:
                 return await self._give_up(entry, exc)

@@ -92,6 +92,8 @@ async def file_report(
     await uow.reports.add_history(ticket.id, "reported", user_id, "", now=now)
     await uow.reports.add_timer(ticket.id, TimerKind.RESPONSE, now + community.response_time)
     await uow.reports.end_draft(user_id)
+    # the staff card: the staff chat, else the admins and reps privately, else the group told
+    await tell(uow, Intent(Tell.TICKET_NEW, ticket.id, staff_lane(community.id)), now=now)
     await uow.commit()
     return ticket
 
@@ -117,6 +119,7 @@ async def add_me_too(
     await uow.reports.add_history(ticket_id, "me_too", user_id, household.unit_code, now=now)
     await uow.reports.end_draft(user_id)
     updated = await uow.reports.get(ticket_id)
+    await tell(uow, Intent(Tell.TICKET_CARDS, ticket_id, staff_lane(community.id)), now=now)
     await uow.commit()
     assert updated is not None
     return updated
@@ -158,7 +161,9 @@ async def act_on_ticket(
     note: str = "",
     rating: int | None = None,
 ) -> Change:
-    """A staff action, or the reporter's confirmation (with a 1–5 rating) or reopening."""
+    """A staff action, or the reporter's confirmation (with a 1–5 rating) or reopening. Told
+    through the outbox with the step: the reporter and "me too" households, every staff card
+    redrawn, and the staff of a reopening."""
     ticket = await _own_ticket(uow, community, ticket_id)
     if event in (Event.CONFIRM, Event.REOPEN):
         party = Party.REPORTER if actor.user_id == ticket.reporter_id else Party.OTHER
@@ -200,6 +205,10 @@ async def act_on_ticket(
         await tell(
             uow, Intent(Tell.TICKET_NOTICE, ticket_id, person_lane(user_id), params), now=now
         )
+    staff = staff_lane(community.id)
+    await tell(uow, Intent(Tell.TICKET_CARDS, ticket_id, staff), now=now)  # every card redrawn
+    if event is Event.REOPEN:
+        await tell(uow, Intent(Tell.TICKET_REOPENED, ticket_id, staff), now=now)
     await uow.commit()
     assert updated is not None
     return Change(updated, ticket.status, event, note, notify)

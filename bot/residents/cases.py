@@ -9,7 +9,7 @@ from typing import NoReturn
 
 from bot.communities.model import Community
 from bot.errors import NotAllowed, NotFound, UserError
-from bot.outbox import Intent, Tell, group_lane, tell
+from bot.outbox import Intent, Tell, group_lane, person_lane, staff_lane, tell
 from bot.residents.model import (
     JOIN_WINDOW,
     BuildingMembers,
@@ -54,13 +54,15 @@ async def request_join(
     relation: Relation,
     now: datetime,
     reply_to: int | None = None,
+    applicant: Actor | None = None,
 ) -> Membership:
     """A pending request, to be reviewed by an admin or a rep of the unit's building (never by
     the applicant), within the limits of `check_join_limits` (a few waiting at once, a few an
     hour). Approved "as owner", it verifies ownership too; the developer's units are
     not owned through a join (the developer's agent votes them). Its review card is posted in
-    the group (replying to `reply_to`, the request's message there) through the outbox."""
-    unit_id, _ = await check_can_join(uow, community.id, user_id, unit_code)
+    the group (replying to `reply_to`, the request's message there) through the outbox; an
+    `applicant` who is a reviewer of the building cannot approve it, and the admins are told."""
+    unit_id, building = await check_can_join(uow, community.id, user_id, unit_code)
     check_join_limits(
         await uow.residents.review_requests(community.id, user_id, since=now - JOIN_WINDOW), now
     )
@@ -77,8 +79,24 @@ async def request_join(
     )
     card = Intent(Tell.JOIN_CARD, membership.id, group_lane(community.id), {"reply_to": reply_to})
     await tell(uow, card, now=now)
+    await _tell_if_self_review(uow, community, applicant, building, "join", membership.id, now)
     await uow.commit()
     return membership
+
+
+async def _tell_if_self_review(
+    uow: ResidentsUnitOfWork,
+    community: Community,
+    applicant: Actor | None,
+    building: str,
+    kind: str,
+    subject: int,
+    now: datetime,
+) -> None:
+    """A reviewer of the building asking for themselves: the other admins are told."""
+    if applicant is not None and applicant.can_review(building):
+        notice = Intent(Tell.SELF_REVIEW, subject, staff_lane(community.id), {"kind": kind})
+        await tell(uow, notice, now=now)
 
 
 async def attach_card(
@@ -136,6 +154,9 @@ async def decide_join(
             await uow.residents.set_relation(membership_id, Relation.RESIDENT)
     decided = await uow.residents.get(membership_id)
     card = await uow.residents.card(membership_id)
+    outcome = {"status": status.value}  # the applicant is told, privately or under the card
+    lane = person_lane(membership.user_id)
+    await tell(uow, Intent(Tell.JOIN_OUTCOME, membership_id, lane, outcome), now=now)
     await uow.commit()
     assert decided is not None
     return Decision(decided, card)
@@ -280,9 +301,10 @@ async def claim_ownership(
     user_name: str,
     unit_code: str,
     now: datetime,
+    applicant: Actor | None = None,
 ) -> Ownership:
     """Ask to be verified as an owner of a unit by review (an admin or the building's rep who
-    is not the applicant)."""
+    is not the applicant; an `applicant` who is a reviewer there has the admins told)."""
     code = normalize_unit_code(unit_code)
     unit = await _ownable(uow, community.id, code)
     live = await uow.ownerships.live_for(unit.id, user_id)
@@ -298,6 +320,7 @@ async def claim_ownership(
         method=OwnershipMethod.REVIEW,
         now=now,
     )
+    await _tell_if_self_review(uow, community, applicant, claim.building, "owner", claim.id, now)
     await uow.commit()
     return claim
 
@@ -347,6 +370,10 @@ async def decide_ownership(
         )
     decided = await uow.ownerships.get(ownership_id)
     card = await uow.ownerships.card(ownership_id)
+    assert decided is not None
+    outcome = {"status": decided.status.value}
+    lane = person_lane(claim.user_id)
+    await tell(uow, Intent(Tell.OWNER_OUTCOME, ownership_id, lane, outcome), now=now)
     await uow.commit()
     assert decided is not None
     return OwnershipDecision(decided, card)

@@ -612,7 +612,7 @@ TEXTS: dict[str, str] = {
     "votes.objection_item": "#{objection} {name}, {at}: {text}\n   → {answer}",
     "votes.objection_unanswered": "not answered yet",
     "votes.no_such_objection": "Vote #{number} has no objection #{objection}.",
-    "votes.objection_answered": "Your answer to objection #{objection} is kept with vote #{number}, and the owner was told.",
+    "votes.objection_answered": "Your answer to objection #{objection} is kept with vote #{number}; the owner is told privately.",
     "votes.objection_answered_unreached": "Your answer to objection #{objection} is kept with vote #{number}; the owner has no private chat with me, so please tell them.",
     "votes.objection_answer_to_owner": "⚖️ The committee's answer to your objection #{objection} to vote #{number} “{question}”:\n{text}",
     "votes.objections_sent": "I have sent the objections to you in a private chat.",

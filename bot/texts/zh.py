@@ -558,7 +558,7 @@ TEXTS: dict[str, str] = {
     "votes.objection_item": "#{objection} {name}，{at}：{text}\n   → {answer}",
     "votes.objection_unanswered": "尚未答复",
     "votes.no_such_objection": "表决 #{number} 没有第 {objection} 号异议。",
-    "votes.objection_answered": "您对异议 #{objection} 的答复已随表决 #{number} 保存，并已通知该业主。",
+    "votes.objection_answered": "您对异议 #{objection} 的答复已随表决 #{number} 保存，并将私聊通知该业主。",
     "votes.objection_answered_unreached": "您对异议 #{objection} 的答复已随表决 #{number} 保存；该业主没有与我私聊，请另行告知。",
     "votes.objection_answer_to_owner": "⚖️ 业委会对您就表决 #{number}「{question}」提出的异议 #{objection} 的答复：\n{text}",
     "votes.objections_sent": "我已私聊把异议发给您。",

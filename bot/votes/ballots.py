@@ -12,6 +12,7 @@ from typing import NoReturn
 
 from bot.communities.model import Community
 from bot.errors import NotAllowed, NotFound, UserError
+from bot.outbox import Intent, Tell, person_lane, tell
 from bot.residents.model import MembershipStatus, OwnershipStatus
 from bot.roles.model import Actor, Role
 from bot.units.model import normalize_unit_code
@@ -233,11 +234,29 @@ class _Chain:
 
 @dataclass(frozen=True, slots=True)
 class BallotPress:
-    """One press of For / Against / Abstain; `pressed_on` as in `cast_ballot`."""
+    """One press of For / Against / Abstain; `pressed_on` and `user_name` as in
+    `cast_ballot`."""
 
     user_id: int
     choice: Choice
     pressed_on: tuple[int, int] | None = None
+    user_name: str = ""
+
+
+async def tell_change(
+    uow: VotesUnitOfWork, vote: Vote, note: ChangeNote, changer: str, now: datetime
+) -> None:
+    """Each of the key's other voters is told privately, with the facts of this change."""
+    params = {
+        "units": ",".join(note.units),
+        "previous": note.previous.value,
+        "choice": note.choice.value,
+        "source": note.source.value,
+        "name": changer,
+    }
+    for user_id in sorted(note.recipients):
+        intent = Intent(Tell.VOTE_CHANGE_NOTE, vote.id, person_lane(user_id), params)
+        await tell(uow, intent, now=now)
 
 
 async def cast_ballot(
@@ -249,11 +268,13 @@ async def cast_ballot(
     choice: Choice,
     now: datetime,
     pressed_on: tuple[int, int] | None = None,
+    user_name: str = "",
 ) -> CastResult:
     """Record the user's ballot for each key they may vote for; the latest stands.
     `pressed_on`: the (chat, message) the button was pressed on, which must be the vote's card
-    (a payload is forgeable); checked here so that a press reads the vote once."""
-    press = BallotPress(user_id, choice, pressed_on)
+    (a payload is forgeable); checked here so that a press reads the vote once. The other
+    voters of a ballot someone else changed are told (by `user_name`) through the outbox."""
+    press = BallotPress(user_id, choice, pressed_on, user_name)
     (cast,) = await cast_ballots(
         uow, community=community, vote_id=vote_id, presses=[press], now=now
     )
@@ -319,7 +340,6 @@ async def cast_ballots(
     await chain.write(uow, vote, now)
     taken = {voter.key: voter for r in recorded if r for voter, _ in r[2]}
     users = await voter_users(uow, vote, taken) if taken else {}
-    await uow.commit()
     results: list[CastResult | UserError] = []
     for press, voters, outcome in zip(presses, chosen, recorded, strict=True):
         if isinstance(voters, UserError) or outcome is None:
@@ -345,7 +365,10 @@ async def cast_ballots(
             )
             for voter, previous in taken_over
         )
+        for note in notes:
+            await tell_change(uow, vote, note, press.user_name, now)
         results.append(CastResult(vote, press.choice, covers, changed, receipts, notes))
+    await uow.commit()
     return results
 
 
@@ -378,8 +401,10 @@ async def enter_paper_ballot(
     unit_code: str,
     choice: Choice,
     now: datetime,
+    actor_name: str = "",
 ) -> PaperResult:
-    """A committee member or admin enters a paper (or proxy) ballot for the key of one unit."""
+    """A committee member or admin enters a paper (or proxy) ballot for the key of one unit;
+    the key's voters hear (by `actor_name`) that a paper ballot now stands for them."""
     if not actor.is_committee:
         raise NotAllowed("votes.paper_not_committee")
     vote = await own_open_vote(uow, community, vote_id, now)
@@ -393,18 +418,20 @@ async def enter_paper_ballot(
         uow, vote, voters, choice, by=actor.user_id, source=BallotSource.PAPER, now=now
     )
     users = await voter_users(uow, vote, voters)
-    await uow.commit()
     previous = before[key].choice if key in before else None
     ticket = receipts[0] if receipts else next(iter(await _rows_of(uow, vote, voters))).receipt
-    return PaperResult(
-        vote,
-        key,
-        voters[key].units,
-        choice,
-        ticket,
-        previous,
-        frozenset(users[key] - {actor.user_id}),
-    )
+    recipients = frozenset(users[key] - {actor.user_id})
+    params = {
+        "units": ",".join(voters[key].units),
+        "choice": choice.value,
+        "receipt": ticket,
+        "name": actor_name,
+    }
+    for user_id in sorted(recipients):
+        intent = Intent(Tell.VOTE_PAPER_NOTE, vote.id, person_lane(user_id), params)
+        await tell(uow, intent, now=now)
+    await uow.commit()
+    return PaperResult(vote, key, voters[key].units, choice, ticket, previous, recipients)
 
 
 @dataclass(frozen=True, slots=True)

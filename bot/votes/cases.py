@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from bot.communities.model import Community
 from bot.errors import NotAllowed, NotFound, UserError
-from bot.outbox import Intent, Tell, group_lane, tell
+from bot.outbox import Intent, Param, Tell, group_lane, person_lane, reminder_lane, tell
 from bot.residents.cases import owned_units, refuse_unverified, unit_owners, verified_households
 from bot.roles.model import Actor, Role
 from bot.topics.cases import topic_by_number
@@ -434,7 +434,9 @@ async def reminder_targets(
     uow: VotesUnitOfWork, vote: Vote, actor: Actor, *, now: datetime
 ) -> Reminders:
     """The users who may cast the ballots not cast yet: all of them for the committee, those
-    of their buildings for a rep. Once per vote every 6 hours per sender; recorded."""
+    of their buildings for a rep. Once per vote every 6 hours per sender; recorded together
+    with the reminders in the outbox: one lane for the round, each reminder in turn, then the
+    counts to the group and the units nobody could be reached for to the sender."""
     if not may_remind(actor):
         raise NotAllowed("votes.remind_not_allowed")
     if vote.status is not VoteStatus.OPEN:
@@ -459,6 +461,18 @@ async def reminder_targets(
         if not users[key]:
             nobody.append(missing[key].units)
     await uow.votes.add_reminder(vote.id, actor.user_id, now=now)
+    lane = reminder_lane(vote.id, actor.user_id, now)
+    for target in targets.values():
+        params: dict[str, Param] = {
+            "user": target.user_id,
+            "key": target.voter_key,
+            "units": ",".join(target.units),
+        }
+        await tell(uow, Intent(Tell.VOTE_REMINDER, vote.id, lane, params), now=now)
+    nobody_units = ",".join(unit for units in nobody for unit in units)
+    for to in ("group", "sender"):
+        report: dict[str, Param] = {"to": to, "sender": actor.user_id, "nobody": nobody_units}
+        await tell(uow, Intent(Tell.VOTE_REMINDED, vote.id, lane, report), now=now)
     await uow.commit()
     return Reminders(tuple(targets.values()), tuple(nobody))
 
@@ -510,6 +524,9 @@ async def object_to_result(
     committee = frozenset(
         g.user_id for g in grants if g.role in (Role.ADMIN, Role.COMMITTEE) and g.user_id != user_id
     )
+    for member in sorted(committee):  # each told privately, through the outbox
+        params = {"objection": objection.number}
+        await tell(uow, Intent(Tell.VOTE_OBJECTION, vote.id, person_lane(member), params), now=now)
     await uow.commit()
     return LodgedObjection(objection, vote, committee)
 
@@ -532,8 +549,10 @@ async def answer_objection(
     objection_number: int,
     text: str,
     now: datetime,
+    answered_in: int | None = None,
 ) -> tuple[Vote, Objection]:
-    """The committee's answer, kept with the objection; the handler tells the objector."""
+    """The committee's answer, kept with the objection and told to the objector through the
+    outbox; if they cannot be reached privately, the chat `answered_in` hears so."""
     if not actor.is_committee:
         raise NotAllowed("votes.objections_not_committee")
     vote = await vote_by_number(uow, community, number)
@@ -547,6 +566,10 @@ async def answer_objection(
         raise NotFound("votes.no_such_objection", number=vote.number, objection=objection_number)
     await uow.votes.answer_objection(vote.id, objection_number, clean, by=actor.user_id, now=now)
     answered = await uow.votes.objection(vote.id, objection_number)
+    assert answered is not None
+    params = {"objection": objection_number, "answered_in": answered_in}
+    lane = person_lane(answered.user_id)
+    await tell(uow, Intent(Tell.VOTE_OBJECTION_ANSWER, vote.id, lane, params), now=now)
     await uow.commit()
     assert answered is not None
     return vote, answered

@@ -1,5 +1,6 @@
-"""A step on a ticket, from whichever button or reply it came: the use case, then every card
-redrawn and everyone concerned told. Also the staff's reply giving a reason for rejecting."""
+"""A step on a ticket, from whichever button or reply it came: the use case, which writes into
+the outbox every card's redraw and everyone concerned to be told. Also the staff's reply
+giving a reason for rejecting."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from bot.reports.cases import act_on_ticket
 from bot.reports.model import Event, Ticket
 from handlers.common import actor_in, display_name, reply, user_language
 from handlers.context import BotContext
-from handlers.reports.delivery import notify_change, refresh_cards
 from handlers.reports.jobs import arm_report_timers
 
 REJECT_PROMPTS = "reject_prompts"
@@ -52,9 +52,7 @@ async def act(
             now=context.services.now(),
         )
     arm_report_timers(context)
-    context.services.wake_outbox()  # the reporter and "me too" households are told
-    await refresh_cards(context, community, ticket.id)
-    await notify_change(context, community, change)
+    context.services.wake_outbox()  # the cards redrawn, everyone concerned told
     return change.ticket
 
 

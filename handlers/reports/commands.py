@@ -43,7 +43,6 @@ from handlers.common import (
 from handlers.context import BotApplication, BotContext
 from handlers.format import csv_file
 from handlers.reports.actions import act, remember_reason_prompt, take_reason, ticket_and_community
-from handlers.reports.delivery import deliver_new_ticket
 from handlers.reports.form import begin, start_from_link
 from handlers.reports.jobs import arm_report_timers
 from handlers.reports.render import (
@@ -89,7 +88,7 @@ async def cmd_report(update: Update, context: BotContext) -> None:
         )
     arm_report_timers(context)
     await reply(update, t(lang, "reports.filed_group", number=ticket.number))
-    await deliver_new_ticket(context, community, ticket)
+    context.services.wake_outbox()  # the staff card
 
 
 async def cmd_staffchat(update: Update, context: BotContext) -> None:

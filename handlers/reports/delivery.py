@@ -1,6 +1,8 @@
 """Where tickets go and who hears what: the staff chat (or, without one or when it cannot be
 reached, the admins and the building's reps in private), every card kept up to date, the
-reporter and "me too" households told of each step, and escalations when a deadline passes.
+reporter and "me too" households told of each step, the staff of a reopening, and escalations
+when a deadline passes. Each is an outbox deliverer (`handlers/deliveries.py`): the use case
+wrote it with its change, and it draws from the database when it goes out.
 Every send and edit to a group goes through `handlers.common.in_chat`, so a staff chat or main
 group that became a supergroup is followed to its new id."""
 
@@ -9,13 +11,12 @@ from __future__ import annotations
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, Message
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
 from bot.communities.model import Community
 from bot.config import Language
 from bot.i18n import t
 from bot.outbox import OutboxEntry
-from bot.reports.cases import Change
 from bot.reports.model import Event, Ticket, TicketStatus, TimerKind, timer_still_due
 from bot.roles.model import Role
 from handlers.common import deep_link, edit_text, in_chat, language_of, send_private, send_text
@@ -47,9 +48,12 @@ async def staff_recipients(
     return list(dict.fromkeys(people))
 
 
-async def _send_card(
+async def _post_card(
     context: BotContext, chat_id: int, community: Community, ticket: Ticket
 ) -> bool:
+    """The staff card (with the photos) in one chat, remembered there; False if that chat
+    cannot be reached (blocked, never started, gone). A timeout, a 5xx or a flood wait is
+    raised: the outbox tries again, and the chats that have their card are not sent again."""
     async with context.services.uow() as uow:
         history = await uow.reports.history(ticket.id)
     text, keyboard = staff_card(ticket, history, community, context.services.now())
@@ -67,7 +71,7 @@ async def _send_card(
 
     try:
         card = await in_chat(context, chat_id, post)
-    except TelegramError as exc:  # the ticket is filed: the caller routes it elsewhere
+    except (Forbidden, BadRequest, ChatMigrated) as exc:  # routed elsewhere (moved twice too)
         log.info("ticket %s not delivered to %s: %s", ticket.id, chat_id, exc)
         return False
     async with context.services.uow() as uow:
@@ -76,14 +80,34 @@ async def _send_card(
     return True
 
 
-async def deliver_new_ticket(context: BotContext, community: Community, ticket: Ticket) -> None:
-    if community.staff_chat_id is not None and await _send_card(
-        context, community.staff_chat_id, community, ticket
+async def deliver_new_ticket(context: BotContext, entry: OutboxEntry) -> None:
+    """A new ticket's staff card (`Tell.TICKET_NEW`, written with the ticket): in the staff
+    chat; without one, or when it cannot be reached, privately to the admins and the building's
+    reps; when none of them can be reached, the group is told. Drawn from the stored cards, so a
+    repeated delivery posts only to those who have none yet."""
+    found = await _ticket(context, entry.intent.subject)
+    if found is None:
+        return
+    ticket, community = found
+    async with context.services.uow() as uow:
+        has_card = {chat_id for chat_id, _ in await uow.reports.cards(ticket.id)}
+    staff_chat = community.staff_chat_id
+    if staff_chat is not None and (
+        staff_chat in has_card or await _post_card(context, staff_chat, community, ticket)
     ):
         return
     delivered = False
+    retry: TelegramError | None = None
     for user_id in await staff_recipients(context, community, ticket.location.building):
-        delivered = await _send_card(context, user_id, community, ticket) or delivered
+        if user_id in has_card:
+            delivered = True
+            continue
+        try:
+            delivered = await _post_card(context, user_id, community, ticket) or delivered
+        except TelegramError as exc:  # the others still get theirs; this one again later
+            retry = retry or exc
+    if retry is not None:
+        raise retry
     if not delivered:
         await send_text(
             context,
@@ -98,6 +122,9 @@ async def deliver_new_ticket(context: BotContext, community: Community, ticket: 
 
 
 async def refresh_cards(context: BotContext, community: Community, ticket_id: int) -> None:
+    """Every staff card of the ticket redrawn as it stands (an edit: repeating it changes
+    nothing). A card that is gone is skipped; a timeout, 5xx or flood wait is raised after the
+    other cards were drawn."""
     async with context.services.uow() as uow:
         ticket = await uow.reports.get(ticket_id)
         history = await uow.reports.history(ticket_id)
@@ -105,36 +132,49 @@ async def refresh_cards(context: BotContext, community: Community, ticket_id: in
     if ticket is None:
         return
     text, keyboard = staff_card(ticket, history, community, context.services.now())
+    retry: TelegramError | None = None
     for chat_id, message_id in cards:
         try:
             await edit_text(context, chat_id, message_id, text, reply_markup=keyboard)
-        except TelegramError as exc:
+        except (Forbidden, BadRequest) as exc:
             log.info("card of ticket %s in %s not updated: %s", ticket_id, chat_id, exc)
+        except TelegramError as exc:
+            retry = retry or exc
+    if retry is not None:
+        raise retry
+
+
+async def deliver_ticket_cards(context: BotContext, entry: OutboxEntry) -> None:
+    """`Tell.TICKET_CARDS`, written with each step and each "me too": the cards redrawn."""
+    found = await _ticket(context, entry.intent.subject)
+    if found is not None:
+        ticket, community = found
+        await refresh_cards(context, community, ticket.id)
 
 
 async def tell_staff(
     context: BotContext, community: Community, ticket: Ticket, text_key: str, **params: object
 ) -> None:
     """A notice for staff: in the staff chat, or (without one, or when it cannot be reached)
-    privately to each of them."""
+    privately to each of them. A timeout or 5xx is raised, for the outbox to try again."""
     if community.staff_chat_id is not None:
         try:
             await send_text(
                 context, community.staff_chat_id, t(community.language, text_key, **params)
             )
             return
-        except TelegramError as exc:
+        except (Forbidden, BadRequest) as exc:
             log.info("notice not delivered to staff chat %s: %s", community.staff_chat_id, exc)
     for user_id in await staff_recipients(context, community, ticket.location.building):
         lang = await language_of(context, user_id, community.language)
         await send_private(context, user_id, t(lang, text_key, **params))
 
 
-async def notify_change(context: BotContext, community: Community, change: Change) -> None:
-    """Staff hear of a reopened ticket. (The reporter and the "me too" households are told of
-    every step through the outbox: `deliver_ticket_notice`.)"""
-    if change.event is Event.REOPEN:
-        ticket = change.ticket
+async def deliver_reopened(context: BotContext, entry: OutboxEntry) -> None:
+    """`Tell.TICKET_REOPENED`: the reporter said it is not fixed; the staff hear of it."""
+    found = await _ticket(context, entry.intent.subject)
+    if found is not None:
+        ticket, community = found
         await tell_staff(context, community, ticket, "reports.reopened_staff", number=ticket.number)
 
 
@@ -230,4 +270,7 @@ async def escalate(
     for user_id in await staff_recipients(context, community, None, reps=False):
         lang = await language_of(context, user_id, community.language)
         await send_private(context, user_id, text_in(lang))
-    await refresh_cards(context, community, ticket.id)
+    try:  # the cards show the overdue step; the escalation itself went out
+        await refresh_cards(context, community, ticket.id)
+    except TelegramError as exc:
+        log.info("cards of ticket %s not redrawn after its escalation: %s", ticket.id, exc)

@@ -45,7 +45,6 @@ from handlers.common import (
 )
 from handlers.context import BotApplication, BotContext
 from handlers.reports.actions import take_reason
-from handlers.reports.delivery import deliver_new_ticket, refresh_cards
 from handlers.reports.jobs import arm_report_timers
 from handlers.reports.render import where
 from handlers.start import on_private_text
@@ -339,7 +338,7 @@ async def _submit(
         context.user_data.pop(DRAFT_KEY, None)
     arm_report_timers(context)
     await _say(update, context, t(lang, "reports.filed", number=ticket.number), None)
-    await deliver_new_ticket(context, community, ticket)
+    context.services.wake_outbox()  # the staff card
 
 
 async def _me_too(update: Update, context: BotContext, draft: Draft, lang: Language) -> None:
@@ -363,7 +362,7 @@ async def _me_too(update: Update, context: BotContext, draft: Draft, lang: Langu
         t(lang, "reports.me_too_done", number=ticket.number, affected=ticket.affected),
         None,
     )
-    await refresh_cards(context, community, ticket.id)
+    context.services.wake_outbox()  # the staff cards show the new count
 
 
 async def on_private_message(update: Update, context: BotContext) -> None:

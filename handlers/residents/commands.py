@@ -12,8 +12,9 @@ from bot.codes.cases import join_with_code
 from bot.communities.model import Community
 from bot.errors import NotFound, UserError
 from bot.i18n import t, whole_number
+from bot.outbox import OutboxEntry
 from bot.residents.cases import decide_join, leave, list_members
-from bot.residents.model import Membership, Relation, parse_relation
+from bot.residents.model import Relation, parse_relation
 from bot.residents.profile import load_profile
 from bot.roles.cases import set_role
 from bot.roles.model import parse_buildings, parse_role
@@ -34,6 +35,7 @@ from handlers.common import (
     require_own_keyboard,
     require_private_screen,
     send_private,
+    send_text,
     user_language,
 )
 from handlers.context import BotApplication, BotContext
@@ -181,21 +183,31 @@ async def on_join_review(update: Update, context: BotContext) -> None:
     await edit_text(context, chat_id, message_id, text, reply_markup=keyboard)
     lang = await user_language(context, query.from_user)
     await query.answer(t(lang, f"join.answer_{membership.status.value}", unit=membership.unit_code))
-    await _tell_outcome(context, community, membership, chat_id, message_id)
+    context.services.wake_outbox()  # the applicant is told
 
 
-async def _tell_outcome(
-    context: BotContext, community: Community, membership: Membership, chat_id: int, card_id: int
-) -> None:
-    """By DM where the bot may write to the user; otherwise a short reply to the card."""
+async def deliver_join_outcome(context: BotContext, entry: OutboxEntry) -> None:
+    """`Tell.JOIN_OUTCOME`, written with the decision: by DM where the bot may write to the
+    applicant; otherwise a short reply to the card in the group."""
+    async with context.services.uow() as uow:
+        membership = await uow.residents.get(entry.intent.subject)
+        community = await uow.communities.get(membership.community_id) if membership else None
+        card = await uow.residents.card(membership.id) if membership else None
+    status = entry.intent.params.get("status")
+    if membership is None or community is None or status not in ("verified", "rejected"):
+        return
     lang = await language_of(context, membership.user_id, community.language)
-    key = f"join.outcome_{membership.status.value}"
+    key = f"join.outcome_{status}"
     text = t(lang, key, unit=membership.unit_code, community=community.name)
     if await send_private(context, membership.user_id, text):
         return
     group_text = t(community.language, key, unit=membership.unit_code, community=community.name)
-    await context.bot.send_message(
-        chat_id, f"{membership.user_name}: {group_text}", reply_to_message_id=card_id
+    await send_text(
+        context,
+        card[0] if card else community.chat_id,
+        f"{membership.user_name}: {group_text}",
+        reply_to_message_id=card[1] if card else None,
+        allow_sending_without_reply=True,
     )
 
 

@@ -9,9 +9,8 @@ from bot.communities.model import Community
 from bot.outbox import OutboxEntry
 from bot.residents.cases import attach_card, request_join
 from bot.residents.model import Membership, MembershipStatus, Relation
-from handlers.common import send_text
+from handlers.common import actor_in, send_text
 from handlers.context import BotContext
-from handlers.residents.owners import notify_if_self_review
 from handlers.residents.render import join_card
 
 
@@ -25,6 +24,7 @@ async def submit_join_request(
     relation: Relation,
     reply_to_message_id: int | None = None,
 ) -> Membership:
+    applicant = await actor_in(context, community, user_id)  # a reviewer here: admins told
     async with context.services.uow() as uow:
         membership = await request_join(
             uow,
@@ -35,16 +35,9 @@ async def submit_join_request(
             relation=relation,
             now=context.services.now(),
             reply_to=reply_to_message_id,
+            applicant=applicant,
         )
     context.services.wake_outbox()
-    await notify_if_self_review(
-        context,
-        community,
-        user_id=user_id,
-        user_name=membership.user_name,
-        unit_code=membership.unit_code,
-        building=membership.building,
-    )
     return membership
 
 

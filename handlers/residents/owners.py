@@ -19,17 +19,17 @@ from telegram import (
 )
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from bot.communities.model import Community
 from bot.config import Language
 from bot.errors import NotFound, UserError
 from bot.i18n import t
+from bot.outbox import OutboxEntry
 from bot.residents.cases import (
     attach_ownership_card,
     claim_ownership,
     decide_ownership,
     verify_owner_by_phone,
 )
-from bot.residents.model import Ownership, OwnershipStatus
+from bot.residents.model import Membership, Ownership
 from handlers import callbacks
 from handlers.common import (
     actor_in,
@@ -79,30 +79,30 @@ async def offer_owner_verification(
     )
 
 
-async def notify_if_self_review(
-    context: BotContext,
-    community: Community,
-    *,
-    user_id: int,
-    user_name: str,
-    unit_code: str,
-    building: str,
-) -> None:
-    """An applicant who is a reviewer of the building may not approve it: the other admins are
-    told privately (where the bot can write to them); the request waits for one of them."""
-    applicant = await actor_in(context, community, user_id)
-    if not applicant.can_review(building):
-        return
+async def deliver_self_review(context: BotContext, entry: OutboxEntry) -> None:
+    """`Tell.SELF_REVIEW`: an applicant who is a reviewer of the building may not approve their
+    own request: the other admins are told privately (where the bot can write to them), while
+    the request (a join, or ownership by review) still waits for one of them."""
+    kind = entry.intent.params.get("kind")
+    async with context.services.uow() as uow:
+        request: Membership | Ownership | None = (
+            await uow.residents.get(entry.intent.subject)
+            if kind == "join"
+            else await uow.ownerships.get(entry.intent.subject)
+        )
+        community = await uow.communities.get(request.community_id) if request else None
+    if request is None or community is None or request.status.value != "pending":
+        return  # decided (or withdrawn) meanwhile: nothing is waiting for the admins
     for admin_id in await admins_of(context, community):
-        if admin_id == user_id:
+        if admin_id == request.user_id:
             continue
         lang = await language_of(context, admin_id, community.language)
         text = t(
             lang,
             "owner.self_review_notice",
-            name=user_name,
-            unit=unit_code,
-            building=building,
+            name=request.user_name,
+            unit=request.unit_code,
+            building=request.building,
             community=community.name,
         )
         if not await send_private(context, admin_id, text):
@@ -163,6 +163,7 @@ async def on_owner_claim(update: Update, context: BotContext) -> None:
     if community is None or unit is None or unit.retired:
         raise UserError("common.stale_button")
     user = query.from_user
+    applicant = await actor_in(context, community, user.id)
     async with context.services.uow() as uow:
         claim = await claim_ownership(
             uow,
@@ -171,7 +172,9 @@ async def on_owner_claim(update: Update, context: BotContext) -> None:
             user_name=display_name(user),
             unit_code=unit.code,
             now=context.services.now(),
+            applicant=applicant,
         )
+    context.services.wake_outbox()  # the admins told, if the applicant is a reviewer here
     text, keyboard = owner_card(claim, community)
     card = await send_text(context, community.chat_id, text, reply_markup=keyboard)
     async with context.services.uow() as uow:
@@ -180,14 +183,6 @@ async def on_owner_claim(update: Update, context: BotContext) -> None:
     requested = t(lang, "owner.requested", unit=claim.unit_code, community=community.name)
     await edit_text(context, query.message.chat.id, query.message.message_id, requested)
     await query.answer()
-    await notify_if_self_review(
-        context,
-        community,
-        user_id=user.id,
-        user_name=claim.user_name,
-        unit_code=claim.unit_code,
-        building=claim.building,
-    )
 
 
 async def on_owner_review(update: Update, context: BotContext) -> None:
@@ -223,23 +218,32 @@ async def on_owner_review(update: Update, context: BotContext) -> None:
     await edit_text(context, chat_id, message_id, text, reply_markup=keyboard)
     lang = await user_language(context, query.from_user)
     await query.answer(t(lang, f"owner.answer_{claim.status.value}", unit=claim.unit_code))
-    await _tell_outcome(context, community, claim, chat_id, message_id)
+    context.services.wake_outbox()  # the applicant is told
 
 
-async def _tell_outcome(
-    context: BotContext, community: Community, claim: Ownership, chat_id: int, card_id: int
-) -> None:
-    if claim.status not in (OwnershipStatus.VERIFIED, OwnershipStatus.REJECTED):
+async def deliver_owner_outcome(context: BotContext, entry: OutboxEntry) -> None:
+    """`Tell.OWNER_OUTCOME`, written with the decision: the applicant is told privately, or,
+    where the bot cannot write to them, by a short reply to the card in the group."""
+    async with context.services.uow() as uow:
+        claim = await uow.ownerships.get(entry.intent.subject)
+        community = await uow.communities.get(claim.community_id) if claim else None
+        card = await uow.ownerships.card(claim.id) if claim else None
+    status = entry.intent.params.get("status")
+    if claim is None or community is None or status not in ("verified", "rejected"):
         return
     lang = await language_of(context, claim.user_id, community.language)
-    key = f"owner.outcome_{claim.status.value}"
+    key = f"owner.outcome_{status}"
     if await send_private(
         context, claim.user_id, t(lang, key, unit=claim.unit_code, community=community.name)
     ):
         return
     group_text = t(community.language, key, unit=claim.unit_code, community=community.name)
-    await context.bot.send_message(
-        chat_id, f"{claim.user_name}: {group_text}", reply_to_message_id=card_id
+    await send_text(
+        context,
+        card[0] if card else community.chat_id,
+        f"{claim.user_name}: {group_text}",
+        reply_to_message_id=card[1] if card else None,
+        allow_sending_without_reply=True,
     )
 
 

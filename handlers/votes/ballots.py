@@ -12,13 +12,8 @@ from bot.communities.model import Community
 from bot.config import Language
 from bot.errors import NotFound, UserError
 from bot.i18n import t, when
-from bot.votes.ballots import (
-    BallotPress,
-    ChangeNote,
-    PaperResult,
-    enter_paper_ballot,
-    my_ballots,
-)
+from bot.outbox import OutboxEntry
+from bot.votes.ballots import BallotPress, PaperResult, enter_paper_ballot, my_ballots
 from bot.votes.cases import vote_by_number
 from bot.votes.model import Vote
 from bot.votes.options import parse_choice
@@ -64,6 +59,7 @@ async def on_ballot(update: Update, context: BotContext) -> None:
         choice,
         # a payload forged onto another message is refused before anything changes
         pressed_on=(query.message.chat.id, query.message.message_id),
+        user_name=display_name(query.from_user),
     )
     batcher = ballot_batcher(context)
     community, cast, profile = await batcher.cast(query.message.chat.id, vote_id, press)
@@ -81,35 +77,39 @@ async def on_ballot(update: Update, context: BotContext) -> None:
     )
     await query.answer(text[:POPUP_LIMIT], show_alert=True)
     if cast.notes:
-        await _tell_changes(
-            context, community, cast.vote, cast.notes, display_name(query.from_user)
-        )
+        context.services.wake_outbox()  # the household's other voters are told
 
 
-async def _tell_changes(
-    context: BotContext,
-    community: Community,
-    vote: Vote,
-    notes: tuple[ChangeNote, ...],
-    changer: str,
-) -> None:
-    """The other voters of a household (owner) whose ballot someone else changed."""
-    for note in notes:
-        for user_id in sorted(note.recipients):
-            lang = await language_of(context, user_id, community.language)
-            text = t(
-                lang,
-                f"votes.changed_note_{note.source.value}",
-                number=vote.number,
-                question=vote.question,
-                units=units_text(note.units),
-                previous=t(lang, f"choice.{note.previous.value}"),
-                choice=t(lang, f"choice.{note.choice.value}"),
-                name=changer,
-                until=_until(vote, community, lang),
-            )
-            if not await send_private(context, user_id, text):
-                log.info("vote %s: user %s has no private chat for a change note", vote.id, user_id)
+async def _vote_and_community(context: BotContext, vote_id: int) -> tuple[Vote, Community] | None:
+    async with context.services.uow() as uow:
+        vote = await uow.votes.get(vote_id)
+        community = await uow.communities.get(vote.community_id) if vote else None
+    return (vote, community) if vote is not None and community is not None else None
+
+
+async def deliver_change_note(context: BotContext, entry: OutboxEntry) -> None:
+    """`Tell.VOTE_CHANGE_NOTE`: a voter of a household (owner) whose ballot someone else
+    changed is told privately, in their language, with the facts of that change."""
+    found = await _vote_and_community(context, entry.intent.subject)
+    if found is None:
+        return
+    vote, community = found
+    params = entry.intent.params
+    user_id = int(str(entry.intent.lane).removeprefix("user:"))
+    lang = await language_of(context, user_id, community.language)
+    text = t(
+        lang,
+        f"votes.changed_note_{params['source']}",
+        number=vote.number,
+        question=vote.question,
+        units=units_text(tuple(str(params["units"]).split(","))),
+        previous=t(lang, f"choice.{params['previous']}"),
+        choice=t(lang, f"choice.{params['choice']}"),
+        name=str(params["name"] or ""),
+        until=_until(vote, community, lang),
+    )
+    if not await send_private(context, user_id, text):
+        log.info("vote %s: user %s has no private chat for a change note", vote.id, user_id)
 
 
 async def on_my_ballot(update: Update, context: BotContext) -> None:
@@ -177,11 +177,12 @@ async def cmd_paper(update: Update, context: BotContext) -> None:
             unit_code=args[1],
             choice=choice,
             now=context.services.now(),
+            actor_name=display_name(user),
         )
     context.services.vote_cards.touch(vote.id)
+    context.services.wake_outbox()  # the household's voters hear of it
     lang = await chat_language(update, context)
     await reply(update, paper_text(result, lang))
-    await tell_paper(context, community, result, display_name(user))
 
 
 def paper_text(result: PaperResult, lang: Language) -> str:
@@ -201,26 +202,29 @@ def paper_text(result: PaperResult, lang: Language) -> str:
     )
 
 
-async def tell_paper(
-    context: BotContext, community: Community, result: PaperResult, clerk: str
-) -> None:
-    """The household's (owner's) voters hear that a paper ballot now stands for them."""
-    vote = result.vote
-    for user_id in sorted(result.recipients):
-        lang = await language_of(context, user_id, community.language)
-        text = t(
-            lang,
-            "votes.paper_note",
-            number=vote.number,
-            question=vote.question,
-            units=units_text(result.units),
-            choice=t(lang, f"choice.{result.choice.value}"),
-            receipt=result.receipt,
-            name=clerk,
-            until=_until(vote, community, lang),
-        )
-        if not await send_private(context, user_id, text):
-            log.info("vote %s: user %s has no private chat for a paper note", vote.id, user_id)
+async def deliver_paper_note(context: BotContext, entry: OutboxEntry) -> None:
+    """`Tell.VOTE_PAPER_NOTE`: a voter of the household (owner) hears that a paper ballot now
+    stands for them, with its receipt."""
+    found = await _vote_and_community(context, entry.intent.subject)
+    if found is None:
+        return
+    vote, community = found
+    params = entry.intent.params
+    user_id = int(str(entry.intent.lane).removeprefix("user:"))
+    lang = await language_of(context, user_id, community.language)
+    text = t(
+        lang,
+        "votes.paper_note",
+        number=vote.number,
+        question=vote.question,
+        units=units_text(tuple(str(params["units"]).split(","))),
+        choice=t(lang, f"choice.{params['choice']}"),
+        receipt=str(params["receipt"]),
+        name=str(params["name"] or ""),
+        until=_until(vote, community, lang),
+    )
+    if not await send_private(context, user_id, text):
+        log.info("vote %s: user %s has no private chat for a paper note", vote.id, user_id)
 
 
 def register(app: BotApplication) -> None:

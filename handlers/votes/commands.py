@@ -17,11 +17,11 @@ from bot.communities.model import Community
 from bot.config import Language
 from bot.errors import NotAllowed, NotFound, UserError
 from bot.i18n import t, when, whole_number
+from bot.outbox import EntryStatus, OutboxEntry, Tell
 from bot.ports import UnitOfWork
 from bot.units.model import natural_order
 from bot.votes.cases import (
     Figures,
-    Reminders,
     attach_vote_card,
     create_vote,
     edit_draft,
@@ -53,6 +53,7 @@ from handlers.common import (
 from handlers.context import BotApplication, BotContext
 from handlers.format import csv_file
 from handlers.live_cards import Card
+from handlers.outbox import Undeliverable
 from handlers.reports.commands import cmd_export_reports
 from handlers.votes.jobs import publish_close, schedule_close, schedule_open
 from handlers.votes.render import (
@@ -227,7 +228,8 @@ async def cmd_remind(update: Update, context: BotContext) -> None:
         raise NotAllowed("votes.remind_not_allowed")
     async with context.services.uow() as uow:
         vote = await vote_by_number(uow, community, number)
-        reminders = await reminder_targets(uow, vote, actor, now=context.services.now())
+        # recorded with its reminders and report in the outbox: none lost, none sent twice
+        await reminder_targets(uow, vote, actor, now=context.services.now())
         shown = await figures(uow, vote)
     lang = community.language
     closes = when(vote.closes_at, lang, community.timezone) if vote.closes_at else "-"
@@ -240,49 +242,73 @@ async def cmd_remind(update: Update, context: BotContext) -> None:
         buildings=buildings_text(shown, lang),
     )
     await reply(update, header)
-    context.application.create_task(
-        _send_reminders(context, community, vote, reminders, user.id),
-        name=f"vote-remind:{vote.id}",
+    context.services.wake_outbox()  # the reminders, then the counts and who was missed
+
+
+async def deliver_reminder(context: BotContext, entry: OutboxEntry) -> None:
+    """`Tell.VOTE_REMINDER`: one voter reminded privately, unless the ballot was cast or the
+    vote closed meanwhile. One who never started a chat with the bot is `Undeliverable`: the
+    entry is marked failed at once, and the round's report after it counts them."""
+    async with context.services.uow() as uow:
+        vote = await uow.votes.get(entry.intent.subject)
+        community = await uow.communities.get(vote.community_id) if vote else None
+        key = str(entry.intent.params["key"])
+        cast = await uow.votes.ballots_of(vote.id, [key]) if vote else {}
+    if vote is None or community is None or vote.status is not VoteStatus.OPEN or key in cast:
+        return
+    user_id = int(str(entry.intent.params["user"]))
+    lang = await language_of(context, user_id, community.language)
+    closes = when(vote.closes_at, lang, community.timezone) if vote.closes_at else "-"
+    text = t(
+        lang,
+        "votes.remind_private",
+        number=vote.number,
+        question=vote.question,
+        community=community.name,
+        closes=closes,
     )
+    if not await send_private(context, user_id, text):
+        raise Undeliverable(f"user {user_id} has no private chat with the bot")
 
 
-async def _send_reminders(
-    context: BotContext, community: Community, vote: Vote, reminders: Reminders, sender: int
-) -> None:
-    """Private reminders go out at the private-chat pace; the group hears the counts at the end,
-    and the sender privately hears the units that could not be reached (to knock on doors)."""
-    sent = 0
-    unreached: dict[str, tuple[str, ...]] = {}
-    reached: set[str] = set()
-    for target in reminders.targets:
-        lang = await language_of(context, target.user_id, community.language)
-        closes = when(vote.closes_at, lang, community.timezone) if vote.closes_at else "-"
+async def deliver_reminded(context: BotContext, entry: OutboxEntry) -> None:
+    """`Tell.VOTE_REMINDED`, after the round's reminders in its lane: the group hears the
+    counts; the sender privately hears the units that could not be reached (to knock on
+    doors), computed from how the round's reminders went out."""
+    async with context.services.uow() as uow:
+        vote = await uow.votes.get(entry.intent.subject)
+        community = await uow.communities.get(vote.community_id) if vote else None
+        round_ = [
+            e
+            for e in await uow.outbox.of_subject(Tell.VOTE_REMINDER, entry.intent.subject)
+            if e.intent.lane == entry.intent.lane
+        ]
+    if vote is None or community is None:
+        return
+    reached = {str(e.intent.params["key"]) for e in round_ if e.status is EntryStatus.DONE}
+    missed = [e for e in round_ if e.status is EntryStatus.FAILED]
+    params = entry.intent.params
+    if params["to"] == "group":
         text = t(
-            lang,
-            "votes.remind_private",
-            number=vote.number,
-            question=vote.question,
-            community=community.name,
-            closes=closes,
+            community.language,
+            "votes.remind_done",
+            sent=len(round_) - len(missed),
+            unreachable=len(missed),
         )
-        if await send_private(context, target.user_id, text):
-            sent += 1
-            reached.add(target.voter_key)
-        else:
-            unreached[target.voter_key] = target.units
-    await send_text(
-        context,
-        community.chat_id,
-        t(community.language, "votes.remind_done", sent=sent, unreachable=len(unreached)),
-    )
-    units = sorted(
-        {u for key, us in unreached.items() if key not in reached for u in us}
-        | {u for us in reminders.nobody for u in us},
-        key=natural_order,
-    )
+        await send_text(context, community.chat_id, text)
+        return
+    units = {
+        unit
+        for e in missed
+        if str(e.intent.params["key"]) not in reached
+        for unit in str(e.intent.params["units"]).split(",")
+    }
+    units |= {u for u in str(params.get("nobody") or "").split(",") if u}
     if units:
+        sender = int(str(params["sender"]))
         lang = await language_of(context, sender, community.language)
-        text = t(lang, "votes.remind_unreached", number=vote.number, units=", ".join(units))
+        listed = ", ".join(sorted(units, key=natural_order))
+        text = t(lang, "votes.remind_unreached", number=vote.number, units=listed)
         await send_private(context, sender, text[:4000])
 
 

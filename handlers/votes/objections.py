@@ -1,16 +1,20 @@
 """Objections during a result's publication period (公示期): `/object <vote> <reason>` by an
 owner (or a resident, for community votes), told privately to the committee; `/objections
 <vote>` lists them privately for the committee, `/answer <vote> <objection> <text>` answers and
-tells the owner. The objector's name and reason never go to the group."""
+tells the owner (through the outbox, written with the objection or the answer). The objector's
+name and reason never go to the group."""
 
 from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import CommandHandler
 
+from bot.communities.model import Community
 from bot.errors import UserError
 from bot.i18n import t, when, whole_number
+from bot.outbox import OutboxEntry
 from bot.votes.cases import answer_objection, object_to_result, objections_to
+from bot.votes.model import Objection, Vote
 from handlers.common import (
     actor_in,
     chat_language,
@@ -23,6 +27,7 @@ from handlers.common import (
     open_private_button,
     reply,
     send_private,
+    send_text,
 )
 from handlers.context import BotApplication, BotContext
 
@@ -53,24 +58,46 @@ async def cmd_object(update: Update, context: BotContext) -> None:
             text=_rest_after(update, 1),
             now=context.services.now(),
         )
+    context.services.wake_outbox()  # the committee is told
     objection, vote = lodged.objection, lodged.vote
     lang = await chat_language(update, context)
     await reply(
         update,
         t(lang, "votes.objection_lodged", objection=objection.number, number=vote.number),
     )
-    for member in sorted(lodged.committee):
-        member_lang = await language_of(context, member, community.language)
-        text = t(
-            member_lang,
-            "votes.objection_to_committee",
-            objection=objection.number,
-            number=vote.number,
-            question=vote.question,
-            name=display_name(user),
-            text=objection.text,
-        )
-        await send_private(context, member, text[:4000])
+
+
+async def _objection(
+    context: BotContext, entry: OutboxEntry
+) -> tuple[Vote, Community, Objection] | None:
+    number = entry.intent.params.get("objection")
+    async with context.services.uow() as uow:
+        vote = await uow.votes.get(entry.intent.subject)
+        community = await uow.communities.get(vote.community_id) if vote else None
+        found = await uow.votes.objection(vote.id, int(str(number))) if vote else None
+    if vote is None or community is None or found is None:
+        return None
+    return vote, community, found
+
+
+async def deliver_objection(context: BotContext, entry: OutboxEntry) -> None:
+    """`Tell.VOTE_OBJECTION`: one member of the committee hears of an objection, privately."""
+    found = await _objection(context, entry)
+    if found is None:
+        return
+    vote, community, objection = found
+    member = int(entry.intent.lane.removeprefix("user:"))
+    lang = await language_of(context, member, community.language)
+    text = t(
+        lang,
+        "votes.objection_to_committee",
+        objection=objection.number,
+        number=vote.number,
+        question=vote.question,
+        name=objection.user_name,
+        text=objection.text,
+    )
+    await send_private(context, member, text[:4000])
 
 
 async def cmd_objections(update: Update, context: BotContext) -> None:
@@ -133,23 +160,45 @@ async def cmd_answer(update: Update, context: BotContext) -> None:
             objection_number=objection_number,
             text=_rest_after(update, 2),
             now=context.services.now(),
+            answered_in=update.effective_chat.id if update.effective_chat else None,
         )
+    context.services.wake_outbox()  # the owner is told
+    lang = await chat_language(update, context)
+    await reply(
+        update, t(lang, "votes.objection_answered", objection=answered.number, number=vote.number)
+    )
+
+
+async def deliver_objection_answer(context: BotContext, entry: OutboxEntry) -> None:
+    """`Tell.VOTE_OBJECTION_ANSWER`: the objector hears the committee's answer privately; if
+    the bot cannot write to them, the chat where it was answered is asked to tell them."""
+    found = await _objection(context, entry)
+    if found is None:
+        return
+    vote, community, answered = found
     owner_lang = await language_of(context, answered.user_id, community.language)
-    told = await send_private(
-        context,
-        answered.user_id,
-        t(
-            owner_lang,
-            "votes.objection_answer_to_owner",
+    text = t(
+        owner_lang,
+        "votes.objection_answer_to_owner",
+        objection=answered.number,
+        number=vote.number,
+        question=vote.question,
+        text=answered.answer or "",
+    )
+    if await send_private(context, answered.user_id, text[:4000]):
+        return
+    chat = entry.intent.params.get("answered_in")
+    if isinstance(chat, int):
+        lang = (
+            community.language if chat < 0 else await language_of(context, chat, community.language)
+        )
+        unreached = t(
+            lang,
+            "votes.objection_answered_unreached",
             objection=answered.number,
             number=vote.number,
-            question=vote.question,
-            text=answered.answer or "",
-        )[:4000],
-    )
-    lang = await chat_language(update, context)
-    key = "votes.objection_answered" if told else "votes.objection_answered_unreached"
-    await reply(update, t(lang, key, objection=answered.number, number=vote.number))
+        )
+        await send_text(context, chat, unreached)
 
 
 def register(app: BotApplication) -> None:

@@ -43,7 +43,7 @@ from handlers.common import (
     user_language,
 )
 from handlers.context import BotApplication, BotContext
-from handlers.votes.ballots import paper_text, tell_paper
+from handlers.votes.ballots import paper_text
 from handlers.votes.render import CHOICE_CODES, CHOICES_BY_CODE, units_text
 
 log = logging.getLogger(__name__)
@@ -298,15 +298,16 @@ async def _enter(
             unit_code=unit.code,
             choice=choice,
             now=now,
+            actor_name=display_name(query.from_user),
         )
     context.services.vote_cards.touch(vote_id)
+    context.services.wake_outbox()  # the household's voters hear of it
     note = paper_text(result, lang)
     await query.answer(note[:POPUP_LIMIT], show_alert=True)
     async with context.services.uow() as uow:
         sheet = await paper_sheet(uow, community=community, actor=actor, vote_id=vote_id, now=now)
     view = units_view(sheet, indices[0], indices[1] // PAGE_SIZE, lang, note)
     await _edit(context, query.message.chat.id, query.message.message_id, view)
-    await tell_paper(context, community, result, display_name(query.from_user))
 
 
 async def _edit(

@@ -154,7 +154,11 @@ def test_the_closed_loop_with_me_too_escalation_and_restart(
         assert press(fake, staff, card, rep, "Acknowledge") == "Ticket #1: acknowledged."
         fake.wait_for_message(alice, contains="Your ticket #1 (🛗 Elevator): acknowledged")
         fake.wait_for_message(dan, contains="Your ticket #1 (🛗 Elevator): acknowledged")
-        card = latest(fake, staff, card)
+        card = fake.wait_for(  # redrawn through the outbox, right after the press's answer
+            lambda: (
+                m if "Status: acknowledged" in (m := latest(fake, staff, card)).content else None
+            )
+        )
         assert [b.text for b in card.buttons] == ["In progress", "Resolved", "Reject"]
         press(fake, staff, card, rep, "Resolved")
         ask = fake.wait_for_message(alice, contains="Is it fixed?")

@@ -88,7 +88,7 @@ async def test_objections_in_chinese_reach_the_committee_and_are_answered(
 
     await h.say(private(chair), chair, "/answer 1 1 已核实：您的书面票 11月24日录入，见计票明细。")
     assert h.request.texts(CHAIR["id"])[-1] == (
-        "您对异议 #1 的答复已随表决 #1 保存，并已通知该业主。"
+        "您对异议 #1 的答复已随表决 #1 保存，并将私聊通知该业主。"
     )
     assert h.request.texts(owner_b["id"])[-1] == (
         "⚖️ 业委会对您就表决 #1「是否加装电梯」提出的异议 #1 的答复：\n"

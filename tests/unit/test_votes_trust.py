@@ -17,6 +17,7 @@ import pytest
 
 from bot.communities.model import Community
 from bot.errors import NotAllowed, UserError
+from bot.outbox import EntryStatus, Tell
 from bot.reports.cases import reporter_household
 from bot.residents.cases import decide_join, request_join
 from bot.residents.model import Relation
@@ -81,6 +82,10 @@ async def verified(
             approve=True,
             now=NOW,
         )
+    async with db.unit_of_work() as uow:  # seeded, not a flow under test: the applicant is
+        for told in await uow.outbox.of_subject(Tell.JOIN_OUTCOME, request.id):  # not told
+            await uow.outbox.finish(told.id, EntryStatus.DONE, now=NOW)
+        await uow.commit()
 
 
 async def owners(db: Database, community: Community, names: str = "ABCDEFG") -> None:
