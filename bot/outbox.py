@@ -30,6 +30,7 @@ class Tell(StrEnum):
     TOPIC_CARD = "topic.card"  # the topic's card with Support, unless it has one
     TOPIC_REACHED = "topic.reached"  # tell the group the topic is in discussion (params)
     JOIN_CARD = "join.card"  # the join request's review card, unless it has one
+    OWNER_CARD = "owner.card"  # the ownership request's review card, unless it has one
     TICKET_ESCALATION = "ticket.escalation"  # a deadline of the ticket passed (params: kind)
     TICKET_NOTICE = "ticket.notice"  # tell one person of a step on the ticket (params)
     TICKET_NEW = "ticket.new"  # the new ticket's staff card, to whoever has none yet

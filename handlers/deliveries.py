@@ -19,7 +19,11 @@ from handlers.reports.delivery import (
 )
 from handlers.residents.commands import deliver_join_outcome
 from handlers.residents.join_cards import deliver_join_card
-from handlers.residents.owners import deliver_owner_outcome, deliver_self_review
+from handlers.residents.owners import (
+    deliver_owner_card,
+    deliver_owner_outcome,
+    deliver_self_review,
+)
 from handlers.topics.commands import deliver_reached, deliver_topic_card
 from handlers.votes import delivery as votes
 from handlers.votes.ballots import deliver_change_note, deliver_paper_note
@@ -34,6 +38,7 @@ DELIVERERS: dict[Tell, Callable[[BotContext, OutboxEntry], Awaitable[None]]] = {
     Tell.TOPIC_CARD: deliver_topic_card,
     Tell.TOPIC_REACHED: deliver_reached,
     Tell.JOIN_CARD: deliver_join_card,
+    Tell.OWNER_CARD: deliver_owner_card,
     Tell.TICKET_ESCALATION: deliver_escalation,
     Tell.TICKET_NOTICE: deliver_ticket_notice,
     Tell.TICKET_NEW: deliver_new_ticket,

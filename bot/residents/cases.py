@@ -304,7 +304,8 @@ async def claim_ownership(
     applicant: Actor | None = None,
 ) -> Ownership:
     """Ask to be verified as an owner of a unit by review (an admin or the building's rep who
-    is not the applicant; an `applicant` who is a reviewer there has the admins told)."""
+    is not the applicant; an `applicant` who is a reviewer there has the admins told). Its
+    review card is posted in the group through the outbox."""
     code = normalize_unit_code(unit_code)
     unit = await _ownable(uow, community.id, code)
     live = await uow.ownerships.live_for(unit.id, user_id)
@@ -320,6 +321,7 @@ async def claim_ownership(
         method=OwnershipMethod.REVIEW,
         now=now,
     )
+    await tell(uow, Intent(Tell.OWNER_CARD, claim.id, group_lane(community.id), {}), now=now)
     await _tell_if_self_review(uow, community, applicant, claim.building, "owner", claim.id, now)
     await uow.commit()
     return claim

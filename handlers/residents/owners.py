@@ -29,7 +29,7 @@ from bot.residents.cases import (
     decide_ownership,
     verify_owner_by_phone,
 )
-from bot.residents.model import Membership, Ownership
+from bot.residents.model import Membership, Ownership, OwnershipStatus
 from handlers import callbacks
 from handlers.common import (
     actor_in,
@@ -174,15 +174,29 @@ async def on_owner_claim(update: Update, context: BotContext) -> None:
             now=context.services.now(),
             applicant=applicant,
         )
-    context.services.wake_outbox()  # the admins told, if the applicant is a reviewer here
-    text, keyboard = owner_card(claim, community)
-    card = await send_text(context, community.chat_id, text, reply_markup=keyboard)
-    async with context.services.uow() as uow:
-        await attach_ownership_card(uow, claim.id, card.chat_id, card.message_id)
+    context.services.wake_outbox()  # the review card; the admins, if a reviewer applied
     lang = await user_language(context, user)
     requested = t(lang, "owner.requested", unit=claim.unit_code, community=community.name)
     await edit_text(context, query.message.chat.id, query.message.message_id, requested)
     await query.answer()
+
+
+async def deliver_owner_card(context: BotContext, entry: OutboxEntry) -> None:
+    """`Tell.OWNER_CARD`: the ownership request's review card in the group, drawn as the
+    request stands; not again once posted, nor once decided (nothing left to review)."""
+    ownership_id = entry.intent.subject
+    async with context.services.uow() as uow:
+        claim = await uow.ownerships.get(ownership_id)
+        community = await uow.communities.get(claim.community_id) if claim else None
+        posted = await uow.ownerships.card(ownership_id)
+    if claim is None or community is None or posted is not None:
+        return
+    if claim.status is not OwnershipStatus.PENDING:
+        return
+    text, keyboard = owner_card(claim, community)
+    card = await send_text(context, community.chat_id, text, reply_markup=keyboard)
+    async with context.services.uow() as uow:
+        await attach_ownership_card(uow, claim.id, card.chat_id, card.message_id)
 
 
 async def on_owner_review(update: Update, context: BotContext) -> None:

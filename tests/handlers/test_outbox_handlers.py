@@ -19,6 +19,7 @@ from bot.reports.cases import fire_timer
 from bot.votes.model import Vote, VoteStatus
 from handlers.deliveries import start_outbox, stop_outbox
 from tests.conftest import NOW
+from tests.handlers import test_owners_handlers as owners
 from tests.handlers.harness import HandlerHarness, private
 from tests.handlers.test_reports_handlers import (
     FORM,
@@ -314,3 +315,39 @@ async def test_the_reporter_hears_of_a_step_even_when_the_first_send_fails(
     assert not any(t.startswith("🛠 Your ticket #1") for t in texts_to(h, ALICE))
     await later(h, 2)
     assert texts_to(h, ALICE)[-1] == "🛠 Your ticket #1 (📝 Other): acknowledged."
+
+
+@pytest.mark.parametrize(
+    ("language", "card_start", "approve"),
+    [
+        ("en", "Owner check: Alice asks to be verified as owner of 2-101", "✅ Approve"),
+        ("zh", "业主认证：Alice 申请认证为 2-101", "✅ 通过"),
+    ],
+)
+async def test_an_ownership_card_that_failed_is_posted_later_once_and_can_be_decided(
+    harness: HandlerHarness, faults: Faults, language: str, card_start: str, approve: str
+) -> None:
+    """Before, the card was sent after the commit: a 502 left a request no reviewer could see
+    and the applicant unable to ask again ("already pending")."""
+    h = harness
+    community_id = await owners.set_up(h)
+    async with h.database.unit_of_work() as uow:
+        community = await uow.communities.get(community_id)
+        assert community is not None
+        await set_community_language(uow, community, language, is_admin=True)  # type: ignore[arg-type]
+    code = await owners.code_of(h, community_id, "2-101")
+    h.request.private_open.add(ALICE["id"])
+    await h.say(private(ALICE), ALICE, f"/join 2-101 {code}")
+    review = h.request.sent("sendMessage", ALICE["id"])[-1]
+    faults.fail("sendMessage", GROUP["id"], (502, "Bad Gateway", None))
+    await h.press(private(ALICE), ALICE, None, owners.keyboard_of(review)[0][1])
+    assert not any(t.startswith(card_start) for t in h.request.texts(GROUP["id"]))
+
+    await later(h, 2)
+    await later(h, 2)  # a second pass: the card is not posted twice
+    (card,) = [
+        p for p in h.request.sent("sendMessage", GROUP["id"]) if p["text"].startswith(card_start)
+    ]
+    buttons = {b["text"]: b["callback_data"] for b in card["reply_markup"]["inline_keyboard"][0]}
+    await h.press(GROUP, REP, card["message_id"], buttons[approve])
+    assert await owners.owned(h, community_id, ALICE["id"]) == frozenset({"2-101"})
