@@ -12,6 +12,7 @@ from bot.i18n import t
 from bot.notices.cases import attach_notice_card, confirm_read, post_notice, read_count
 from bot.outbox import OutboxEntry
 from bot.ports import UnitOfWork
+from bot.roles.model import Actor
 from handlers import callbacks
 from handlers.common import (
     actor_in,
@@ -21,6 +22,7 @@ from handlers.common import (
     require_card,
     require_community,
     send_text,
+    sent_by_anonymous_admin,
     user_language,
 )
 from handlers.context import BotApplication, BotContext
@@ -46,7 +48,10 @@ async def cmd_notice(update: Update, context: BotContext) -> None:
     community = await require_community(update, context)
     user = update.effective_user
     assert user is not None
-    actor = await actor_in(context, community, user.id)
+    if sent_by_anonymous_admin(update.effective_message):  # writes as the group itself
+        actor = Actor(user.id, is_chat_admin=True)
+    else:
+        actor = await actor_in(context, community, user.id)
     async with context.services.uow() as uow:
         await post_notice(
             uow,

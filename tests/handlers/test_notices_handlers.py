@@ -200,3 +200,15 @@ async def test_a_notice_card_cut_short_by_a_stop_is_redrawn_at_start_up(db: Data
     finally:
         await services.notice_cards.stop()
         await restarted.stop()
+
+
+async def test_an_anonymous_admin_posts_for_the_community(harness: HandlerHarness) -> None:
+    h = harness
+    await residents(h)
+    anonymous = user(1087968824, "Group")
+    await h.say(GROUP, anonymous, "/notice Garden party on Sunday", sender_chat=GROUP)
+    card = h.request.sent("sendMessage", GROUP["id"])[-1]
+    assert card["text"] == (
+        "📢 Notice #1 · all households\nGarden party on Sunday\n— Administrator\n"
+        "Read by 0 of 7 households (0 %)"
+    )
