@@ -16,8 +16,13 @@ from bot.i18n import t
 # Telegram's limit for a message's text, counted in UTF-16 code units.
 MAX_MESSAGE = 4096
 
-# `/notice building 3 <text>`, `/notice 楼栋 3 <text>`, `/notice 3号楼 <text>` (also 栋, 幢)
-_SCOPE_WORDS = re.compile(r"^(?:building|楼栋)\s+(\S+)(?:\s+|$)", re.IGNORECASE)
+# `/notice building 3 <text>`, `/notice 楼栋 3 <text>`, `/notice 3号楼 <text>` (also 栋, 幢).
+# After the word, a building is named with a digit (`3`, `12A`) or one capital (`A`), so that
+# "Building maintenance on Monday" is a notice for everyone, not one for building "maintenance".
+_SCOPE_WORDS = re.compile(
+    r"^(?:(?i:building)|楼栋)\s*((?=[0-9A-Za-z-]*[0-9])[0-9A-Za-z-]{1,8}|[A-Z])"
+    r"(?:\s+|$)"
+)
 _CHINESE_SCOPE = re.compile(r"^([0-9A-Za-z]{1,8})(?:号楼|栋|幢)(?:\s+|$)")
 
 

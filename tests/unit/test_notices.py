@@ -43,6 +43,12 @@ VERIFIED = [("1-101", "1"), ("2-101", "2"), ("2-101", "2"), ("2-102", "2"), ("3-
         ("building 3", NoticeRequest("3", "")),
         ("  ", NoticeRequest(None, "")),
         ("The building 3 lift", NoticeRequest(None, "The building 3 lift")),
+        ("Building maintenance on Monday", NoticeRequest(None, "Building maintenance on Monday")),
+        ("building a new fence", NoticeRequest(None, "building a new fence")),
+        ("building A lift", NoticeRequest("A", "lift")),
+        ("building 12A lift", NoticeRequest("12A", "lift")),
+        ("楼栋3 停电", NoticeRequest("3", "停电")),
+        ("building3 lift", NoticeRequest("3", "lift")),
     ],
 )
 def test_the_scope_is_read_from_the_start(text: str, expected: NoticeRequest) -> None:
