@@ -45,6 +45,7 @@ class Tell(StrEnum):
     VOTE_OBJECTION_ANSWER = "vote.objection_answer"  # tell the objector the answer (params)
     VOTE_REMINDER = "vote.reminder"  # remind one voter privately (params); lane: the round
     VOTE_REMINDED = "vote.reminded"  # after a round: counts to the group, misses to the sender
+    NOTICE_CARD = "notice.card"  # post the notice's card if it has none, else redraw it
 
 
 class EntryStatus(StrEnum):

@@ -7,10 +7,18 @@ from __future__ import annotations
 from typing import Protocol
 
 from bot.codes.ports import CodesUnitOfWork
+from bot.notices.ports import NoticesUnitOfWork
 from bot.reports.ports import ReportsUnitOfWork
 from bot.residents.ports import ProfileUnitOfWork
 from bot.votes.ports import VotesUnitOfWork
 
 
-class UnitOfWork(VotesUnitOfWork, ReportsUnitOfWork, CodesUnitOfWork, ProfileUnitOfWork, Protocol):
+class UnitOfWork(
+    VotesUnitOfWork,
+    ReportsUnitOfWork,
+    CodesUnitOfWork,
+    NoticesUnitOfWork,
+    ProfileUnitOfWork,
+    Protocol,
+):
     """Entered with `async with`; leaving without `commit()` rolls back."""

@@ -2,8 +2,8 @@
 `post_shutdown`; every handler module's `register`, in the order documented here.
 
 Start-up repairs what a stop may have cut short: after the migrations, the vote jobs are re-armed
-and every live card (open and announced votes, topics still taking support) is redrawn once from
-the database; then the outbox sender starts and resends what was left pending
+and every live card (open and announced votes, topics still taking support, recent notices) is
+redrawn once from the database; then the outbox sender starts and resends what was left pending
 (`handlers/deliveries.py`). At a clean stop the pending redraws and due outbox entries are drawn
 first, for at most `DRAIN_SECONDS` (in `post_stop`: in `post_shutdown` the bot can no longer
 send)."""
@@ -20,6 +20,7 @@ from telegram.ext import Application, ContextTypes, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
+from bot.notices.cases import live_notice_cards
 from bot.topics.cases import live_topic_cards
 from bot.votes.cases import live_vote_cards
 from handlers import codes, communities, language, start
@@ -28,6 +29,7 @@ from handlers.deliveries import start_outbox, stop_outbox
 from handlers.errors import on_error
 from handlers.live_cards import LiveCards
 from handlers.menus import set_command_menus
+from handlers.notices import commands as notices
 from handlers.pipeline import InboxBot, OrderedProcessor, Pipeline
 from handlers.rate_limit import TelegramRateLimiter
 from handlers.reports import commands as reports
@@ -96,6 +98,7 @@ def register_handlers(app: BotApplication) -> None:
     codes.register(app)
     language.register(app)
     topics.register(app)
+    notices.register(app)
     votes.register(app)
     vote_paper_menu.register(app)  # `/paper <vote>` before the three-word `/paper`
     vote_ballots.register(app)
@@ -121,17 +124,19 @@ async def _start_services(app: BotApplication) -> None:
     app.bot_data["services"] = services
     await services.vote_cards.start()
     await services.topic_cards.start()
+    await services.notice_cards.start()
     await set_command_menus(app.bot, settings.bot_language)
     armed = await rearm_votes(app)
     arm_report_timers(app)
-    vote_cards, topic_cards = await repair_live_cards(services)
+    vote_cards, topic_cards, notice_cards = await repair_live_cards(services)
     outbox = await start_outbox(app, services)
     log.info(
-        "start-up repairs: %d updates replayed from the inbox; %d vote cards, %d topic cards"
-        " redrawn; %d vote jobs re-armed; %d outbox entries pending",
+        "start-up repairs: %d updates replayed from the inbox; %d vote cards, %d topic cards,"
+        " %d notice cards redrawn; %d vote jobs re-armed; %d outbox entries pending",
         replayed,
         vote_cards,
         topic_cards,
+        notice_cards,
         armed,
         outbox.pending,
     )
@@ -151,20 +156,25 @@ def make_services(app: BotApplication, database: Database, settings: Settings) -
             app.bot, partial(votes.render_vote_card, database.unit_of_work, utc_now)
         ),
         topic_cards=LiveCards(app.bot, partial(topics.render_topic_card, database.unit_of_work)),
+        notice_cards=LiveCards(app.bot, partial(notices.render_notice_card, database.unit_of_work)),
     )
 
 
-async def repair_live_cards(services: Services) -> tuple[int, int]:
+async def repair_live_cards(services: Services) -> tuple[int, int, int]:
     """Touch every live card, so LiveCards redraws it from the database at its pace (an
-    unchanged card costs one "message is not modified"). Returns (vote cards, topic cards)."""
+    unchanged card costs one "message is not modified"). Returns (vote cards, topic cards,
+    notice cards)."""
     async with services.uow() as uow:
         votes_live = await live_vote_cards(uow)
         topics_live = await live_topic_cards(uow)
+        notices_live = await live_notice_cards(uow, now=services.now())
     for vote_id in votes_live:
         services.vote_cards.touch(vote_id)
     for topic_id in topics_live:
         services.topic_cards.touch(topic_id)
-    return len(votes_live), len(topics_live)
+    for notice_id in notices_live:
+        services.notice_cards.touch(notice_id)
+    return len(votes_live), len(topics_live), len(notices_live)
 
 
 async def _drain_cards(app: BotApplication) -> None:
@@ -175,6 +185,7 @@ async def _drain_cards(app: BotApplication) -> None:
             stop_outbox(services),
             services.vote_cards.stop(drain=DRAIN_SECONDS),
             services.topic_cards.stop(drain=DRAIN_SECONDS),
+            services.notice_cards.stop(drain=DRAIN_SECONDS),
         )
 
 
@@ -194,12 +205,14 @@ async def _stop_services(app: BotApplication) -> None:
             log.warning("stopped with %d outbox entries pending; resent at start-up", outbox_left)
         votes_left = await services.vote_cards.stop()
         topics_left = await services.topic_cards.stop()
-        if votes_left or topics_left:
+        notices_left = await services.notice_cards.stop()
+        if votes_left or topics_left or notices_left:
             log.warning(
-                "stopped with %d vote cards, %d topic cards not redrawn;"
+                "stopped with %d vote cards, %d topic cards, %d notice cards not redrawn;"
                 " the next start-up redraws them",
                 votes_left,
                 topics_left,
+                notices_left,
             )
     database = app.bot_data.pop("database", None)
     if isinstance(database, Database):

@@ -25,6 +25,7 @@ REPORT_FEEDBACK: Final = "rf"
 OWNER_CLAIM: Final = "oc"  # v1:oc:<community id>:<unit id>: ask for a review as owner
 OWNER_REVIEW: Final = "or"  # v1:or:<ownership id>:a|r
 UNITS_CONFIRM: Final = "uc"  # v1:uc:<file digest>:c|x: save a register with doubtful owner keys
+NOTICE_READ: Final = "nr"  # v1:nr:<notice id>: Read, on a notice card
 PAPER_MENU: Final = "pp"  # v1:pp:<vote id>:h|b|u|c:...: paper ballots with buttons
 
 

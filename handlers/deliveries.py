@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.outbox import OutboxEntry, Tell
 from handlers.context import BotApplication, BotContext, Services
+from handlers.notices.commands import deliver_notice_card
 from handlers.outbox import Counts, Deliver, OutboxSender
 from handlers.reports.delivery import (
     deliver_escalation,
@@ -53,6 +54,7 @@ DELIVERERS: dict[Tell, Callable[[BotContext, OutboxEntry], Awaitable[None]]] = {
     Tell.VOTE_OBJECTION_ANSWER: deliver_objection_answer,
     Tell.VOTE_REMINDER: deliver_reminder,
     Tell.VOTE_REMINDED: deliver_reminded,
+    Tell.NOTICE_CARD: deliver_notice_card,
 }
 # At a clean stop, what is due gets this long; the rest is delivered at the next start.
 DRAIN_SECONDS = 5.0

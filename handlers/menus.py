@@ -54,6 +54,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("help", Audience.EVERYONE),
     Command("members", Audience.REP, in_private=False),
     Command("remind", Audience.REP, in_private=False),
+    Command("notice", Audience.REP, in_private=False),
     Command("vote", Audience.COMMITTEE, in_private=False),
     Command("close", Audience.COMMITTEE, in_private=False),
     Command("export", Audience.COMMITTEE, in_private=False),

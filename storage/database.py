@@ -17,6 +17,7 @@ from storage.codes import SqliteCodeRepo
 from storage.communities import SqliteCommunityRepo
 from storage.inbox import APPLYING, InboxMarks, SqliteInboxRepo, write_marks
 from storage.migrate import migrate
+from storage.notices import SqliteNoticeRepo
 from storage.outbox import SqliteOutboxRepo
 from storage.reports import SqliteReportRepo
 from storage.residents import SqliteOwnershipRepo, SqliteResidentRepo
@@ -101,6 +102,7 @@ class SqliteUnitOfWork:
         self.topics = SqliteTopicRepo(conn)
         self.votes = SqliteVoteRepo(conn)
         self.reports = SqliteReportRepo(conn)
+        self.notices = SqliteNoticeRepo(conn)
         self.outbox = SqliteOutboxRepo(conn)
 
     async def __aenter__(self) -> SqliteUnitOfWork:

@@ -72,8 +72,8 @@ def test_a_card_cut_short_by_a_stop_is_right_after_the_restart(
     try:
         wait_for_card(fake, group, card.message_id, tally(2, 1, 0), timeout=10)
         bot.wait_for_log(
-            "start-up repairs: 0 updates replayed from the inbox; 1 vote cards, 0 topic cards"
-            " redrawn; 1 vote jobs re-armed"
+            "start-up repairs: 0 updates replayed from the inbox; 1 vote cards, 0 topic cards,"
+            " 0 notice cards redrawn; 1 vote jobs re-armed"
         )
     finally:
         stop_bot(bot, fake)

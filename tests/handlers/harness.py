@@ -23,6 +23,7 @@ from handlers.app import register_handlers
 from handlers.context import BotApplication, BotContext, Services
 from handlers.deliveries import start_outbox, stop_outbox
 from handlers.live_cards import LiveCards
+from handlers.notices.commands import render_notice_card
 from handlers.pipeline import InboxBot, OrderedProcessor, Pipeline
 from handlers.throttle import Throttle
 from handlers.topics.commands import render_topic_card
@@ -249,6 +250,7 @@ class HandlerHarness:
                 app.bot, partial(render_vote_card, database.unit_of_work, lambda: NOW)
             ),
             topic_cards=LiveCards(app.bot, partial(render_topic_card, database.unit_of_work)),
+            notice_cards=LiveCards(app.bot, partial(render_notice_card, database.unit_of_work)),
             now=lambda: NOW,
         )
         register_handlers(app)

@@ -62,7 +62,7 @@ async def test_stale_cards_are_redrawn_at_start_up(db: Database) -> None:
     services = restarted.app.bot_data["services"]
     assert isinstance(services, Services)
     try:
-        assert await repair_live_cards(services) == (1, 1)
+        assert await repair_live_cards(services) == (1, 1, 0)
         await services.vote_cards.start()
         await services.topic_cards.start()
         vote_edit = await wait_for_edit(

@@ -1,0 +1,1 @@
+"""Notices in Telegram: /notice, the Read button, the card kept up to date."""
