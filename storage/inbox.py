@@ -16,7 +16,7 @@ and marked done in the same transaction as its effect (issue 9: exactly-once eff
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -137,12 +137,6 @@ class SqliteInboxRepo:
         found = await fetch(self._conn, "SELECT max(update_id) FROM update_inbox")
         row = await found.fetchone()
         return int(row[0]) if row and row[0] is not None else None
-
-    async def mark_done(self, update_ids: Iterable[int], *, now: datetime) -> None:
-        await self._conn.executemany(
-            "UPDATE update_inbox SET done_at = coalesce(done_at, ?) WHERE update_id = ?",
-            [(to_text(now), update_id) for update_id in update_ids],
-        )
 
     async def prune(self, *, now: datetime) -> int:
         """Forget done updates older than `KEEP_DONE`, but always keep the newest row (the

@@ -47,6 +47,29 @@ def _membership(row: aiosqlite.Row) -> Membership:
     )
 
 
+async def _set_card(
+    conn: aiosqlite.Connection, table: str, row_id: int, chat_id: int, message_id: int
+) -> None:
+    """A review card's message, on a join request (`memberships`) or an owner claim."""
+    await conn.execute(
+        f"UPDATE {table} SET card_chat_id = :chat, card_message_id = :msg"  # noqa: S608
+        " WHERE id = :id",
+        {"chat": chat_id, "msg": message_id, "id": row_id},
+    )
+
+
+async def _card(conn: aiosqlite.Connection, table: str, row_id: int) -> tuple[int, int] | None:
+    found = await fetch(
+        conn,
+        f"SELECT card_chat_id, card_message_id FROM {table} WHERE id = :id",  # noqa: S608
+        {"id": row_id},
+    )
+    row = await found.fetchone()
+    if row is None or row["card_chat_id"] is None:
+        return None
+    return int(row["card_chat_id"]), int(row["card_message_id"])
+
+
 class SqliteResidentRepo:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
@@ -106,21 +129,10 @@ class SqliteResidentRepo:
         )
 
     async def set_card(self, membership_id: int, chat_id: int, message_id: int) -> None:
-        await self._conn.execute(
-            "UPDATE memberships SET card_chat_id = :chat, card_message_id = :msg WHERE id = :id",
-            {"chat": chat_id, "msg": message_id, "id": membership_id},
-        )
+        await _set_card(self._conn, "memberships", membership_id, chat_id, message_id)
 
     async def card(self, membership_id: int) -> tuple[int, int] | None:
-        found = await fetch(
-            self._conn,
-            "SELECT card_chat_id, card_message_id FROM memberships WHERE id = :id",
-            {"id": membership_id},
-        )
-        row = await found.fetchone()
-        if row is None or row["card_chat_id"] is None:
-            return None
-        return int(row["card_chat_id"]), int(row["card_message_id"])
+        return await _card(self._conn, "memberships", membership_id)
 
     async def verified(self, community_id: int) -> list[Membership]:
         return await self._many(
@@ -129,10 +141,7 @@ class SqliteResidentRepo:
         )
 
     async def live_of_user(self, user_id: int) -> list[Membership]:
-        return await self._many(
-            "m.user_id = :uid AND m.status IN ('pending', 'verified') ORDER BY u.code",
-            {"uid": user_id},
-        )
+        return await self.live_of_users([user_id])
 
     async def live_of_users(self, user_ids: Collection[int]) -> list[Membership]:
         marks, params = in_list(user_ids)
@@ -265,21 +274,10 @@ class SqliteOwnershipRepo:
         )
 
     async def set_card(self, ownership_id: int, chat_id: int, message_id: int) -> None:
-        await self._conn.execute(
-            "UPDATE ownerships SET card_chat_id = :chat, card_message_id = :msg WHERE id = :id",
-            {"chat": chat_id, "msg": message_id, "id": ownership_id},
-        )
+        await _set_card(self._conn, "ownerships", ownership_id, chat_id, message_id)
 
     async def card(self, ownership_id: int) -> tuple[int, int] | None:
-        found = await fetch(
-            self._conn,
-            "SELECT card_chat_id, card_message_id FROM ownerships WHERE id = :id",
-            {"id": ownership_id},
-        )
-        row = await found.fetchone()
-        if row is None or row["card_chat_id"] is None:
-            return None
-        return int(row["card_chat_id"]), int(row["card_message_id"])
+        return await _card(self._conn, "ownerships", ownership_id)
 
     async def verified(self, community_id: int) -> list[Ownership]:
         return await self._many(
@@ -288,10 +286,7 @@ class SqliteOwnershipRepo:
         )
 
     async def live_of_user(self, user_id: int) -> list[Ownership]:
-        return await self._many(
-            "o.user_id = :uid AND o.status IN ('pending', 'verified') ORDER BY u.code",
-            {"uid": user_id},
-        )
+        return await self.live_of_users([user_id])
 
     async def live_of_users(self, user_ids: Collection[int]) -> list[Ownership]:
         marks, params = in_list(user_ids)

@@ -110,7 +110,6 @@ async def attach_card(
 @dataclass(frozen=True, slots=True)
 class Decision:
     membership: Membership
-    card: tuple[int, int] | None
 
 
 async def decide_join(
@@ -153,13 +152,13 @@ async def decide_join(
         else:
             await uow.residents.set_relation(membership_id, Relation.RESIDENT)
     decided = await uow.residents.get(membership_id)
-    card = await uow.residents.card(membership_id)
-    outcome = {"status": status.value}  # the applicant is told, privately or under the card
+    # the card shows the decision and the applicant is told, privately or under the card
+    outcome = {"status": status.value}
     lane = person_lane(membership.user_id)
     await tell(uow, Intent(Tell.JOIN_OUTCOME, membership_id, lane, outcome), now=now)
     await uow.commit()
     assert decided is not None
-    return Decision(decided, card)
+    return Decision(decided)
 
 
 async def leave(
@@ -337,7 +336,6 @@ async def attach_ownership_card(
 @dataclass(frozen=True, slots=True)
 class OwnershipDecision:
     ownership: Ownership
-    card: tuple[int, int] | None
 
 
 async def decide_ownership(
@@ -371,14 +369,13 @@ async def decide_ownership(
             ownership_id, OwnershipStatus.REJECTED, decided_by=actor.user_id, now=now
         )
     decided = await uow.ownerships.get(ownership_id)
-    card = await uow.ownerships.card(ownership_id)
     assert decided is not None
     outcome = {"status": decided.status.value}
     lane = person_lane(claim.user_id)
     await tell(uow, Intent(Tell.OWNER_OUTCOME, ownership_id, lane, outcome), now=now)
     await uow.commit()
     assert decided is not None
-    return OwnershipDecision(decided, card)
+    return OwnershipDecision(decided)
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,7 +419,10 @@ async def verify_owner_by_phone(
             uow, community_id, unit, user_id, OwnershipMethod.PHONE, None, now, hashed
         )
         if (community_id, unit.code) in pending:
-            settled.append(pending[(community_id, unit.code)])
+            claim = pending[(community_id, unit.code)]
+            settled.append(claim)  # its review card is redrawn
+            redraw = Intent(Tell.OWNER_CARD, claim.id, group_lane(community_id), {})
+            await tell(uow, redraw, now=now)
     refreshed = [await uow.ownerships.get(o.id) for o in settled]
     await uow.commit()
     return PhoneVerification(

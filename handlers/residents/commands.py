@@ -178,17 +178,15 @@ async def on_join_review(update: Update, context: BotContext) -> None:
             now=context.services.now(),
         )
     membership = decision.membership
-    text, keyboard = join_card(membership, community)
-    chat_id, message_id = decision.card or (query.message.chat.id, query.message.message_id)
-    await edit_text(context, chat_id, message_id, text, reply_markup=keyboard)
     lang = await user_language(context, query.from_user)
     await query.answer(t(lang, f"join.answer_{membership.status.value}", unit=membership.unit_code))
-    context.services.wake_outbox()  # the applicant is told
+    context.services.wake_outbox()  # the card redrawn, the applicant told
 
 
 async def deliver_join_outcome(context: BotContext, entry: OutboxEntry) -> None:
-    """`Tell.JOIN_OUTCOME`, written with the decision: by DM where the bot may write to the
-    applicant; otherwise a short reply to the card in the group."""
+    """`Tell.JOIN_OUTCOME`, written with the decision: the card is redrawn as decided, then
+    the applicant is told by DM where the bot may write to them, otherwise by a short reply to
+    the card in the group. A retry redraws again ("not modified") and tells once more."""
     async with context.services.uow() as uow:
         membership = await uow.residents.get(entry.intent.subject)
         community = await uow.communities.get(membership.community_id) if membership else None
@@ -196,6 +194,9 @@ async def deliver_join_outcome(context: BotContext, entry: OutboxEntry) -> None:
     status = entry.intent.params.get("status")
     if membership is None or community is None or status not in ("verified", "rejected"):
         return
+    if card is not None:
+        text, keyboard = join_card(membership, community)
+        await edit_text(context, card[0], card[1], text, reply_markup=keyboard)
     lang = await language_of(context, membership.user_id, community.language)
     key = f"join.outcome_{status}"
     text = t(lang, key, unit=membership.unit_code, community=community.name)

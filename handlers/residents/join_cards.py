@@ -9,7 +9,7 @@ from bot.communities.model import Community
 from bot.outbox import OutboxEntry
 from bot.residents.cases import attach_card, request_join
 from bot.residents.model import Membership, MembershipStatus, Relation
-from handlers.common import actor_in, send_text
+from handlers.common import actor_in, edit_text, send_text
 from handlers.context import BotContext
 from handlers.residents.render import join_card
 
@@ -42,18 +42,22 @@ async def submit_join_request(
 
 
 async def deliver_join_card(context: BotContext, entry: OutboxEntry) -> None:
-    """The request's review card, drawn as the request stands; not again once it is posted,
-    nor once the request is decided (or withdrawn): then there is nothing left to review."""
+    """The request's review card, drawn as the request stands: redrawn where it was posted
+    (after a decision: the outcome, without buttons); posted once while the request waits;
+    never posted once it is decided or withdrawn (nothing left to review)."""
     membership_id = entry.intent.subject
     async with context.services.uow() as uow:
         membership = await uow.residents.get(membership_id)
         community = await uow.communities.get(membership.community_id) if membership else None
         posted = await uow.residents.card(membership_id)
-    if membership is None or community is None or posted is not None:
+    if membership is None or community is None:
+        return
+    text, keyboard = join_card(membership, community)
+    if posted is not None:
+        await edit_text(context, posted[0], posted[1], text, reply_markup=keyboard)
         return
     if membership.status is not MembershipStatus.PENDING:
         return
-    text, keyboard = join_card(membership, community)
     reply_to = entry.intent.params.get("reply_to")
     card = await send_text(
         context,

@@ -136,13 +136,8 @@ async def on_contact(update: Update, context: BotContext) -> None:
         t(lang, "owner.verified_by_phone", units=units),
         reply_markup=ReplyKeyboardRemove(),
     )
-    for settled in result.settled:
-        async with context.services.uow() as uow:
-            community = await uow.communities.get(settled.community_id)
-            card = await uow.ownerships.card(settled.id)
-        if community is not None and card is not None:
-            text, keyboard = owner_card(settled, community)
-            await edit_text(context, card[0], card[1], text, reply_markup=keyboard)
+    if result.settled:
+        context.services.wake_outbox()  # the review cards this settled are redrawn
 
 
 async def on_owner_claim(update: Update, context: BotContext) -> None:
@@ -183,17 +178,21 @@ async def on_owner_claim(update: Update, context: BotContext) -> None:
 
 async def deliver_owner_card(context: BotContext, entry: OutboxEntry) -> None:
     """`Tell.OWNER_CARD`: the ownership request's review card in the group, drawn as the
-    request stands; not again once posted, nor once decided (nothing left to review)."""
+    request stands: redrawn where it was posted (after a decision, or a shared phone that
+    settled it); posted once while it waits; never posted once decided."""
     ownership_id = entry.intent.subject
     async with context.services.uow() as uow:
         claim = await uow.ownerships.get(ownership_id)
         community = await uow.communities.get(claim.community_id) if claim else None
         posted = await uow.ownerships.card(ownership_id)
-    if claim is None or community is None or posted is not None:
+    if claim is None or community is None:
+        return
+    text, keyboard = owner_card(claim, community)
+    if posted is not None:
+        await edit_text(context, posted[0], posted[1], text, reply_markup=keyboard)
         return
     if claim.status is not OwnershipStatus.PENDING:
         return
-    text, keyboard = owner_card(claim, community)
     card = await send_text(context, community.chat_id, text, reply_markup=keyboard)
     async with context.services.uow() as uow:
         await attach_ownership_card(uow, claim.id, card.chat_id, card.message_id)
@@ -227,17 +226,15 @@ async def on_owner_review(update: Update, context: BotContext) -> None:
             now=context.services.now(),
         )
     claim = decision.ownership
-    text, keyboard = owner_card(claim, community)
-    chat_id, message_id = decision.card or (query.message.chat.id, query.message.message_id)
-    await edit_text(context, chat_id, message_id, text, reply_markup=keyboard)
     lang = await user_language(context, query.from_user)
     await query.answer(t(lang, f"owner.answer_{claim.status.value}", unit=claim.unit_code))
-    context.services.wake_outbox()  # the applicant is told
+    context.services.wake_outbox()  # the card redrawn, the applicant told
 
 
 async def deliver_owner_outcome(context: BotContext, entry: OutboxEntry) -> None:
-    """`Tell.OWNER_OUTCOME`, written with the decision: the applicant is told privately, or,
-    where the bot cannot write to them, by a short reply to the card in the group."""
+    """`Tell.OWNER_OUTCOME`, written with the decision: the card is redrawn as decided, then
+    the applicant is told privately, or, where the bot cannot write to them, by a short reply
+    to the card in the group."""
     async with context.services.uow() as uow:
         claim = await uow.ownerships.get(entry.intent.subject)
         community = await uow.communities.get(claim.community_id) if claim else None
@@ -245,6 +242,9 @@ async def deliver_owner_outcome(context: BotContext, entry: OutboxEntry) -> None
     status = entry.intent.params.get("status")
     if claim is None or community is None or status not in ("verified", "rejected"):
         return
+    if card is not None:
+        text, keyboard = owner_card(claim, community)
+        await edit_text(context, card[0], card[1], text, reply_markup=keyboard)
     lang = await language_of(context, claim.user_id, community.language)
     key = f"owner.outcome_{status}"
     if await send_private(
