@@ -351,3 +351,29 @@ async def test_an_ownership_card_that_failed_is_posted_later_once_and_can_be_dec
     buttons = {b["text"]: b["callback_data"] for b in card["reply_markup"]["inline_keyboard"][0]}
     await h.press(GROUP, REP, card["message_id"], buttons[approve])
     assert await owners.owned(h, community_id, ALICE["id"]) == frozenset({"2-101"})
+
+
+async def test_a_decision_whose_card_redraw_fails_is_redrawn_later(
+    harness: HandlerHarness, faults: Faults
+) -> None:
+    """Before, the card was edited after the commit: a 502 left "Approve / Reject" buttons on
+    a request already approved."""
+    h = harness
+    await set_up(h)
+    await h.say(GROUP, ALICE, "/join 2-101 owner")
+    (card,) = [
+        p
+        for p in h.request.sent("sendMessage", GROUP["id"])
+        if p["text"].startswith("Join request: Alice")
+    ]
+    buttons = {b["text"]: b["callback_data"] for b in card["reply_markup"]["inline_keyboard"][0]}
+    faults.fail("editMessageText", GROUP["id"], (502, "Bad Gateway", None))
+    await h.press(GROUP, REP, card["message_id"], buttons["✅ Approve"])
+    await later(h, 2)
+    redrawn = [
+        p
+        for p in h.request.sent("editMessageText", GROUP["id"])
+        if p["message_id"] == card["message_id"]
+    ]
+    assert redrawn and "✅ Approved by Rep Bob" in redrawn[-1]["text"]
+    assert "reply_markup" not in redrawn[-1]
