@@ -46,6 +46,8 @@ class Tell(StrEnum):
     VOTE_REMINDER = "vote.reminder"  # remind one voter privately (params); lane: the round
     VOTE_REMINDED = "vote.reminded"  # after a round: counts to the group, misses to the sender
     NOTICE_CARD = "notice.card"  # post the notice's card if it has none, else redraw it
+    NOTICE_COPY = "notice.copy"  # a notice's private copy to one person (params: user)
+    NOTICE_REMINDER = "notice.reminder"  # remind one person of an unread notice (params)
 
 
 class EntryStatus(StrEnum):

@@ -30,6 +30,7 @@ from handlers.errors import on_error
 from handlers.live_cards import LiveCards
 from handlers.menus import set_command_menus
 from handlers.notices import commands as notices
+from handlers.notices.jobs import rearm_notices
 from handlers.pipeline import InboxBot, OrderedProcessor, Pipeline
 from handlers.rate_limit import TelegramRateLimiter
 from handlers.reports import commands as reports
@@ -127,6 +128,7 @@ async def _start_services(app: BotApplication) -> None:
     await services.notice_cards.start()
     await set_command_menus(app.bot, settings.bot_language)
     armed = await rearm_votes(app)
+    await rearm_notices(app)  # scheduled notices; one whose time passed is published now
     arm_report_timers(app)
     vote_cards, topic_cards, notice_cards = await repair_live_cards(services)
     outbox = await start_outbox(app, services)

@@ -26,6 +26,9 @@ OWNER_CLAIM: Final = "oc"  # v1:oc:<community id>:<unit id>: ask for a review as
 OWNER_REVIEW: Final = "or"  # v1:or:<ownership id>:a|r
 UNITS_CONFIRM: Final = "uc"  # v1:uc:<file digest>:c|x: save a register with doubtful owner keys
 NOTICE_READ: Final = "nr"  # v1:nr:<notice id>: Read, on a notice card
+NOTICE_CANCEL: Final = "nx"  # v1:nx:<notice id>: Cancel a scheduled notice, on /notices
+NOTICE_WITHDRAW: Final = "nw"  # v1:nw:<notice id>: Withdraw a published notice, on /notices
+NOTICE_REMIND: Final = "nu"  # v1:nu:<notice id>: Remind them, on /unread
 PAPER_MENU: Final = "pp"  # v1:pp:<vote id>:h|b|u|c:...: paper ballots with buttons
 
 

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from bot.outbox import OutboxEntry, Tell
 from handlers.context import BotApplication, BotContext, Services
 from handlers.notices.commands import deliver_notice_card
+from handlers.notices.private import deliver_notice_copy, deliver_notice_reminder
 from handlers.outbox import Counts, Deliver, OutboxSender
 from handlers.reports.delivery import (
     deliver_escalation,
@@ -55,6 +56,8 @@ DELIVERERS: dict[Tell, Callable[[BotContext, OutboxEntry], Awaitable[None]]] = {
     Tell.VOTE_REMINDER: deliver_reminder,
     Tell.VOTE_REMINDED: deliver_reminded,
     Tell.NOTICE_CARD: deliver_notice_card,
+    Tell.NOTICE_COPY: deliver_notice_copy,
+    Tell.NOTICE_REMINDER: deliver_notice_reminder,
 }
 # At a clean stop, what is due gets this long; the rest is delivered at the next start.
 DRAIN_SECONDS = 5.0

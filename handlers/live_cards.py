@@ -33,6 +33,7 @@ class Card:
     message_id: int
     text: str
     reply_markup: InlineKeyboardMarkup | None
+    caption: bool = False  # a photo's or document's caption (a notice with a file)
 
 
 Render = Callable[[int], Awaitable[Card | None]]
@@ -206,6 +207,14 @@ class LiveCards:
             self._card_next[key] = now + card_wait
 
     async def _edit(self, card: Card) -> None:
+        if card.caption:
+            await self._bot.edit_message_caption(
+                chat_id=card.chat_id,
+                message_id=card.message_id,
+                caption=card.text,
+                reply_markup=card.reply_markup,
+            )
+            return
         if self._rate_limit_args is not None and isinstance(self._bot, ExtBot):
             await self._bot.edit_message_text(
                 card.text,

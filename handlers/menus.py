@@ -55,6 +55,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("members", Audience.REP, in_private=False),
     Command("remind", Audience.REP, in_private=False),
     Command("notice", Audience.REP, in_private=False),
+    Command("notices", Audience.EVERYONE),
+    Command("unread", Audience.REP),
     Command("vote", Audience.COMMITTEE, in_private=False),
     Command("close", Audience.COMMITTEE, in_private=False),
     Command("export", Audience.COMMITTEE, in_private=False),

@@ -8,6 +8,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.errors import UserError
 from bot.i18n import t, whole_number
+from bot.notices.cases import note_private_chat
 from bot.roles.model import Role
 from handlers.common import (
     actor_in,
@@ -63,6 +64,9 @@ async def cmd_start(update: Update, context: BotContext) -> None:
     user = update.effective_user
     assert user is not None
     args = command_args(update)
+    if is_private(update):  # the bot may write to this user privately from now on
+        async with context.services.uow() as uow:
+            await note_private_chat(uow, user.id, reachable=True, now=context.services.now())
     if is_private(update) and args and args[0].startswith(JOIN_PAYLOAD):
         community_id = whole_number(args[0].removeprefix(JOIN_PAYLOAD))
         async with context.services.uow() as uow:
