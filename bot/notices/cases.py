@@ -398,12 +398,13 @@ async def remind_unread(
     if not targets:
         raise UserError("notices.remind_nobody", number=notice.number)
     await uow.notices.add_reminder(notice.id, actor.user_id, now=now)
-    people = dict.fromkeys(u for h in targets for u in h.reachable)
+    seen: set[int] = set()
     intents = []
     for household in targets:
         for user_id in household.reachable:
-            if people.pop(user_id, None) is None:
+            if user_id in seen:
                 continue  # one reminder a person, for the first of their households
+            seen.add(user_id)
             params: dict[str, Param] = {"user": user_id, "unit": household.unit}
             intents.append(Intent(Tell.NOTICE_REMINDER, notice.id, person_lane(user_id), params))
     await tell(uow, *intents, now=now)

@@ -52,9 +52,7 @@ async def test_notices_round_trip_numbered_per_community(db: Database) -> None:
         )
         assert await uow.notices.next_number(first) == 3
         await uow.commit()
-    assert a == Notice(
-        a.id, first, 1, "停水\n周五", "2", 7, AuthorRole.REP, None, published_at=NOW
-    )
+    assert a == Notice(a.id, first, 1, "停水\n周五", "2", 7, AuthorRole.REP, None, published_at=NOW)
     assert (b.number, b.building, b.author_role) == (2, None, AuthorRole.COMMITTEE)
     assert (c.number, c.community_id) == (1, second)
     async with db.unit_of_work() as uow:
