@@ -324,8 +324,8 @@ class Household:
 @dataclass(frozen=True, slots=True)
 class Unread:
     notice: Notice
-    count: ReadCount
-    households: tuple[Household, ...]  # by building, then unit
+    total: int  # the households in scope (a rep's buildings of a notice for everyone)
+    households: tuple[Household, ...]  # those that have not confirmed, by building, then unit
 
     @property
     def reachable(self) -> tuple[Household, ...]:
@@ -370,7 +370,7 @@ async def unread_households(
         )
         if unit not in reads
     )
-    return Unread(notice, await _count(uow, notice), households)
+    return Unread(notice, len(residents), households)
 
 
 @dataclass(frozen=True, slots=True)

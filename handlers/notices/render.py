@@ -99,10 +99,9 @@ def unread_text(unread: Unread, lang: Language) -> tuple[str, InlineKeyboardMark
     Remind them for the reachable ones; the door-knocking list for the rest."""
     notice = unread.notice
     scope = scope_text(notice, lang)
-    count = unread.count
     if not unread.households:
         return t(
-            lang, "notices.unread_all", number=notice.number, scope=scope, total=count.total
+            lang, "notices.unread_all", number=notice.number, scope=scope, total=unread.total
         ), None
     lines = [
         t(
@@ -111,7 +110,7 @@ def unread_text(unread: Unread, lang: Language) -> tuple[str, InlineKeyboardMark
             number=notice.number,
             scope=scope,
             unread=len(unread.households),
-            total=count.total,
+            total=unread.total,
         )
     ]
     building: str | None = None
