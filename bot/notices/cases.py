@@ -227,6 +227,15 @@ async def withdraw_notice(
     return withdrawn
 
 
+async def record_copy(
+    uow: NoticesUnitOfWork, notice_id: int, user_id: int, message_id: int, *, now: datetime
+) -> None:
+    """A private copy went out: stored, so it is never sent twice, and its reader reachable."""
+    await uow.notices.add_copy(notice_id, user_id, message_id)
+    await uow.notices.set_reachable(user_id, True, now=now)
+    await uow.commit()
+
+
 async def note_private_chat(
     uow: NoticesUnitOfWork, user_id: int, *, reachable: bool, now: datetime
 ) -> None:

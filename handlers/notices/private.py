@@ -12,7 +12,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.communities.model import Community
 from bot.i18n import t
-from bot.notices.cases import note_private_chat
+from bot.notices.cases import note_private_chat, record_copy
 from bot.notices.model import Notice, NoticeStatus, private_copy_text
 from bot.outbox import OutboxEntry
 from handlers.common import language_of
@@ -29,12 +29,12 @@ async def _send(
     text: str,
     keyboard: InlineKeyboardMarkup | None,
 ) -> int:
-    """Send privately and record whether the person can be reached; the message id."""
+    """Send privately; one who cannot be reached (403) is recorded so and given up on."""
     services = context.services
     sent = await send_private_notice(context, user_id, notice, text, keyboard)
-    async with services.uow() as uow:
-        await note_private_chat(uow, user_id, reachable=sent is not None, now=services.now())
     if sent is None:
+        async with services.uow() as uow:
+            await note_private_chat(uow, user_id, reachable=False, now=services.now())
         raise Undeliverable(f"user {user_id} has no private chat with the bot")
     return sent.message_id
 
@@ -66,8 +66,7 @@ async def deliver_notice_copy(context: BotContext, entry: OutboxEntry) -> None:
         return
     message_id = await _send(context, user_id, notice, text, keyboard)
     async with context.services.uow() as uow:
-        await uow.notices.add_copy(notice.id, user_id, message_id)
-        await uow.commit()
+        await record_copy(uow, notice.id, user_id, message_id, now=context.services.now())
 
 
 async def deliver_notice_reminder(context: BotContext, entry: OutboxEntry) -> None:
@@ -88,3 +87,5 @@ async def deliver_notice_reminder(context: BotContext, entry: OutboxEntry) -> No
     text = t(lang, "notices.reminder", unit=unit, notice=copy)
     # a reminder is text only: the file came with the copy, and a caption is short
     await _send(context, user_id, replace(notice, file=None), text, read_keyboard(notice, lang))
+    async with context.services.uow() as uow:
+        await note_private_chat(uow, user_id, reachable=True, now=context.services.now())

@@ -283,3 +283,22 @@ async def test_a_caption_over_1024_is_refused_with_its_length(db: Database, lang
         assert len((await h.snapshot())["notices"]) == 1
     finally:
         await h.stop()
+
+
+async def test_unread_for_one_who_never_started_the_bot_offers_the_link(
+    harness: HandlerHarness,
+) -> None:
+    h = harness
+    await with_spouse(h)
+    await h.say(GROUP, REP, "/notice building 2 Lift check")
+    await h.say(GROUP, REP, "/unread 1")  # the rep never opened a private chat
+    last = h.request.sent("sendMessage", GROUP["id"])[-1]
+    assert "2-102" not in last["text"]  # nothing of the households in the group
+    [[button]] = last["reply_markup"]["inline_keyboard"]
+    assert button["url"] == "https://t.me/community_test_bot"
+    for bad, answer in (
+        ("/unread", "Usage: /unread <notice number>"),
+        ("/unread 9", "This notice does not exist in this community."),
+    ):
+        await h.say(GROUP, REP, bad)
+        assert h.request.texts(GROUP["id"])[-1].startswith(answer)
