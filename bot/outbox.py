@@ -27,7 +27,7 @@ class Tell(StrEnum):
     VOTE_STARTED = "vote.started"  # tell the group the vote started
     VOTE_RESULT = "vote.result"  # post and pin the result, unless its message is stored
     VOTE_LEDGER = "vote.ledger"  # the ledger document beside the result
-    TOPIC_CARD = "topic.card"  # the topic's card with Support, unless it has one
+    TOPIC_CARD = "topic.card"  # post the topic's card with Support if it has none, else redraw it
     TOPIC_REACHED = "topic.reached"  # tell the group the topic is in discussion (params)
     JOIN_CARD = "join.card"  # the join request's review card, unless it has one
     OWNER_CARD = "owner.card"  # the ownership request's review card, unless it has one

@@ -12,7 +12,7 @@ import pytest
 from bot.i18n import CATALOGS, LANGUAGES, t
 from bot.residents.model import MembershipStatus, Relation
 from bot.roles.model import Role
-from bot.topics.model import TopicStatus
+from bot.topics.model import Step, TopicStatus
 from bot.units.register import RowProblem
 from bot.votes.tally import Choice, Outcome, Rule
 from handlers.menus import COMMANDS
@@ -71,6 +71,9 @@ def test_every_literal_key_in_the_code_exists() -> None:
     assert missing == []
 
 
+TOPIC_STAGES = ("support", "review", "review_on", "vote", "publish")
+
+
 def test_every_dynamic_key_family_is_complete() -> None:
     families = (
         [f"units.problem.{p.value}" for p in RowProblem]
@@ -88,6 +91,8 @@ def test_every_dynamic_key_family_is_complete() -> None:
         + [f"votes.{c.value}" for c in Choice]
         + [f"outcome.{o.value}" for o in Outcome]
         + [f"topic_status.{s.value}" for s in TopicStatus]
+        + [f"topic_step.{s.value}" for s in Step]
+        + [f"topics.{p}{s}" for p in ("at_", "short_") for s in TOPIC_STAGES]
         + [f"votes.check.{n}" for n in CHECK_NAMES]
     )
     assert [k for k in families if k not in CATALOGS["en"]] == []

@@ -82,6 +82,24 @@ async def toggle_support(
     return SupportResult(updated, mine is None, mine or households[0], reached)
 
 
+async def move_topic(
+    uow: TopicsUnitOfWork, topic_id: int, status: TopicStatus, *, now: datetime
+) -> Topic | None:
+    """The topic takes its next status (a vote opened or closed on it, a meeting decided it)
+    and its card is redrawn to show the step it reached, through the outbox: part of the
+    caller's transaction."""
+    await uow.topics.set_status(topic_id, status, now=now)
+    topic = await uow.topics.get(topic_id)
+    if topic is not None and topic.card is not None:
+        await tell(uow, redraw_topic_card(topic), now=now)
+    return topic
+
+
+def redraw_topic_card(topic: Topic) -> Intent:
+    """Redraw a topic's card as it stands (its step, its meeting), e.g. after an agenda change."""
+    return Intent(Tell.TOPIC_CARD, topic.id, group_lane(topic.community_id))
+
+
 async def topic_by_number(uow: TopicsUnitOfWork, community_id: int, number: int) -> Topic:
     topic = await uow.topics.by_number(community_id, number)
     if topic is None:

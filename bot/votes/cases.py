@@ -13,7 +13,7 @@ from bot.errors import NotAllowed, NotFound, UserError
 from bot.outbox import Intent, Param, Tell, group_lane, person_lane, reminder_lane, tell
 from bot.residents.cases import owned_units, refuse_unverified, unit_owners, verified_households
 from bot.roles.model import Actor, Role
-from bot.topics.cases import topic_by_number
+from bot.topics.cases import move_topic, topic_by_number
 from bot.topics.model import Topic, TopicStatus
 from bot.units.model import natural_order
 from bot.votes.chain import RecordKind, append
@@ -99,7 +99,7 @@ async def _start(uow: VotesUnitOfWork, community: Community, vote: Vote, now: da
         topic = await uow.topics.get(vote.topic_id)
         if topic is None or topic.status is not TopicStatus.DISCUSSION:
             raise UserError("votes.topic_not_in_discussion", number=topic.number if topic else "?")
-        await uow.topics.set_status(vote.topic_id, TopicStatus.VOTING, now=now)
+        await move_topic(uow, vote.topic_id, TopicStatus.VOTING, now=now)
     if vote.rule.civil_code and community.notice_period > timedelta(0):
         await uow.votes.announce(vote.id, announced_at=now, opens_at=now + community.notice_period)
         announced = await uow.votes.get(vote.id)
@@ -324,8 +324,7 @@ async def close_vote(
     await uow.votes.append_record(head)
     topic = None
     if vote.topic_id is not None:
-        await uow.topics.set_status(vote.topic_id, TopicStatus(outcome.value), now=now)
-        topic = await uow.topics.get(vote.topic_id)
+        topic = await move_topic(uow, vote.topic_id, TopicStatus(outcome.value), now=now)
     lane = group_lane(vote.community_id)
     await tell(
         uow,

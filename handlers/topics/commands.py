@@ -21,6 +21,7 @@ from handlers.common import (
     command_args,
     command_text,
     community_of_chat,
+    edit_text,
     reply,
     require_card,
     require_community,
@@ -64,13 +65,17 @@ async def cmd_propose(update: Update, context: BotContext) -> None:
 
 
 async def deliver_topic_card(context: BotContext, entry: OutboxEntry) -> None:
-    """The topic's card with Support, replying to the proposal; not again once it is posted."""
+    """The topic's card with Support, replying to the proposal; once it is posted, a redraw
+    (the topic moved on a step: a vote opened or closed, a meeting took it up)."""
     async with context.services.uow() as uow:
         topic = await uow.topics.get(entry.intent.subject)
         community = await uow.communities.get(topic.community_id) if topic else None
-    if topic is None or community is None or topic.card is not None:
+    if topic is None or community is None:
         return
     card_text, keyboard = topic_card(topic, community)
+    if topic.card is not None:
+        await edit_text(context, topic.card[0], topic.card[1], card_text, reply_markup=keyboard)
+        return
     reply_to = entry.intent.params.get("reply_to")
     card = await send_text(
         context,

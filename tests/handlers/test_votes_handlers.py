@@ -166,7 +166,8 @@ async def test_propose_support_vote_close_publish(harness: HandlerHarness) -> No
     )
     await h.say(GROUP, PEOPLE["A"], "/topics")
     assert (
-        "#1 Install an elevator in building 2 — passed (2 👍)" in h.request.texts(GROUP["id"])[-1]
+        "#1 Install an elevator in building 2 — ⑤ published: passed (2 👍)"
+        in h.request.texts(GROUP["id"])[-1]
     )
 
     h.request.private_open.add(COMMITTEE["id"])
