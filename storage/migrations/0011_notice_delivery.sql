@@ -36,3 +36,14 @@ CREATE TABLE private_chats (
     reachable   INTEGER NOT NULL,
     changed_at  TEXT    NOT NULL
 );
+
+-- Who had already written to the bot privately: a join with a letterbox code (private only), a
+-- phone shared to become a verified owner, a report form. A block since then is learnt at the
+-- first private send (403).
+INSERT OR IGNORE INTO private_chats (user_id, reachable, changed_at)
+    SELECT user_id, 1, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')
+    FROM (
+        SELECT user_id FROM memberships WHERE verification = 'code'
+        UNION SELECT user_id FROM ownerships WHERE method = 'phone'
+        UNION SELECT user_id FROM report_drafts
+    );

@@ -1,6 +1,7 @@
 """The notice repository's delivery side on a real SQLite file: scheduled and recent notices,
 statuses, a file, private copies stored once, reminders, who the bot may write to; and a
-notice from before migration 0011 reads as published at its creation."""
+notice from before migration 0011 reads as published at its creation, and one who joined with
+a code (privately) as reachable."""
 
 from __future__ import annotations
 
@@ -87,11 +88,27 @@ async def test_a_notice_from_before_0011_is_published(tmp_path: Path) -> None:
             "INSERT INTO notices (community_id, number, text, author_id, author_role,"
             " created_at) VALUES (1, 1, 'Old', 9, 'admin', '2026-11-22T09:30:00+00:00')"
         )
+        # 500 joined with a letterbox code (privately), 501 was verified by review in the group
+        await conn.execute(
+            "INSERT INTO units (id, community_id, code, building, area_centi_m2, owner_key)"
+            " VALUES (1, 1, '1-101', '1', 9000, 'a')"
+        )
+        for user_id, verification in ((500, "code"), (501, "review")):
+            await conn.execute(
+                "INSERT INTO users (id, display_name, updated_at) VALUES (?, 'U', 'x')",
+                (user_id,),
+            )
+            await conn.execute(
+                "INSERT INTO memberships (unit_id, user_id, relation, status, requested_at,"
+                " verification) VALUES (1, ?, 'tenant', 'verified', 'x', ?)",
+                (user_id, verification),
+            )
         await conn.commit()
     db = await Database.open(path)
     try:
         async with db.unit_of_work() as uow:
             old = await uow.notices.by_number(1, 1)
+            assert await uow.notices.reachable([500, 501]) == {500}
         assert old is not None
         assert (old.status, old.published_at, old.file, old.urgent) == (
             NoticeStatus.PUBLISHED,
