@@ -29,6 +29,11 @@ class Tell(StrEnum):
     VOTE_LEDGER = "vote.ledger"  # the ledger document beside the result
     TOPIC_CARD = "topic.card"  # post the topic's card with Support if it has none, else redraw it
     TOPIC_REACHED = "topic.reached"  # tell the group the topic is in discussion (params)
+    MEETING_CARD = "meeting.card"  # post the meeting's card if it has none, else redraw it
+    MEETING_REMINDER = "meeting.reminder"  # the group reminded (subject: the reminder)
+    MEETING_CHANGED = "meeting.changed"  # tell one attendee it moved or was cancelled (params)
+    MEETING_MINUTES = "meeting.minutes"  # post and pin the minutes, unless their message is stored
+    MEETING_OUTCOMES = "meeting.outcomes"  # the minutes' author: a row of buttons per topic
     JOIN_CARD = "join.card"  # the join request's review card, unless it has one
     OWNER_CARD = "owner.card"  # the ownership request's review card, unless it has one
     TICKET_ESCALATION = "ticket.escalation"  # a deadline of the ticket passed (params: kind)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from bot.codes.ports import CodesUnitOfWork
+from bot.meetings.ports import MeetingsUnitOfWork
 from bot.notices.ports import NoticesUnitOfWork
 from bot.reports.ports import ReportsUnitOfWork
 from bot.residents.ports import ProfileUnitOfWork
@@ -14,6 +15,7 @@ from bot.votes.ports import VotesUnitOfWork
 
 
 class UnitOfWork(
+    MeetingsUnitOfWork,
     VotesUnitOfWork,
     ReportsUnitOfWork,
     CodesUnitOfWork,

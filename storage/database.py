@@ -16,6 +16,7 @@ import aiosqlite
 from storage.codes import SqliteCodeRepo
 from storage.communities import SqliteCommunityRepo
 from storage.inbox import APPLYING, InboxMarks, SqliteInboxRepo, write_marks
+from storage.meetings import SqliteMeetingRepo
 from storage.migrate import migrate
 from storage.notices import SqliteNoticeRepo
 from storage.outbox import SqliteOutboxRepo
@@ -103,6 +104,7 @@ class SqliteUnitOfWork:
         self.votes = SqliteVoteRepo(conn)
         self.reports = SqliteReportRepo(conn)
         self.notices = SqliteNoticeRepo(conn)
+        self.meetings = SqliteMeetingRepo(conn)
         self.outbox = SqliteOutboxRepo(conn)
 
     async def __aenter__(self) -> SqliteUnitOfWork:
