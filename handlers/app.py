@@ -20,6 +20,7 @@ from telegram.ext import Application, ContextTypes, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
+from bot.meetings.cases import live_meeting_cards
 from bot.notices.cases import live_notice_cards
 from bot.topics.cases import live_topic_cards
 from bot.votes.cases import live_vote_cards
@@ -28,6 +29,8 @@ from handlers.context import BotApplication, BotContext, Services, utc_now
 from handlers.deliveries import start_outbox, stop_outbox
 from handlers.errors import on_error
 from handlers.live_cards import LiveCards
+from handlers.meetings import commands as meetings
+from handlers.meetings.jobs import start_meetings
 from handlers.menus import set_command_menus
 from handlers.notices import commands as notices
 from handlers.notices.jobs import rearm_notices
@@ -99,6 +102,7 @@ def register_handlers(app: BotApplication) -> None:
     codes.register(app)
     language.register(app)
     topics.register(app)
+    meetings.register(app)
     notices.register(app)
     votes.register(app)
     vote_paper_menu.register(app)  # `/paper <vote>` before the three-word `/paper`
@@ -125,12 +129,15 @@ async def _start_services(app: BotApplication) -> None:
     app.bot_data["services"] = services
     await services.vote_cards.start()
     await services.topic_cards.start()
+    await services.meeting_cards.start()
     await services.notice_cards.start()
     await set_command_menus(app.bot, settings.bot_language)
     armed = await rearm_votes(app)
     await rearm_notices(app)  # scheduled notices; one whose time passed is published now
     arm_report_timers(app)
     vote_cards, topic_cards, notice_cards = await repair_live_cards(services)
+    held, created, reminders = await start_meetings(app)
+    meeting_cards = await repair_meeting_cards(services)
     outbox = await start_outbox(app, services)
     log.info(
         "start-up repairs: %d updates replayed from the inbox; %d vote cards, %d topic cards,"
@@ -141,6 +148,14 @@ async def _start_services(app: BotApplication) -> None:
         notice_cards,
         armed,
         outbox.pending,
+    )
+    log.info(
+        "meetings: %d held while down, %d scheduled for weekly series, %d reminders armed,"
+        " %d meeting cards redrawn",
+        held,
+        created,
+        reminders,
+        meeting_cards,
     )
     log.info(
         "bot @%s started; database %s; %d open votes armed",
@@ -158,6 +173,9 @@ def make_services(app: BotApplication, database: Database, settings: Settings) -
             app.bot, partial(votes.render_vote_card, database.unit_of_work, utc_now)
         ),
         topic_cards=LiveCards(app.bot, partial(topics.render_topic_card, database.unit_of_work)),
+        meeting_cards=LiveCards(
+            app.bot, partial(meetings.render_meeting_card, database.unit_of_work)
+        ),
         notice_cards=LiveCards(app.bot, partial(notices.render_notice_card, database.unit_of_work)),
     )
 
@@ -179,6 +197,15 @@ async def repair_live_cards(services: Services) -> tuple[int, int, int]:
     return len(votes_live), len(topics_live), len(notices_live)
 
 
+async def repair_meeting_cards(services: Services) -> int:
+    """Touch the card of every scheduled meeting, as `repair_live_cards` does for the others."""
+    async with services.uow() as uow:
+        live = await live_meeting_cards(uow)
+    for meeting_id in live:
+        services.meeting_cards.touch(meeting_id)
+    return len(live)
+
+
 async def _drain_cards(app: BotApplication) -> None:
     """After the updates stopped and before the bot shuts down: draw the pending cards."""
     services = app.bot_data.get("services")
@@ -187,6 +214,7 @@ async def _drain_cards(app: BotApplication) -> None:
             stop_outbox(services),
             services.vote_cards.stop(drain=DRAIN_SECONDS),
             services.topic_cards.stop(drain=DRAIN_SECONDS),
+            services.meeting_cards.stop(drain=DRAIN_SECONDS),
             services.notice_cards.stop(drain=DRAIN_SECONDS),
         )
 
@@ -207,6 +235,7 @@ async def _stop_services(app: BotApplication) -> None:
             log.warning("stopped with %d outbox entries pending; resent at start-up", outbox_left)
         votes_left = await services.vote_cards.stop()
         topics_left = await services.topic_cards.stop()
+        topics_left += await services.meeting_cards.stop()  # counted with the topics' cards
         notices_left = await services.notice_cards.stop()
         if votes_left or topics_left or notices_left:
             log.warning(

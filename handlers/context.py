@@ -27,6 +27,7 @@ class Services:
     vote_cards: LiveCards
     topic_cards: LiveCards
     notice_cards: LiveCards
+    meeting_cards: LiveCards
     now: Callable[[], datetime] = utc_now
     admin_cache: dict[tuple[int, int], tuple[bool, datetime]] = field(default_factory=dict)
     outbox: OutboxSender | None = None  # delivers what use cases wrote into the outbox

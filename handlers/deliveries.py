@@ -9,6 +9,13 @@ from collections.abc import Awaitable, Callable
 
 from bot.outbox import OutboxEntry, Tell
 from handlers.context import BotApplication, BotContext, Services
+from handlers.meetings.commands import (
+    deliver_changed,
+    deliver_meeting_card,
+    deliver_minutes,
+    deliver_outcomes,
+    deliver_reminder,
+)
 from handlers.notices.commands import deliver_notice_card
 from handlers.notices.private import deliver_notice_copy, deliver_notice_reminder
 from handlers.outbox import Counts, Deliver, OutboxSender
@@ -29,7 +36,8 @@ from handlers.residents.owners import (
 from handlers.topics.commands import deliver_reached, deliver_topic_card
 from handlers.votes import delivery as votes
 from handlers.votes.ballots import deliver_change_note, deliver_paper_note
-from handlers.votes.commands import deliver_reminded, deliver_reminder
+from handlers.votes.commands import deliver_reminded
+from handlers.votes.commands import deliver_reminder as deliver_vote_reminder
 from handlers.votes.objections import deliver_objection, deliver_objection_answer
 
 DELIVERERS: dict[Tell, Callable[[BotContext, OutboxEntry], Awaitable[None]]] = {
@@ -39,6 +47,11 @@ DELIVERERS: dict[Tell, Callable[[BotContext, OutboxEntry], Awaitable[None]]] = {
     Tell.VOTE_LEDGER: votes.deliver_ledger,
     Tell.TOPIC_CARD: deliver_topic_card,
     Tell.TOPIC_REACHED: deliver_reached,
+    Tell.MEETING_CARD: deliver_meeting_card,
+    Tell.MEETING_REMINDER: deliver_reminder,
+    Tell.MEETING_CHANGED: deliver_changed,
+    Tell.MEETING_MINUTES: deliver_minutes,
+    Tell.MEETING_OUTCOMES: deliver_outcomes,
     Tell.JOIN_CARD: deliver_join_card,
     Tell.OWNER_CARD: deliver_owner_card,
     Tell.TICKET_ESCALATION: deliver_escalation,
@@ -53,7 +66,7 @@ DELIVERERS: dict[Tell, Callable[[BotContext, OutboxEntry], Awaitable[None]]] = {
     Tell.VOTE_PAPER_NOTE: deliver_paper_note,
     Tell.VOTE_OBJECTION: deliver_objection,
     Tell.VOTE_OBJECTION_ANSWER: deliver_objection_answer,
-    Tell.VOTE_REMINDER: deliver_reminder,
+    Tell.VOTE_REMINDER: deliver_vote_reminder,
     Tell.VOTE_REMINDED: deliver_reminded,
     Tell.NOTICE_CARD: deliver_notice_card,
     Tell.NOTICE_COPY: deliver_notice_copy,

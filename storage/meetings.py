@@ -126,7 +126,7 @@ class SqliteMeetingRepo:
             {
                 "cid": community_id,
                 "weekday": weekday,
-                "at": at.strftime("%H:%M"),
+                "at": at.isoformat(),
                 "place": place,
                 "by": created_by,
                 "now": to_text(now),

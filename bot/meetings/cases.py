@@ -248,10 +248,10 @@ async def cancel_meeting(
     number: int,
     whole_series: bool,
     now: datetime,
-) -> tuple[Meeting, list[Meeting]]:
+) -> tuple[Meeting, list[Meeting], int]:
     """Cancelled, with its pending reminders, its attendees told. In a weekly series only this
     meeting goes and the next week's is scheduled at once; `whole_series` ends the series.
-    Returns the cancelled meeting and the meetings scheduled in its place."""
+    Returns the cancelled meeting, the meetings scheduled in its place and how many are told."""
     _committee(actor)
     meeting = await meeting_by_number(uow, community, number)
     _changeable(meeting, now)
@@ -259,7 +259,7 @@ async def cancel_meeting(
         raise UserError("meetings.not_weekly", number=meeting.number)
     await uow.meetings.set_status(meeting.id, MeetingStatus.CANCELLED)
     await uow.meetings.drop_pending_reminders(meeting.id, now=now)
-    await _tell_attendees(uow, meeting, "cancelled", now)
+    told = await _tell_attendees(uow, meeting, "cancelled", now)
     await tell(uow, _card(meeting), now=now)
     created: list[Meeting] = []
     if meeting.series_id is not None:
@@ -272,7 +272,7 @@ async def cancel_meeting(
     cancelled = await uow.meetings.get(meeting.id)
     assert cancelled is not None
     await uow.commit()
-    return cancelled, created
+    return cancelled, created, told
 
 
 async def _continue_series(uow: MeetingsUnitOfWork, series: Series, now: datetime) -> list[Meeting]:

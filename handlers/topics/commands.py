@@ -32,6 +32,7 @@ from handlers.common import (
 from handlers.context import BotApplication, BotContext
 from handlers.format import duration_text
 from handlers.live_cards import Card
+from handlers.meetings.commands import MEETING_SETTINGS, apply_meeting_setting
 from handlers.topics.render import topic_card, topic_list
 
 
@@ -158,6 +159,13 @@ async def cmd_settings(update: Update, context: BotContext) -> None:
     duration = parse_duration(args[1]) if name in ("response_time", "plan_time") else None
     threshold = whole_number(args[1], low=0, high=999_999) if name == "support_threshold" else None
     days = whole_number(args[1], low=0, high=999) if name in PERIOD_SETTINGS else None
+    if name in MEETING_SETTINGS:  # meeting_reminders, agenda_limit
+        admin = (
+            sent_by_anonymous_admin(update.effective_message)
+            or (await actor_in(context, community, user.id)).is_admin
+        )
+        await apply_meeting_setting(update, context, community, name, args[1], admin)
+        return
     if threshold is None and duration is None and days is None:
         raise UserError(
             "usage.settings",

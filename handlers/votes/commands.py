@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from telegram import InputFile, Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -134,6 +135,14 @@ async def _post_card(context: BotContext, community: Community, vote: Vote) -> N
         context.services.topic_cards.touch(vote.topic_id)
 
 
+async def _community_of_vote(context: BotContext, vote_id: int) -> Community | None:
+    """The community of a draft whose card is in its author's private chat (the meeting's
+    minutes put the topic to a vote); `require_card` then checks it is that very message."""
+    async with context.services.uow() as uow:
+        vote = await uow.votes.get(vote_id)
+        return await uow.communities.get(vote.community_id) if vote else None
+
+
 async def on_draft_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.from_user is not None
@@ -142,6 +151,8 @@ async def on_draft_button(update: Update, context: BotContext) -> None:
     if not args or vote_id is None or query.message is None:
         raise UserError("common.stale_button")
     community = await community_of_chat(context, query.message.chat.id)
+    if community is None and query.message.chat.type == ChatType.PRIVATE:
+        community = await _community_of_vote(context, vote_id)  # a draft from the minutes
     if community is None:
         raise NotFound("votes.not_found")
     rule = RULES_BY_CODE.get(args[2]) if len(args) == 3 and args[1] == "r" else None

@@ -23,6 +23,7 @@ from handlers.app import register_handlers
 from handlers.context import BotApplication, BotContext, Services
 from handlers.deliveries import start_outbox, stop_outbox
 from handlers.live_cards import LiveCards
+from handlers.meetings.commands import render_meeting_card
 from handlers.notices.commands import render_notice_card
 from handlers.pipeline import InboxBot, OrderedProcessor, Pipeline
 from handlers.throttle import Throttle
@@ -273,6 +274,7 @@ class HandlerHarness:
             ),
             topic_cards=LiveCards(app.bot, partial(render_topic_card, database.unit_of_work)),
             notice_cards=LiveCards(app.bot, partial(render_notice_card, database.unit_of_work)),
+            meeting_cards=LiveCards(app.bot, partial(render_meeting_card, database.unit_of_work)),
             now=lambda: NOW,
         )
         register_handlers(app)

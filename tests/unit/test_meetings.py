@@ -148,7 +148,7 @@ async def test_a_cancelled_meeting_has_no_reminder_pending(db: Database) -> None
             uow, community=community, actor=CHAIR, text="2026-12-09 19:30 Hall", now=NOW
         )
     async with db.unit_of_work() as uow:
-        cancelled, created = await cancel_meeting(
+        cancelled, created, _ = await cancel_meeting(
             uow, community=community, actor=CHAIR, number=1, whole_series=False, now=NOW
         )
     assert cancelled.status is MeetingStatus.CANCELLED and created == []
@@ -171,7 +171,7 @@ async def test_a_weekly_series_goes_on_after_one_is_cancelled_or_held_and_ends_w
         )
     assert first.starts_at == utc(2026, 11, 25, 11, 30)  # Wednesday 19:30 in Shanghai
     async with db.unit_of_work() as uow:  # only that one: the next Wednesday's is scheduled
-        _, [second] = await cancel_meeting(
+        _, [second], _ = await cancel_meeting(
             uow, community=community, actor=CHAIR, number=1, whole_series=False, now=NOW
         )
     assert (second.number, second.starts_at) == (2, utc(2026, 12, 2, 11, 30))
@@ -182,7 +182,7 @@ async def test_a_weekly_series_goes_on_after_one_is_cancelled_or_held_and_ends_w
     async with db.unit_of_work() as uow:  # nothing more to do the second time
         assert await hold_due(uow, now=utc(2026, 12, 2, 11, 32)) == ([], [])
     async with db.unit_of_work() as uow:
-        _, created = await cancel_meeting(
+        _, created, _ = await cancel_meeting(
             uow, community=community, actor=CHAIR, number=3, whole_series=True, now=NOW
         )
     assert created == []
