@@ -21,7 +21,7 @@ from bot.meetings.cases import (
     post_minutes,
     schedule_meeting,
 )
-from bot.meetings.model import MeetingStatus, ReminderStatus
+from bot.meetings.model import MeetingStatus, ReminderStatus, order_agenda
 from bot.outbox import Tell
 from bot.roles.model import Actor, Role
 from bot.topics.model import TopicStatus
@@ -257,3 +257,10 @@ async def test_agenda_edits_and_a_closed_topic(db: Database) -> None:
             )
     assert refused.value.key == "meetings.minutes_too_early"
     assert ids
+
+
+def test_the_agenda_puts_deferred_topics_first_and_keeps_to_the_limit() -> None:
+    in_discussion = [11, 12, 13, 14, 15]  # oldest first
+    assert order_agenda(in_discussion, set(), set(), 5) == [11, 12, 13, 14, 15]
+    assert order_agenda(in_discussion, {14}, set(), 3) == [14, 11, 12]
+    assert order_agenda(in_discussion, {14, 12}, {11}, 5) == [12, 14, 13, 15]
