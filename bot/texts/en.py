@@ -336,7 +336,6 @@ TEXTS: dict[str, str] = {
     "meetings.minutes_exist": "The minutes of meeting #{number} are already posted.",
     "meetings.minutes_too_long": "The minutes may have at most {limit} characters.",
     "meetings.outcomes_head": "Meeting #{number}: what did the meeting do with each topic?",
-    "meetings.outcome_row": "#{number} {title}",
     "meetings.outcome_not_yours": "Only the author of the minutes can mark the topics.",
     "meetings.outcome_already": "Topic #{number} is already marked: {outcome}.",
     "meetings.outcome_done": "Topic #{number}: {outcome}.",

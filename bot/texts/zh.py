@@ -305,7 +305,6 @@ TEXTS: dict[str, str] = {
     "meetings.minutes_exist": "第 {number} 次议事会的纪要已经发布过了。",
     "meetings.minutes_too_long": "纪要最多 {limit} 个字。",
     "meetings.outcomes_head": "第 {number} 次议事会：每个议题是如何处理的？",
-    "meetings.outcome_row": "#{number} {title}",
     "meetings.outcome_not_yours": "只有纪要的发布人可以标记议题。",
     "meetings.outcome_already": "议题 #{number} 已标记为：{outcome}。",
     "meetings.outcome_done": "议题 #{number}：{outcome}。",
