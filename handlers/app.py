@@ -235,7 +235,7 @@ async def _stop_services(app: BotApplication) -> None:
             log.warning("stopped with %d outbox entries pending; resent at start-up", outbox_left)
         votes_left = await services.vote_cards.stop()
         topics_left = await services.topic_cards.stop()
-        topics_left += await services.meeting_cards.stop()  # counted with the topics' cards
+        meetings_left = await services.meeting_cards.stop()
         notices_left = await services.notice_cards.stop()
         if votes_left or topics_left or notices_left:
             log.warning(
@@ -244,6 +244,11 @@ async def _stop_services(app: BotApplication) -> None:
                 votes_left,
                 topics_left,
                 notices_left,
+            )
+        if meetings_left:
+            log.warning(
+                "stopped with %d meeting cards not redrawn; the next start-up redraws them",
+                meetings_left,
             )
     database = app.bot_data.pop("database", None)
     if isinstance(database, Database):

@@ -505,12 +505,14 @@ async def mark_outcome(
         )
     await uow.meetings.set_outcome(meeting.id, topic_id, outcome)
     if outcome is Outcome.VOTE:  # create_vote commits, with the outcome
+        await _off_upcoming_agendas(uow, meeting, topic_id, now)
         request = VoteRequest(topic_number=topic.number, question="")
         vote = await create_vote(uow, community=community, actor=actor, request=request, now=now)
         return Marked(meeting, topic.number, outcome, vote=vote)
     following = None
     if outcome is Outcome.DECIDED:
         await uow.topics.set_status(topic_id, TopicStatus.PASSED, now=now)
+        await _off_upcoming_agendas(uow, meeting, topic_id, now)
     else:
         following = await next_meeting(uow, community.id, now)
         if following is not None and following.id != meeting.id:
@@ -521,6 +523,18 @@ async def mark_outcome(
             await tell(uow, _card(following), now=now)
     await uow.commit()
     return Marked(meeting, topic.number, outcome, next_meeting=following)
+
+
+async def _off_upcoming_agendas(
+    uow: MeetingsUnitOfWork, meeting: Meeting, topic_id: int, now: datetime
+) -> None:
+    """A topic the meeting decided or put to a vote leaves the agendas of the meetings after it
+    (a weekly series' next one took the topics still in discussion when it was created)."""
+    for upcoming in await uow.meetings.scheduled(meeting.community_id):
+        order = [i.topic_id for i in await uow.meetings.agenda(upcoming.id)]
+        if upcoming.id != meeting.id and topic_id in order:
+            await uow.meetings.set_agenda(upcoming.id, [t for t in order if t != topic_id])
+            await tell(uow, _card(upcoming), now=now)
 
 
 async def agenda_of_topics(

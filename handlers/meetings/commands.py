@@ -33,7 +33,7 @@ from bot.meetings.cases import (
     set_agenda_limit,
     set_meeting_reminders,
 )
-from bot.meetings.model import MAX_AGENDA_LIMIT, Answer, Meeting, MeetingView
+from bot.meetings.model import MAX_AGENDA_LIMIT, Answer, Meeting, MeetingStatus, MeetingView
 from bot.meetings.schedule import parse_offsets
 from bot.outbox import OutboxEntry
 from bot.ports import UnitOfWork
@@ -491,8 +491,8 @@ async def deliver_reminder(context: BotContext, entry: OutboxEntry) -> None:
     async with context.services.uow() as uow:
         reminder = await uow.meetings.reminder(entry.intent.subject)
         found = await _view(uow, reminder.meeting_id) if reminder else None
-    if reminder is None or found is None:
-        return
+    if reminder is None or found is None or found[0].meeting.status is not MeetingStatus.SCHEDULED:
+        return  # cancelled since it fell due
     view, community = found
     await send_text(context, community.chat_id, reminder_text(view, reminder, community))
 

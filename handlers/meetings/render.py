@@ -112,7 +112,7 @@ def ahead_text(ahead: timedelta, lang: Language) -> str:
 
 
 def offsets_text(offsets: Iterable[timedelta], lang: Language) -> str:
-    return ", ".join(ahead_text(ahead, lang) for ahead in offsets)
+    return ("、" if lang == "zh" else ", ").join(ahead_text(ahead, lang) for ahead in offsets)
 
 
 def reminder_text(view: MeetingView, reminder: Reminder, community: Community) -> str:

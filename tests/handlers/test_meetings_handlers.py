@@ -139,7 +139,11 @@ async def with_topics(h: HandlerHarness) -> dict[int, int]:
 
 async def stored(h: HandlerHarness) -> dict[str, list[tuple[Any, ...]]]:
     rows = await h.snapshot()
-    return {k: v for k, v in rows.items() if k.startswith("meeting") or k in ("topics", "votes")}
+    return {
+        k: v
+        for k, v in rows.items()
+        if k.startswith("meeting") or k in ("topics", "votes", "communities")
+    }
 
 
 async def refused(h: HandlerHarness, chat: dict[str, Any], who: dict[str, Any], text: str) -> str:
@@ -405,3 +409,37 @@ async def test_a_meeting_and_its_answers_delivered_twice_apply_once(
     async with h.database.unit_of_work() as uow:
         [meeting] = await uow.meetings.scheduled()
         assert await uow.meetings.rsvps(meeting.id) == {"1-101": (Answer.ABSENT, PEOPLE["A"]["id"])}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_the_meeting_settings(db: Database, lang: str) -> None:
+    h = await HandlerHarness.start(db, lang)
+    try:
+        await residents(h)
+        expected = {
+            "en": [
+                "Meeting reminders: 40 s, 20 s before (for meetings scheduled from now on).",
+                "“7x” is not a list of reminders: write them like 7d,1d,1h (also 30m or 40s;"
+                " each at most 60 days, at most 6), or off.",
+                "Only an administrator can change the settings.",
+                "The agenda limit is a whole number from 1 to 20.",
+                "Meeting reminders: 7 d, 1 d, 1 h before (for meetings scheduled from now on).",
+            ],
+            "zh": [
+                "议事会提醒：提前 40 秒、20 秒（适用于今后安排的会议）。",
+                "“7x”不是提醒时间：请写成 7d,1d,1h（也可 30m、40s；每个最多 60 天，最多 6 个），"
+                "或 off。",
+                "只有管理员可以修改设置。",
+                "议程上限须为 1 至 20 的整数。",
+                "议事会提醒：提前 7 天、1 天、1 小时（适用于今后安排的会议）。",
+            ],
+        }[lang]
+        await h.say(GROUP, CREATOR, "/settings meeting_reminders 20s,40s")
+        assert h.request.texts(GROUP["id"])[-1] == expected[0]
+        assert await refused(h, GROUP, CREATOR, "/settings meeting_reminders 7x") == expected[1]
+        assert await refused(h, GROUP, COMMITTEE, "/settings meeting_reminders 1h") == expected[2]
+        assert await refused(h, GROUP, CREATOR, "/settings agenda_limit 21") == expected[3]
+        await h.say(GROUP, CREATOR, "/settings meeting_reminders 7天,1天,1小时")
+        assert h.request.texts(GROUP["id"])[-1] == expected[4]
+    finally:
+        await h.stop()

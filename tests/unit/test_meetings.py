@@ -12,16 +12,18 @@ import pytest
 from bot.communities.model import Community
 from bot.errors import UserError
 from bot.meetings.cases import (
+    Marked,
     agenda_of_topics,
     cancel_meeting,
     edit_agenda,
     fire_reminder,
     hold_due,
+    mark_outcome,
     move_meeting,
     post_minutes,
     schedule_meeting,
 )
-from bot.meetings.model import MeetingStatus, ReminderStatus, order_agenda
+from bot.meetings.model import MeetingStatus, Outcome, ReminderStatus, order_agenda
 from bot.outbox import Tell
 from bot.roles.model import Actor, Role
 from bot.topics.model import TopicStatus
@@ -264,3 +266,59 @@ def test_the_agenda_puts_deferred_topics_first_and_keeps_to_the_limit() -> None:
     assert order_agenda(in_discussion, set(), set(), 5) == [11, 12, 13, 14, 15]
     assert order_agenda(in_discussion, {14}, set(), 3) == [14, 11, 12]
     assert order_agenda(in_discussion, {14, 12}, {11}, 5) == [12, 14, 13, 15]
+
+
+async def test_minutes_marks_in_a_weekly_series(db: Database) -> None:
+    community = await make_community(db)
+    d = TopicStatus.DISCUSSION
+    ids = await topics(db, community, [d, d, d])
+    async with db.unit_of_work() as uow:
+        first = await schedule_meeting(
+            uow, community=community, actor=CHAIR, text="weekly wed 19:30 Hall", now=NOW
+        )
+    after = first.starts_at + timedelta(hours=2)
+    async with db.unit_of_work() as uow:  # held; the next Wednesday's takes the same topics
+        _, [second] = await hold_due(uow, now=after)
+        assert [i.topic_id for i in await uow.meetings.agenda(second.id)] == ids
+    async with db.unit_of_work() as uow:
+        await post_minutes(uow, community=community, actor=CHAIR, number=1, text="Ok", now=after)
+        minutes_entries = await uow.outbox.of_subject(Tell.MEETING_MINUTES, first.id)
+        marks = await uow.outbox.of_subject(Tell.MEETING_OUTCOMES, first.id)
+    assert len(minutes_entries) == 1 and marks[0].intent.lane == "user:9"
+
+    async def mark(actor: Actor, topic: int, outcome: Outcome) -> object:
+        async with db.unit_of_work() as uow:
+            return await mark_outcome(
+                uow,
+                community=community,
+                actor=actor,
+                meeting_id=first.id,
+                topic_id=topic,
+                outcome=outcome,
+                now=after,
+            )
+
+    with pytest.raises(UserError) as refused:
+        await mark(Actor(11, Role.COMMITTEE), ids[0], Outcome.DECIDED)  # not the author
+    assert refused.value.key == "meetings.outcome_not_yours"
+    await mark(CHAIR, ids[0], Outcome.DECIDED)
+    with pytest.raises(UserError) as refused:
+        await mark(CHAIR, ids[0], Outcome.DEFERRED)  # marked once
+    assert refused.value.key == "meetings.outcome_already"
+    voted = await mark(CHAIR, ids[1], Outcome.VOTE)
+    await mark(CHAIR, ids[2], Outcome.DEFERRED)
+    assert isinstance(voted, Marked) and voted.vote is not None
+    async with db.unit_of_work() as uow:
+        statuses = [(await uow.topics.get(i)).status for i in ids]  # type: ignore[union-attr]
+        agenda = [(i.topic_id, i.outcome) for i in await uow.meetings.agenda(first.id)]
+        following = [i.topic_id for i in await uow.meetings.agenda(second.id)]
+        vote = await uow.votes.get(voted.vote.id)
+    assert statuses == [TopicStatus.PASSED, TopicStatus.DISCUSSION, TopicStatus.DISCUSSION]
+    assert agenda == [
+        (ids[0], Outcome.DECIDED),
+        (ids[1], Outcome.VOTE),
+        (ids[2], Outcome.DEFERRED),
+    ]
+    # the decided topic and the one put to a vote leave the next meeting's agenda
+    assert following == [ids[2]]
+    assert vote is not None and vote.topic_id == ids[1] and vote.status.value == "draft"
