@@ -85,6 +85,7 @@ ALL_WORDS = ("all", "全部")
 ADD_WORDS = ("add", "添加", "加入")
 REMOVE_WORDS = ("remove", "移除", "删除")
 MEETING_SETTINGS = ("meeting_reminders", "agenda_limit")
+MENU_ACTIONS = frozenset("oaruwdxyb")
 OUTCOMES = {code: outcome for outcome, code in OUTCOME_CODES.items()}
 
 
@@ -365,7 +366,7 @@ async def on_menu(update: Update, context: BotContext) -> None:
         raise UserError("common.stale_button")
     action = args[1]
     topic_id = callbacks.int_arg(args[2]) if len(args) == 3 else None
-    if (action in ("a", "r", "u")) != (topic_id is not None) or action not in "oaruwdxyb":
+    if action not in MENU_ACTIONS or (action in ("a", "r", "u")) != (topic_id is not None):
         raise UserError("common.stale_button")
     services = context.services
     async with services.uow() as uow:
