@@ -39,7 +39,7 @@ from bot.meetings.schedule import (
 from bot.outbox import Intent, Tell, group_lane, person_lane, tell
 from bot.residents.cases import refuse_unverified, verified_households
 from bot.roles.model import Actor
-from bot.topics.cases import topic_by_number
+from bot.topics.cases import move_topic, redraw_topic_card, topic_by_number
 from bot.topics.model import TopicStatus
 from bot.votes.cases import create_vote
 from bot.votes.model import Vote
@@ -53,6 +53,19 @@ def _committee(actor: Actor) -> None:
 
 def _card(meeting: Meeting) -> Intent:
     return Intent(Tell.MEETING_CARD, meeting.id, group_lane(meeting.community_id))
+
+
+async def _redraw_topics(uow: MeetingsUnitOfWork, topic_ids: list[int], now: datetime) -> None:
+    """The cards of topics whose meeting changed (on an agenda or off it, the meeting moved,
+    cancelled or held) are redrawn: they show the meeting they are on (审议)."""
+    for topic_id in dict.fromkeys(topic_ids):
+        topic = await uow.topics.get(topic_id)
+        if topic is not None and topic.card is not None:
+            await tell(uow, redraw_topic_card(topic), now=now)
+
+
+async def _agenda_ids(uow: MeetingsUnitOfWork, meeting_id: int) -> list[int]:
+    return [item.topic_id for item in await uow.meetings.agenda(meeting_id)]
 
 
 async def _create(
@@ -82,6 +95,7 @@ async def _create(
         settings.agenda_limit,
     )
     await uow.meetings.set_agenda(meeting.id, agenda)
+    await _redraw_topics(uow, agenda, now)
     for ahead, due in reminder_times(starts_at, settings.reminders, community.timezone, now):
         await uow.meetings.add_reminder(meeting.id, ahead, due)
     await tell(uow, _card(meeting), now=now)
@@ -234,6 +248,7 @@ async def move_meeting(
         await uow.meetings.add_reminder(meeting.id, ahead, due)
     told = await _tell_attendees(uow, meeting, "moved", now)
     await tell(uow, _card(meeting), now=now)
+    await _redraw_topics(uow, await _agenda_ids(uow, meeting.id), now)
     moved = await uow.meetings.get(meeting.id)
     assert moved is not None
     await uow.commit()
@@ -261,6 +276,7 @@ async def cancel_meeting(
     await uow.meetings.drop_pending_reminders(meeting.id, now=now)
     told = await _tell_attendees(uow, meeting, "cancelled", now)
     await tell(uow, _card(meeting), now=now)
+    await _redraw_topics(uow, await _agenda_ids(uow, meeting.id), now)
     created: list[Meeting] = []
     if meeting.series_id is not None:
         if whole_series:
@@ -308,6 +324,7 @@ async def hold_due(uow: MeetingsUnitOfWork, *, now: datetime) -> tuple[list[int]
         await uow.meetings.set_status(meeting.id, MeetingStatus.HELD)
         await uow.meetings.drop_pending_reminders(meeting.id, now=now)
         await tell(uow, _card(meeting), now=now)
+        await _redraw_topics(uow, await _agenda_ids(uow, meeting.id), now)
     created: list[Meeting] = []
     for series in await uow.meetings.live_series():
         created += await _continue_series(uow, series, now)
@@ -410,6 +427,7 @@ async def edit_agenda(
             order[at - 1], order[at] = order[at], order[at - 1]
     await uow.meetings.set_agenda(meeting.id, order)
     await tell(uow, _card(meeting), now=now)
+    await _redraw_topics(uow, [topic.id], now)
     agenda = tuple(await uow.meetings.agenda(meeting.id))
     await uow.commit()
     return AgendaChange(meeting, topic.number, agenda)
@@ -443,6 +461,7 @@ async def post_minutes(
         await uow.meetings.set_status(meeting.id, MeetingStatus.HELD)
         await uow.meetings.drop_pending_reminders(meeting.id, now=now)
         await tell(uow, _card(meeting), now=now)
+        await _redraw_topics(uow, await _agenda_ids(uow, meeting.id), now)
     await uow.meetings.set_minutes(meeting.id, text=text, author_id=actor.user_id, now=now)
     lane = group_lane(community.id)
     await tell(uow, Intent(Tell.MEETING_MINUTES, meeting.id, lane), now=now)
@@ -511,8 +530,8 @@ async def mark_outcome(
         return Marked(meeting, topic.number, outcome, vote=vote)
     following = None
     if outcome is Outcome.DECIDED:
-        await uow.topics.set_status(topic_id, TopicStatus.PASSED, now=now)
         await _off_upcoming_agendas(uow, meeting, topic_id, now)
+        await move_topic(uow, topic_id, TopicStatus.PASSED, now=now)  # its card redrawn
     else:
         following = await next_meeting(uow, community.id, now)
         if following is not None and following.id != meeting.id:
@@ -521,6 +540,7 @@ async def mark_outcome(
                 following.id, [topic_id, *(t for t in order if t != topic_id)]
             )
             await tell(uow, _card(following), now=now)
+            await _redraw_topics(uow, [topic_id], now)
     await uow.commit()
     return Marked(meeting, topic.number, outcome, next_meeting=following)
 
@@ -535,6 +555,7 @@ async def _off_upcoming_agendas(
         if upcoming.id != meeting.id and topic_id in order:
             await uow.meetings.set_agenda(upcoming.id, [t for t in order if t != topic_id])
             await tell(uow, _card(upcoming), now=now)
+            await _redraw_topics(uow, [topic_id], now)
 
 
 async def agenda_of_topics(

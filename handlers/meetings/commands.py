@@ -615,8 +615,7 @@ async def on_outcome(update: Update, context: BotContext) -> None:
             outcome=outcome,
             now=services.now(),
         )
-    services.topic_cards.touch(topic_id)
-    services.wake_outbox()
+    services.wake_outbox()  # the topic's card, the next meeting's
     lang = await user_language(context, query.from_user)
     async with services.uow() as uow:
         view = await meeting_view(uow, meeting)

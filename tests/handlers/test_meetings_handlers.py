@@ -443,3 +443,33 @@ async def test_the_meeting_settings(db: Database, lang: str) -> None:
         assert h.request.texts(GROUP["id"])[-1] == expected[4]
     finally:
         await h.stop()
+
+
+async def test_a_topics_card_follows_its_meeting(harness: HandlerHarness) -> None:
+    """The topic card is redrawn when its meeting is scheduled and when the meeting decides it
+    (step 5, published as passed)."""
+    h = harness
+    await residents(h)
+    h.request.private_open.add(COMMITTEE["id"])
+    await h.say(GROUP, PEOPLE["A"], "/propose Fix the gate")
+    topic_card = h.request.sent("sendMessage", GROUP["id"])[-1]
+    support = keyboard_of(topic_card)[0][1]
+    for name in ("A", "B", "D"):
+        await h.press(GROUP, PEOPLE[name], None, support)
+
+    def topic_edits() -> list[str]:
+        return [
+            str(e["text"])
+            for e in h.request.sent("editMessageText", GROUP["id"])
+            if e["message_id"] == topic_card["message_id"]
+        ]
+
+    before = len(topic_edits())
+    await h.say(GROUP, COMMITTEE, "/meeting 2026-12-09 19:30 Hall")
+    assert len(topic_edits()) == before + 1
+    h.services.now = lambda: START + timedelta(minutes=90)
+    await h.say(GROUP, COMMITTEE, "/minutes 1 Decided: the gate is fixed next week.")
+    marks = keyboard_of(h.request.sent("sendMessage", COMMITTEE["id"])[-1])
+    decided = next(d for _, d in marks if d.endswith(":d"))
+    await h.press(private(COMMITTEE), COMMITTEE, None, decided)
+    assert topic_edits()[-1].endswith("Step 5 of 5: published, outcome: passed.")
