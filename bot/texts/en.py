@@ -331,7 +331,7 @@ TEXTS: dict[str, str] = {
     "meetings.cancel_confirm": "Cancel meeting #{number}? Those attending are told privately.",
     "meetings.cancel_yes": "Yes, cancel it",
     "meetings.minutes_post": "📜 Minutes of meeting #{number} ({when})\n{text}",
-    "meetings.minutes_ok": "The minutes of meeting #{number} are posted. I sent you a button row per agenda topic privately.",
+    "meetings.minutes_ok": "The minutes of meeting #{number} are posted. I sent you a button row per agenda topic privately (again any time: /meeting {number} in our private chat).",
     "meetings.minutes_too_early": "Meeting #{number} has not happened yet: minutes can be posted once it has started.",
     "meetings.minutes_exist": "The minutes of meeting #{number} are already posted.",
     "meetings.minutes_too_long": "The minutes may have at most {limit} characters.",

@@ -300,7 +300,7 @@ TEXTS: dict[str, str] = {
     "meetings.cancel_confirm": "确定取消第 {number} 次议事会吗？报名参加的住户会收到私信通知。",
     "meetings.cancel_yes": "确定取消",
     "meetings.minutes_post": "📜 第 {number} 次议事会纪要（{when}）\n{text}",
-    "meetings.minutes_ok": "第 {number} 次议事会纪要已发布。每个议题的处理按钮已私信发给您。",
+    "meetings.minutes_ok": "第 {number} 次议事会纪要已发布。每个议题的处理按钮已私信发给您（随时可在私聊中发送 /meeting {number} 再次打开）。",
     "meetings.minutes_too_early": "第 {number} 次议事会还没有召开：会议开始后才能发布纪要。",
     "meetings.minutes_exist": "第 {number} 次议事会的纪要已经发布过了。",
     "meetings.minutes_too_long": "纪要最多 {limit} 个字。",

@@ -252,6 +252,14 @@ async def _private_menu(update: Update, context: BotContext, args: list[str]) ->
                 raise UserError("meetings.none_ahead")
             meeting = found
     await _committee_in(context, community, user.id)
+    if meeting.minutes is not None and meeting.minutes_by == user.id:  # the marks, again
+        async with context.services.uow() as uow:
+            view = await meeting_view(uow, meeting)
+        lang = await language_of(context, user.id, community.language)
+        text, marks = outcomes_screen(view, lang)
+        if marks is not None:
+            await reply(update, text, reply_markup=marks)
+            return
     text, keyboard, _, _ = await _menu_content(context, meeting.id, user.id)
     await reply(update, text, reply_markup=keyboard)
 

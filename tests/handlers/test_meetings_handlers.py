@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.meetings.cases import agenda_of_topics
+from bot.meetings.cases import agenda_of_topics, fire_reminder
 from bot.meetings.model import Answer
 from bot.topics.model import TopicStatus
 from storage.database import Database
@@ -60,7 +60,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "started": "Meeting #1 has already started: answers can no longer be changed.",
         "minutes": "📜 Minutes of meeting #1 (10 Dec 2026 20:00)\nThe gate will be fixed.",
         "minutes_ok": "The minutes of meeting #1 are posted. I sent you a button row per agenda"
-        " topic privately.",
+        " topic privately (again any time: /meeting 1 in our private chat).",
         "decided": "Topic #1: ✅ Decided.",
         "vote": "Topic #5: 🗳 Put to a vote.",
         "deferred": "Topic #3: ⏭ Deferred.",
@@ -92,7 +92,8 @@ EXPECTED: dict[str, dict[str, str]] = {
         "（原定 2026年12月9日 19:30）。",
         "started": "第 1 次议事会已经开始，不能再更改回复。",
         "minutes": "📜 第 1 次议事会纪要（2026年12月10日 20:00）\nThe gate will be fixed.",
-        "minutes_ok": "第 1 次议事会纪要已发布。每个议题的处理按钮已私信发给您。",
+        "minutes_ok": "第 1 次议事会纪要已发布。每个议题的处理按钮已私信发给您"
+        "（随时可在私聊中发送 /meeting 1 再次打开）。",
         "decided": "议题 #1：✅ 已决定。",
         "vote": "议题 #5：🗳 付诸表决。",
         "deferred": "议题 #3：⏭ 延至下次。",
@@ -236,6 +237,8 @@ async def test_a_meeting_from_scheduling_to_its_minutes(db: Database, lang: str)
         screen = h.request.sent("sendMessage", COMMITTEE["id"])[-1]
         marks = dict(keyboard_of(screen))
         assert len(marks) == 9  # three topics, three buttons each
+        await h.say(private(COMMITTEE), chair, "/meeting 1")  # the same buttons, again
+        assert dict(keyboard_of(h.request.sent("sendMessage", COMMITTEE["id"])[-1])) == marks
         chat = private(COMMITTEE)
         for label, key in [("#1 ", "decided"), ("#5 ", "vote"), ("#3 ", "deferred")]:
             code = {"decided": "d", "vote": "v", "deferred": "x"}[key]
@@ -473,3 +476,47 @@ async def test_a_topics_card_follows_its_meeting(harness: HandlerHarness) -> Non
     decided = next(d for _, d in marks if d.endswith(":d"))
     await h.press(private(COMMITTEE), COMMITTEE, None, decided)
     assert topic_edits()[-1].endswith("Step 5 of 5: published, outcome: passed.")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_the_reminders_in_the_group_show_the_agenda_and_the_answers(
+    db: Database, lang: str
+) -> None:
+    """Fired by their jobs (called here at their times): the week-ahead one is the agenda
+    preview; each shows the agenda and the answers as they stand when it goes out."""
+    h = await HandlerHarness.start(db, lang)
+    try:
+        await with_topics(h)
+        await h.say(GROUP, COMMITTEE, "/meeting 2026-12-09 19:30 Community room")
+        card = h.request.sent("sendMessage", GROUP["id"])[-1]
+        await h.press(GROUP, PEOPLE["A"], None, keyboard_of(card)[0][1])
+        async with h.database.unit_of_work() as uow:
+            [meeting] = await uow.meetings.scheduled()
+            week, day, hour = await uow.meetings.reminders(meeting.id)
+        heads = {
+            "en": [
+                "📋 Agenda preview: meeting #1 in 7 d.",
+                "⏰ Reminder: meeting #1 in 1 d.",
+                "⏰ Reminder: meeting #1 in 1 h.",
+            ],
+            "zh": [
+                "📋 议题预告：第 1 次议事会还有 7 天。",
+                "⏰ 提醒：第 1 次议事会还有 1 天。",
+                "⏰ 提醒：第 1 次议事会还有 1 小时。",
+            ],
+        }[lang]
+        answers = {"en": "Attending: 1 households", "zh": "参加 1 户"}[lang]
+        for reminder, head in zip((week, day, hour), heads, strict=True):
+            h.services.now = lambda due=reminder.due_at: due
+            async with h.database.unit_of_work() as uow:
+                assert await fire_reminder(uow, reminder.id, now=reminder.due_at) is not None
+            await h.settle()
+            sent = h.request.texts(GROUP["id"])[-1]
+            assert sent.startswith(f"{head}\n🗓 ")
+            assert answers in sent and "1. #1 Fix the gate" in sent
+        async with h.database.unit_of_work() as uow:  # fired again: nothing
+            assert await fire_reminder(uow, hour.id, now=hour.due_at) is None
+        await h.settle()
+        assert len([x for x in h.request.texts(GROUP["id"]) if x.startswith(heads[2])]) == 1
+    finally:
+        await h.stop()
