@@ -8,6 +8,7 @@ Asia/Shanghai; NOW is Sunday 2026-11-22 17:30 there."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -507,7 +508,7 @@ async def test_the_reminders_in_the_group_show_the_agenda_and_the_answers(
         }[lang]
         answers = {"en": "Attending: 1 households", "zh": "参加 1 户"}[lang]
         for reminder, head in zip((week, day, hour), heads, strict=True):
-            h.services.now = lambda due=reminder.due_at: due
+            h.services.now = partial(lambda due: due, reminder.due_at)
             async with h.database.unit_of_work() as uow:
                 assert await fire_reminder(uow, reminder.id, now=reminder.due_at) is not None
             await h.settle()
