@@ -16,6 +16,7 @@ import pytest
 from bot.meetings.cases import agenda_of_topics, fire_reminder
 from bot.meetings.model import Answer
 from bot.topics.model import TopicStatus
+from handlers.meetings.jobs import start_meetings
 from storage.database import Database
 from tests.conftest import NOW
 from tests.handlers.harness import HandlerHarness, private, user
@@ -521,3 +522,27 @@ async def test_the_reminders_in_the_group_show_the_agenda_and_the_answers(
         assert len([x for x in h.request.texts(GROUP["id"]) if x.startswith(heads[2])]) == 1
     finally:
         await h.stop()
+
+
+async def test_start_up_holds_what_passed_while_down_and_schedules_the_series_next(
+    harness: HandlerHarness,
+) -> None:
+    h = harness
+    await with_topics(h)
+    await h.say(GROUP, COMMITTEE, "/meeting weekly wed 19:30 Hall")
+    card = h.request.sent("sendMessage", GROUP["id"])[-1]
+    # down from before the start of #1 (25 Nov) until after it
+    h.services.now = lambda: datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
+    # held, created; #2 is 6½ days ahead: its 1-day and 1-hour reminders, no 7-day one
+    assert await start_meetings(h.app) == (1, 1, 2)
+    await h.settle()
+    redrawn = [
+        e
+        for e in h.request.sent("editMessageText", GROUP["id"])
+        if e["message_id"] == card["message_id"]
+    ]
+    assert redrawn[-1]["text"].endswith("\n✅ The meeting has taken place.")
+    assert h.request.texts(GROUP["id"])[-1].startswith(
+        "🗓 Meeting #2 · 2 Dec 2026 19:30 (Wednesday) · every Wednesday · Hall"
+    )
+    assert await start_meetings(h.app) == (0, 0, 2)  # a second start changes nothing
