@@ -40,7 +40,7 @@ from bot.outbox import Intent, Tell, group_lane, person_lane, tell
 from bot.residents.cases import refuse_unverified, verified_households
 from bot.roles.model import Actor
 from bot.topics.cases import move_topic, redraw_topic_card, topic_by_number
-from bot.topics.model import TopicStatus
+from bot.topics.model import AgendaSlot, TopicStatus
 from bot.votes.cases import create_vote
 from bot.votes.model import Vote
 from bot.votes.options import VoteRequest
@@ -558,13 +558,11 @@ async def _off_upcoming_agendas(
             await _redraw_topics(uow, [topic_id], now)
 
 
-async def agenda_of_topics(
-    uow: MeetingsUnitOfWork, community_id: int
-) -> dict[int, tuple[int, datetime]]:
-    """topic id → (number, start) of the upcoming scheduled meeting it is on: for the topics'
-    five steps (审议: on a meeting's agenda)."""
+async def agenda_of_topics(uow: MeetingsUnitOfWork, community_id: int) -> dict[int, AgendaSlot]:
+    """topic id → the upcoming scheduled meeting it is on (its number and start): for the
+    topics' five steps (审议: on a meeting's agenda)."""
     found = await uow.meetings.upcoming_agenda(community_id)
-    return {topic: (m.number, m.starts_at) for topic, m in found.items()}
+    return {topic: AgendaSlot(m.number, m.starts_at) for topic, m in found.items()}
 
 
 async def live_meeting_cards(uow: MeetingsUnitOfWork) -> list[int]:

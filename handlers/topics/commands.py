@@ -10,6 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.communities.cases import set_support_threshold, set_vote_periods
 from bot.errors import NotFound, UserError
 from bot.i18n import t, whole_number
+from bot.meetings.cases import agenda_of_topics
 from bot.outbox import OutboxEntry
 from bot.ports import UnitOfWork
 from bot.reports.cases import set_deadlines
@@ -41,9 +42,10 @@ async def render_topic_card(uow_factory: Callable[[], UnitOfWork], topic_id: int
     async with uow_factory() as uow:
         topic = await uow.topics.get(topic_id)
         community = await uow.communities.get(topic.community_id) if topic else None
-    if topic is None or community is None or topic.card is None:
-        return None
-    text, keyboard = topic_card(topic, community)
+        if topic is None or community is None or topic.card is None:
+            return None
+        slot = (await agenda_of_topics(uow, community.id)).get(topic.id)
+    text, keyboard = topic_card(topic, community, slot)
     return Card(topic.card[0], topic.card[1], text, keyboard)
 
 
@@ -71,9 +73,10 @@ async def deliver_topic_card(context: BotContext, entry: OutboxEntry) -> None:
     async with context.services.uow() as uow:
         topic = await uow.topics.get(entry.intent.subject)
         community = await uow.communities.get(topic.community_id) if topic else None
-    if topic is None or community is None:
-        return
-    card_text, keyboard = topic_card(topic, community)
+        if topic is None or community is None:
+            return
+        slot = (await agenda_of_topics(uow, community.id)).get(topic.id)
+    card_text, keyboard = topic_card(topic, community, slot)
     if topic.card is not None:
         await edit_text(context, topic.card[0], topic.card[1], card_text, reply_markup=keyboard)
         return
@@ -141,7 +144,8 @@ async def cmd_topics(update: Update, context: BotContext) -> None:
     community = await require_community(update, context)
     async with context.services.uow() as uow:
         topics = await uow.topics.of_community(community.id)
-    await reply(update, topic_list(topics, community, community.language))
+        slots = await agenda_of_topics(uow, community.id)
+    await reply(update, topic_list(topics, community, community.language, slots))
 
 
 PERIOD_SETTINGS = ("notice_days", "publication_days")

@@ -1,6 +1,7 @@
 """Issue 10, item 10: a topic's card and `/topics` show where it is in the five steps
 (提议 → 商议 → 审议 → 决议 → 公示), and the card follows the topic when a vote opens and closes
-on it (before, the card kept its Support button and "in discussion" for ever)."""
+on it (before, the card kept its Support button and "in discussion" for ever), and names the
+meeting whose agenda it is on."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ EN = {
     "publish": "Propose ✓ → Support ✓ → Review ✓ → Vote ✓ → [Publish]\n"
     "Step 5 of 5: published, outcome: passed.",
     "list": "#1 Fix the gate — ⑤ published: passed (2 👍)",
+    # 2026-12-09 19:30 in Shanghai, the community's zone
+    "on_agenda": "Step 3 of 5: review, on the agenda of meeting #1 (9 Dec 2026 19:30).",
+    "listed_on_agenda": "#1 Fix the gate — ③ review: meeting #1 (9 Dec 2026 19:30) (2 👍)",
 }
 ZH = {
     "support": "提议 ✓ → 【商议】 → 审议 → 决议 → 公示\n"
@@ -34,6 +38,8 @@ ZH = {
     "publish": "提议 ✓ → 商议 ✓ → 审议 ✓ → 决议 ✓ → 【公示】\n"
     "第 5 步（共 5 步）：公示，结果：已通过。",
     "list": "#1 Fix the gate — ⑤公示：已通过（2 👍）",
+    "on_agenda": "第 3 步（共 5 步）：审议，已列入议事会 #1（2026年12月9日 19:30）的议程。",
+    "listed_on_agenda": "#1 Fix the gate — ③审议：议事会 #1（2026年12月9日 19:30）（2 👍）",
 }
 
 
@@ -93,6 +99,16 @@ async def _walk_the_steps(h: HandlerHarness, texts: dict[str, str]) -> None:
     await h.press(GROUP, PEOPLE["C"], None, support)
     redrawn = await render_topic_card(h.database.unit_of_work, topic.id)  # what LiveCards draws
     assert redrawn is not None and redrawn.text.endswith(texts["review"])
+
+    await h.say(GROUP, COMMITTEE, "/meeting 2026-12-09 19:30 Community room")
+    topic_edits = [
+        e
+        for e in h.request.sent("editMessageText", GROUP["id"])
+        if e["message_id"] == card["message_id"]
+    ]
+    assert topic_edits and topic_edits[-1]["text"].endswith(texts["on_agenda"])
+    await h.say(GROUP, PEOPLE["A"], "/topics")
+    assert h.request.texts(GROUP["id"])[-1].splitlines()[1] == texts["listed_on_agenda"]
 
     await h.say(GROUP, COMMITTEE, "/vote 1 simple 7d")
     moved = h.request.sent("editMessageText", GROUP["id"])

@@ -26,7 +26,7 @@ from bot.meetings.cases import (
 from bot.meetings.model import MeetingStatus, Outcome, ReminderStatus, order_agenda
 from bot.outbox import Tell
 from bot.roles.model import Actor, Role
-from bot.topics.model import TopicStatus
+from bot.topics.model import AgendaSlot, TopicStatus
 from storage.database import Database
 from tests.conftest import NOW
 from tests.unit.test_usecases import make_community
@@ -94,7 +94,7 @@ async def test_scheduling_builds_the_agenda_and_stores_the_reminders(db: Databas
     ]
     async with db.unit_of_work() as uow:
         assert await agenda_of_topics(uow, community.id) == {
-            ids[i]: (1, meeting.starts_at) for i in (0, 2, 4, 5)
+            ids[i]: AgendaSlot(1, meeting.starts_at) for i in (0, 2, 4, 5)
         }
 
 
