@@ -12,7 +12,7 @@ import grimp
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-KERNEL = {"config", "errors", "i18n", "texts", "ports", "unit_of_work", "outbox"}
+KERNEL = {"config", "errors", "i18n", "texts", "ports", "unit_of_work", "outbox", "when"}
 HANDLER_INFRA = {
     "app",
     "callbacks",

@@ -29,13 +29,7 @@ from bot.meetings.model import (
     order_agenda,
 )
 from bot.meetings.ports import MeetingsUnitOfWork
-from bot.meetings.schedule import (
-    OneOff,
-    next_weekly,
-    parse_meeting,
-    parse_when,
-    reminder_times,
-)
+from bot.meetings.schedule import OneOff, parse_meeting, parse_when, reminder_times
 from bot.outbox import Intent, Tell, group_lane, person_lane, tell
 from bot.residents.cases import refuse_unverified, verified_households
 from bot.roles.model import Actor
@@ -44,6 +38,7 @@ from bot.topics.model import AgendaSlot, TopicStatus
 from bot.votes.cases import create_vote
 from bot.votes.model import Vote
 from bot.votes.options import VoteRequest
+from bot.when import next_weekday
 
 
 def _committee(actor: Actor) -> None:
@@ -302,7 +297,7 @@ async def _continue_series(uow: MeetingsUnitOfWork, series: Series, now: datetim
     if any(m.status is MeetingStatus.SCHEDULED and m.starts_at > now for m in meetings):
         return []
     after = max([now, *(m.starts_at for m in meetings)])
-    starts_at = next_weekly(series.weekday, series.at, community.timezone, after)
+    starts_at = next_weekday(series.weekday, series.at, community.timezone, after)
     meeting = await _create(
         uow,
         community,

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.errors import UserError
 from bot.i18n import ascii_digits
 from bot.meetings.model import MAX_PLACE
+from bot.when import is_day_word, moment_of, next_weekday, parse_clock, weekday_of
 
-_DATE = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$")
-_TIME = re.compile(r"^([0-9]{1,2})[:：]([0-9]{2})(?:[:：]([0-9]{2}))?$")
 _OFFSET = re.compile(r"^([0-9]{1,5})(s|m|h|d|w|秒|分钟|分|小时|天|周)$")
 _OFFSET_UNITS = {
     "s": 1,
@@ -31,11 +30,6 @@ _OFFSET_UNITS = {
 }
 MAX_OFFSET = timedelta(days=60)
 MAX_OFFSETS = 6
-_WEEKDAYS_EN = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_WEEKDAYS_EN_LONG = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_WEEKDAYS_ZH = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6}
-_ZH_WEEK_WORDS = ("星期", "礼拜", "周")
-_RELATIVE = {"today": 0, "今天": 0, "tomorrow": 1, "明天": 1, "后天": 2}
 _WEEKLY_EN = ("weekly", "every")
 _WEEKLY_ZH = ("每周", "每星期", "每礼拜")
 
@@ -57,53 +51,6 @@ class Weekly:
 MeetingPlan = OneOff | Weekly
 
 
-def weekday_of(word: str) -> int | None:
-    """`wed`, `Wednesday`, `周三`, `星期三`, `礼拜三`, or a bare `三`: 0 (Monday) … 6; else None."""
-    lowered = word.strip().lower()
-    if lowered in _WEEKDAYS_EN:
-        return _WEEKDAYS_EN.index(lowered)
-    if lowered in _WEEKDAYS_EN_LONG:
-        return _WEEKDAYS_EN_LONG.index(lowered)
-    for prefix in _ZH_WEEK_WORDS:
-        if lowered.startswith(prefix):
-            lowered = lowered.removeprefix(prefix)
-            break
-    return _WEEKDAYS_ZH.get(lowered) if len(lowered) == 1 else None
-
-
-def _looks_like_weekday(word: str) -> bool:
-    return word.startswith(_ZH_WEEK_WORDS)
-
-
-def parse_time(word: str) -> time:
-    found = _TIME.match(ascii_digits(word))
-    if found is None:
-        raise UserError("meetings.bad_time", time=word)
-    hour, minute, second = (int(found.group(i) or 0) for i in (1, 2, 3))
-    if hour > 23 or minute > 59 or second > 59:
-        raise UserError("meetings.bad_time", time=word)
-    return time(hour, minute, second)  # seconds, when given: meetings a minute ahead in tests
-
-
-def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:
-    """Wall time on `day` in `zone` as UTC (the offset of that day: 19:30 stays 19:30 local
-    across a daylight-saving change)."""
-    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
-
-
-def next_weekly(weekday: int, at: time, timezone: str, after: datetime) -> datetime:
-    """The first `weekday` at `at` local time strictly after `after`, in UTC."""
-    zone = ZoneInfo(timezone)
-    start = after.astimezone(zone).date()
-    for days in range(8):
-        day = start + timedelta(days=days)
-        if day.weekday() == weekday:
-            moment = local_to_utc(day, at, zone)
-            if moment > after:
-                return moment
-    raise AssertionError("a weekday recurs within 8 days")  # pragma: no cover
-
-
 def _place(words: list[str]) -> str:
     place = " ".join(words).strip()
     if not place:
@@ -113,38 +60,12 @@ def _place(words: list[str]) -> str:
     return place
 
 
-def _day(word: str, at: time, zone: ZoneInfo, now: datetime) -> date:
-    """The date a word names: `2026-12-09`, `明天`, `周三` (the next one, today's if still
-    ahead)."""
-    found = _DATE.match(ascii_digits(word))
-    if found is not None:
-        try:
-            return date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
-        except ValueError:
-            raise UserError("meetings.no_such_date", date=word) from None
-    today = now.astimezone(zone).date()
-    if word.lower() in _RELATIVE:
-        return today + timedelta(days=_RELATIVE[word.lower()])
-    weekday = weekday_of(word)
-    if weekday is not None:
-        return next_weekly(weekday, at, zone.key, now).astimezone(zone).date()
-    if _looks_like_weekday(word):
-        raise UserError("meetings.unknown_weekday", weekday=word)
-    raise UserError("usage.meeting")
-
-
 def parse_when(words: list[str], timezone: str, now: datetime) -> tuple[datetime, list[str]]:
-    """`<date | 明天 | 周三> <HH:MM>` at the start of `words`: the moment in UTC (ahead of
-    `now`) and the words after it."""
-    if len(words) < 2:
+    """`<date | 明天 | 周三> <HH:MM>` at the start of `words` (read by `bot.when`): the moment
+    in UTC (ahead of `now`) and the words after it."""
+    if len(words) < 2 or not is_day_word(words[0]):
         raise UserError("usage.meeting")
-    zone = ZoneInfo(timezone)
-    _day(words[0], time(0, 0), zone, now)  # the day word is checked before the time
-    at = parse_time(words[1])
-    moment = local_to_utc(_day(words[0], at, zone, now), at, zone)
-    if moment <= now:
-        raise UserError("meetings.in_past")
-    return moment, words[2:]
+    return moment_of(words[0], words[1], timezone=timezone, now=now), words[2:]
 
 
 def _weekly(words: list[str]) -> tuple[str, list[str]] | None:
@@ -172,12 +93,12 @@ def parse_meeting(text: str, timezone: str, now: datetime) -> MeetingPlan:
     day_word, rest = weekly
     weekday = weekday_of(day_word)
     if weekday is None:
-        raise UserError("meetings.unknown_weekday", weekday=day_word or "?")
+        raise UserError("when.unknown_weekday", weekday=day_word or "?")
     if not rest:
         raise UserError("usage.meeting")
-    at = parse_time(rest[0])
+    at = parse_clock(rest[0])
     place = _place(rest[1:])
-    return Weekly(weekday, at, place, next_weekly(weekday, at, timezone, now))
+    return Weekly(weekday, at, place, next_weekday(weekday, at, timezone, now))
 
 
 def reminder_times(

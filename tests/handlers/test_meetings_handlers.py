@@ -52,8 +52,8 @@ EXPECTED: dict[str, dict[str, str]] = {
         "too_early": "Meeting #1 has not happened yet: minutes can be posted once it has started.",
         "not_committee": "Only committee members and administrators can schedule and change"
         " meetings.",
-        "past": "That time has already passed: a meeting must be in the future.",
-        "feb": "There is no such date as 2027-02-31.",
+        "past": "2026-11-21 19:30 has already passed: choose a time ahead.",
+        "feb": "2027-02-31 is not a date on the calendar: write YYYY-MM-DD, e.g. 2026-03-01.",
         "weekday": "“fri2” is not a weekday: write mon, tue, wed, thu, fri, sat or sun"
         " (周一 … 周日).",
         "moved": "Meeting #1 is now on 10 Dec 2026 20:00; 1 attending told privately.",
@@ -86,8 +86,8 @@ EXPECTED: dict[str, dict[str, str]] = {
         "proposed": "议题 #4 的状态是“征集附议中”，尚未进入商议：只有商议中的议题可以列入议程。",
         "too_early": "第 1 次议事会还没有召开：会议开始后才能发布纪要。",
         "not_committee": "只有业委会成员和管理员可以安排和修改议事会。",
-        "past": "这个时间已经过去了：议事会须安排在将来。",
-        "feb": "没有 2027-02-31 这个日期。",
+        "past": "2026-11-21 19:30 已经过去了：请选一个将来的时间。",
+        "feb": "日历上没有 2027-02-31 这一天：请写 年-月-日，例如 2026-03-01。",
         "weekday": "“fri2”不是星期几：请写 周一 至 周日（或 mon … sun）。",
         "moved": "第 1 次议事会改到 2026年12月10日 20:00；已私信通知 1 位报名参加的住户。",
         "moved_note": "🗓 第 1 次议事会改期：现在是 2026年12月10日 20:00 · Community room"

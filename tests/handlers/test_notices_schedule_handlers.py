@@ -25,9 +25,8 @@ TEXT = {
         "scheduled": "⏰ Notice #1 (all households) will be posted on 23 Nov 2026 08:00."
         " /notices lists it with a Cancel button.",
         "bad_date": "2026-02-31 is not a date on the calendar: write YYYY-MM-DD, e.g. 2026-03-01.",
-        "bad_day": "I don't know the day “周八”: write a date (2026-03-01), today, tomorrow or a"
-        " weekday (mon … sun, 周一 … 周日).",
-        "in_past": "2026-11-22 08:00 has already passed: a scheduled notice needs a time ahead.",
+        "bad_day": "“周八” is not a weekday: write mon, tue, wed, thu, fri, sat or sun (周一 … 周日).",
+        "in_past": "2026-11-22 08:00 has already passed: choose a time ahead.",
         "list": "📋 Notices of Sunny Garden (the last 30 days and the scheduled ones)\n"
         "#3 · building 2 · read 0/4 (0 %) · Lift check\n"
         "#2 · all households · read 0/7 (0 %) · Garden party\n"
@@ -50,9 +49,9 @@ TEXT = {
     "zh": {
         "tomorrow": "明天",
         "scheduled": "⏰ 通知 #1（全体住户）将于 2026年11月23日 08:00 发布。/notices 可查看并取消。",
-        "bad_date": "2026-02-31 不是日历上的日期：请写 YYYY-MM-DD，例如 2026-03-01。",
-        "bad_day": "无法识别“周八”：请写日期（2026-03-01）、今天、明天或星期（周一 … 周日）。",
-        "in_past": "2026-11-22 08:00 已经过去：定时通知需要一个将来的时间。",
+        "bad_date": "日历上没有 2026-02-31 这一天：请写 年-月-日，例如 2026-03-01。",
+        "bad_day": "“周八”不是星期几：请写 周一 至 周日（或 mon … sun）。",
+        "in_past": "2026-11-22 08:00 已经过去了：请选一个将来的时间。",
         "list": "📋 Sunny Garden 的通知（近 30 天及定时通知）\n"
         "#3 · 2号楼 · 已读 0/4 (0 %) · Lift check\n"
         "#2 · 全体住户 · 已读 0/7 (0 %) · Garden party\n"

@@ -102,9 +102,9 @@ async def test_refusals_store_nothing(db: Database) -> None:
     community = await make_community(db)
     for actor, text, key in [
         (RESIDENT, "2026-12-09 19:30 Hall", "meetings.not_committee"),
-        (CHAIR, "2027-02-31 19:30 Hall", "meetings.no_such_date"),
-        (CHAIR, "2026-11-21 19:30 Hall", "meetings.in_past"),
-        (CHAIR, "weekly xyz 19:30 Hall", "meetings.unknown_weekday"),
+        (CHAIR, "2027-02-31 19:30 Hall", "when.no_such_date"),
+        (CHAIR, "2026-11-21 19:30 Hall", "when.in_past"),
+        (CHAIR, "weekly xyz 19:30 Hall", "when.unknown_weekday"),
         (CHAIR, "2026-12-09 19:30", "meetings.no_place"),
     ]:
         async with db.unit_of_work() as uow:

@@ -9,15 +9,8 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from bot.errors import UserError
-from bot.meetings.schedule import (
-    OneOff,
-    Weekly,
-    next_weekly,
-    parse_meeting,
-    parse_offsets,
-    reminder_times,
-    weekday_of,
-)
+from bot.meetings.schedule import OneOff, Weekly, parse_meeting, parse_offsets, reminder_times
+from bot.when import next_weekday, weekday_of
 
 SHANGHAI = "Asia/Shanghai"
 BERLIN = "Europe/Berlin"
@@ -69,18 +62,18 @@ def test_a_weekly_meeting_starts_at_the_next_wednesday(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "key"),
     [
-        ("2027-02-31 19:30 Hall", "meetings.no_such_date"),
-        ("2026-13-01 19:30 Hall", "meetings.no_such_date"),
-        ("2026-11-30 19:30 Hall", "meetings.in_past"),
-        ("今天 17:59 活动室", "meetings.in_past"),  # a minute ago
-        ("weekly fri2 19:30 Hall", "meetings.unknown_weekday"),
-        ("每周八 19:30 活动室", "meetings.unknown_weekday"),
-        ("周八 19:30 活动室", "meetings.unknown_weekday"),
-        ("weekly", "meetings.unknown_weekday"),
+        ("2027-02-31 19:30 Hall", "when.no_such_date"),
+        ("2026-13-01 19:30 Hall", "when.no_such_date"),
+        ("2026-11-30 19:30 Hall", "when.in_past"),
+        ("今天 17:59 活动室", "when.in_past"),  # a minute ago
+        ("weekly fri2 19:30 Hall", "when.unknown_weekday"),
+        ("每周八 19:30 活动室", "when.unknown_weekday"),
+        ("周八 19:30 活动室", "when.unknown_weekday"),
+        ("weekly", "when.unknown_weekday"),
         ("2026-12-09 19:30", "meetings.no_place"),
         ("每周三 19:30", "meetings.no_place"),
-        ("2026-12-09 25:00 Hall", "meetings.bad_time"),
-        ("2026-12-09 7pm Hall", "meetings.bad_time"),
+        ("2026-12-09 25:00 Hall", "when.bad_time"),
+        ("2026-12-09 7pm Hall", "when.bad_time"),
         ("next week Hall", "usage.meeting"),
         ("", "usage.meeting"),
     ],
@@ -105,8 +98,8 @@ def test_weekday_words() -> None:
 
 def test_a_weekly_meeting_keeps_its_wall_time_across_the_spring_change_in_berlin() -> None:
     at = time(19, 30)
-    before = next_weekly(2, at, BERLIN, utc(2027, 3, 22, 12, 0))
-    after = next_weekly(2, at, BERLIN, before)
+    before = next_weekday(2, at, BERLIN, utc(2027, 3, 22, 12, 0))
+    after = next_weekday(2, at, BERLIN, before)
     assert before == utc(2027, 3, 24, 18, 30)  # 19:30 CET (UTC+1)
     assert after == utc(2027, 3, 31, 17, 30)  # 19:30 CEST (UTC+2): an hour earlier in UTC
     assert after - before == WEEK - HOUR
@@ -114,8 +107,8 @@ def test_a_weekly_meeting_keeps_its_wall_time_across_the_spring_change_in_berlin
 
 def test_a_weekly_meeting_keeps_its_wall_time_across_the_autumn_change_in_berlin() -> None:
     at = time(19, 30)
-    before = next_weekly(2, at, BERLIN, utc(2026, 10, 19, 12, 0))
-    after = next_weekly(2, at, BERLIN, before)
+    before = next_weekday(2, at, BERLIN, utc(2026, 10, 19, 12, 0))
+    after = next_weekday(2, at, BERLIN, before)
     assert before == utc(2026, 10, 21, 17, 30)  # CEST
     assert after == utc(2026, 10, 28, 18, 30)  # CET
     assert after - before == WEEK + HOUR
