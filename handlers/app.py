@@ -30,6 +30,7 @@ from handlers.deliveries import start_outbox, stop_outbox
 from handlers.errors import on_error
 from handlers.live_cards import LiveCards
 from handlers.meetings import commands as meetings
+from handlers.meetings.delivery import render_meeting_card
 from handlers.meetings.jobs import start_meetings
 from handlers.menus import set_command_menus
 from handlers.notices import commands as notices
@@ -173,9 +174,7 @@ def make_services(app: BotApplication, database: Database, settings: Settings) -
             app.bot, partial(votes.render_vote_card, database.unit_of_work, utc_now)
         ),
         topic_cards=LiveCards(app.bot, partial(topics.render_topic_card, database.unit_of_work)),
-        meeting_cards=LiveCards(
-            app.bot, partial(meetings.render_meeting_card, database.unit_of_work)
-        ),
+        meeting_cards=LiveCards(app.bot, partial(render_meeting_card, database.unit_of_work)),
         notice_cards=LiveCards(app.bot, partial(notices.render_notice_card, database.unit_of_work)),
     )
 

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.outbox import OutboxEntry, Tell
 from handlers.context import BotApplication, BotContext, Services
-from handlers.meetings.commands import (
+from handlers.meetings.delivery import (
     deliver_changed,
     deliver_meeting_card,
     deliver_minutes,

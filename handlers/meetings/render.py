@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.communities.model import Community
 from bot.config import Language
 from bot.i18n import t, when
-from bot.meetings.model import MeetingStatus, MeetingView, Outcome, Reminder
+from bot.meetings.model import Meeting, MeetingStatus, MeetingView, Outcome, Reminder
 from bot.topics.model import Topic
 from handlers import callbacks
 
@@ -225,3 +225,16 @@ def outcomes_screen(view: MeetingView, lang: Language) -> tuple[str, InlineKeybo
             ]
         )
     return "\n".join(lines), InlineKeyboardMarkup(rows) if rows else None
+
+
+def cancelled_text(
+    cancelled: Meeting, created: list[Meeting], community: Community, whole: bool, told: int
+) -> str:
+    lang = community.language
+    lines = [t(lang, "meetings.cancelled", number=cancelled.number, told=told)]
+    if whole:
+        lines.append(t(lang, "meetings.series_ended"))
+    for meeting in created:
+        when = meeting_when(meeting.starts_at, community, lang)
+        lines.append(t(lang, "meetings.cancelled_next", number=meeting.number, when=when))
+    return "\n".join(lines)

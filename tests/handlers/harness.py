@@ -23,7 +23,7 @@ from handlers.app import register_handlers
 from handlers.context import BotApplication, BotContext, Services
 from handlers.deliveries import start_outbox, stop_outbox
 from handlers.live_cards import LiveCards
-from handlers.meetings.commands import render_meeting_card
+from handlers.meetings.delivery import render_meeting_card
 from handlers.notices.commands import render_notice_card
 from handlers.pipeline import InboxBot, OrderedProcessor, Pipeline
 from handlers.throttle import Throttle
