@@ -632,6 +632,10 @@ TEXTS: dict[str, str] = {
     "join.reason_asked": "Choose the reason in our private chat.",
     "join.reason_type": "Type the reason for rejecting {unit} in one message.",
     "join.reason_line": "Reason: {reason}",
+    "join.self_review_notice": (
+        "{name} asks to join {unit} (building {building}) in {community} as owner. As a reviewer "
+        "they may not approve their own request: please review it with /pending."
+    ),
     "join.reason_empty": "Please type the reason in words.",
     "join.reason.not_resident": "the reviewer could not confirm that you live there",
     "join.reason.wrong_unit": "the unit does not seem right; please check the number and ask again",

@@ -588,6 +588,10 @@ TEXTS: dict[str, str] = {
     "join.reason_asked": "请在私聊中选择原因。",
     "join.reason_type": "请用一条消息写下拒绝 {unit} 的原因。",
     "join.reason_line": "原因：{reason}",
+    "join.self_review_notice": (
+        "{name} 申请以业主身份加入{community} {unit}（{building} 号楼）。"
+        "审核人不能审核自己的申请，请私聊我发送 /pending 审核。"
+    ),
     "join.reason_empty": "请用文字写下原因。",
     "join.reason.not_resident": "审核人无法确认您住在这里",
     "join.reason.wrong_unit": "房号好像不对，请核对房号后重新申请",
