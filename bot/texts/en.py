@@ -201,7 +201,7 @@ TEXTS: dict[str, str] = {
     "members.header": "Verified households of {community}:",
     "members.building": "Building {building} ({households} households)",
     "members.none": "none yet",
-    "members.sent_privately": "The list is long: I have sent it to you in a private chat.",
+    "members.sent_privately": "I have sent it to you in a private chat.",
     # language
     "lang.name": "English",
     "lang.choose": "Choose a language / 选择语言:",

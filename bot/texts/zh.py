@@ -170,7 +170,7 @@ TEXTS: dict[str, str] = {
     "members.header": "{community}已认证住户：",
     "members.building": "{building} 号楼（{households} 户）",
     "members.none": "暂无",
-    "members.sent_privately": "名单较长，已私聊发给您。",
+    "members.sent_privately": "已私聊发给您。",
     # 语言
     "lang.name": "中文",
     "lang.choose": "选择语言 / Choose a language:",
