@@ -64,7 +64,7 @@ def test_progress_marks_each_unit_and_reminds_only_the_reachable_not_voted() -> 
     building_of = {u: u.split("-")[0] for u in ("2-101", "2-102", "2-201", "2-202", "2-301")}
     building_of |= {"1-101": "1", "1-201": "1"}
     rep = vote_progress(electorate, {"2-101"}, users, {51, 52, 54, 55}, building_of, {"2"})
-    ((building,),) = [[b for b in rep.buildings]]
+    (building,) = rep.buildings
     assert building.building == "2"
     assert building.units == (
         ("2-101", Mark.VOTED),
