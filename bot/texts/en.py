@@ -637,6 +637,10 @@ TEXTS: dict[str, str] = {
         "they may not approve their own request: please review it with /pending."
     ),
     "join.reason_empty": "Please type the reason in words.",
+    "join.reason_private_first": (
+        "I ask for the reason in a private chat: open one with me (press Start), then press "
+        "Reject again."
+    ),
     "join.reason.not_resident": "the reviewer could not confirm that you live there",
     "join.reason.wrong_unit": "the unit does not seem right; please check the number and ask again",
     "join.reason_button.not_resident": "Not a resident",

@@ -593,6 +593,7 @@ TEXTS: dict[str, str] = {
         "审核人不能审核自己的申请，请私聊我发送 /pending 审核。"
     ),
     "join.reason_empty": "请用文字写下原因。",
+    "join.reason_private_first": "拒绝的原因要在私聊里选：请先打开和我的私聊（点“开始”），再点一次拒绝。",
     "join.reason.not_resident": "审核人无法确认您住在这里",
     "join.reason.wrong_unit": "房号好像不对，请核对房号后重新申请",
     "join.reason_button.not_resident": "不是本户居民",

@@ -202,7 +202,7 @@ async def on_join_review(update: Update, context: BotContext) -> None:
         text = t(lang, "join.reason_ask", unit=membership.unit_code)
         keyboard = reject_reasons_keyboard(membership, lang)
         if not await send_private(context, query.from_user.id, text, reply_markup=keyboard):
-            raise UserError("common.start_private_first")
+            raise UserError("join.reason_private_first")
         await query.answer(t(lang, "join.reason_asked"))
         return
     async with context.services.uow() as uow:

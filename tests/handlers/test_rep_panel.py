@@ -379,3 +379,21 @@ async def test_members_answers_privately_or_offers_the_private_chat(
     await h.say(private(REP), REP, "/members")
     assert h.request.texts(REP["id"])[-1].startswith("Verified households of Sunny Garden:")
     assert not any("Verified households" in t for t in h.request.texts(GROUP["id"]))
+
+
+async def test_reject_in_the_staff_chat_by_a_reviewer_without_a_private_chat_says_how(
+    harness: HandlerHarness,
+) -> None:
+    h = harness
+    community_id = await community_in(h, "en")
+    async with h.database.unit_of_work() as uow:
+        await uow.communities.set_staff_chat(community_id, STAFF["id"])
+        await uow.commit()
+    await h.say(GROUP, ALICE, "/join 2-101 tenant")
+    (card,) = cards_to(h, STAFF["id"])
+    await h.press(STAFF, REP, None, buttons(card)[1][1])  # Bob never started the bot
+    assert h.request.answers()[-1]["text"] == (
+        "I ask for the reason in a private chat: open one with me (press Start), then press "
+        "Reject again."
+    )
+    assert await status_of(h, ALICE["id"]) is MembershipStatus.PENDING
