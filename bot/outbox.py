@@ -34,7 +34,7 @@ class Tell(StrEnum):
     MEETING_CHANGED = "meeting.changed"  # tell one attendee it moved or was cancelled (params)
     MEETING_MINUTES = "meeting.minutes"  # post and pin the minutes, unless their message is stored
     MEETING_OUTCOMES = "meeting.outcomes"  # the minutes' author: a row of buttons per topic
-    JOIN_CARD = "join.card"  # the join request's review card, unless it has one
+    JOIN_CARD = "join.card"  # the review card to one reviewer (params: to, of), unless it has one
     OWNER_CARD = "owner.card"  # the ownership request's review card, unless it has one
     TICKET_ESCALATION = "ticket.escalation"  # a deadline of the ticket passed (params: kind)
     TICKET_NOTICE = "ticket.notice"  # tell one person of a step on the ticket (params)

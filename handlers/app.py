@@ -43,6 +43,7 @@ from handlers.reports.jobs import arm_report_timers
 from handlers.residents import buttons as residents_buttons
 from handlers.residents import commands as residents
 from handlers.residents import owners as residents_owners
+from handlers.residents import pending as residents_pending
 from handlers.throttle import Throttle
 from handlers.topics import commands as topics
 from handlers.units import commands as units
@@ -50,6 +51,7 @@ from handlers.votes import ballots as vote_ballots
 from handlers.votes import commands as votes
 from handlers.votes import objections as vote_objections
 from handlers.votes import paper_menu as vote_paper_menu
+from handlers.votes import progress as vote_progress
 from handlers.votes.batch import stop_ballots
 from handlers.votes.jobs import rearm_votes
 from storage.database import Database
@@ -100,6 +102,7 @@ def register_handlers(app: BotApplication) -> None:
     residents.register(app)
     residents_buttons.register(app)
     residents_owners.register(app)
+    residents_pending.register(app)
     codes.register(app)
     language.register(app)
     topics.register(app)
@@ -109,6 +112,7 @@ def register_handlers(app: BotApplication) -> None:
     vote_paper_menu.register(app)  # `/paper <vote>` before the three-word `/paper`
     vote_ballots.register(app)
     vote_objections.register(app)
+    vote_progress.register(app)
     reports.register(app)
     report_form.register(app)
     report_form.register_private_messages(app)

@@ -33,6 +33,8 @@ NOTICE_CANCEL: Final = "nx"  # v1:nx:<notice id>: Cancel a scheduled notice, on 
 NOTICE_WITHDRAW: Final = "nw"  # v1:nw:<notice id>: Withdraw a published notice, on /notices
 NOTICE_REMIND: Final = "nu"  # v1:nu:<notice id>: Remind them, on /unread
 PAPER_MENU: Final = "pp"  # v1:pp:<vote id>:h|b|u|c:...: paper ballots with buttons
+JOIN_REJECT: Final = "jx"  # v1:jx:<membership id>:n|u|o: a join rejection's preset reason
+VOTE_PROGRESS: Final = "pg"  # v1:pg:<vote id>: Remind the reachable ones, on /progress
 
 
 def pack(kind: str, *args: int | str) -> str:

@@ -134,6 +134,63 @@ class SqliteResidentRepo:
     async def card(self, membership_id: int) -> tuple[int, int] | None:
         return await _card(self._conn, "memberships", membership_id)
 
+    async def add_card(self, membership_id: int, chat_id: int, message_id: int) -> None:
+        """One reviewer's (or the staff chat's) copy of the review card (`join_cards`)."""
+        await self._conn.execute(
+            "INSERT OR REPLACE INTO join_cards (membership_id, chat_id, message_id)"
+            " VALUES (:id, :chat, :msg)",
+            {"id": membership_id, "chat": chat_id, "msg": message_id},
+        )
+
+    async def cards(self, membership_id: int) -> list[tuple[int, int]]:
+        rows = await fetch(
+            self._conn,
+            "SELECT chat_id, message_id FROM join_cards WHERE membership_id = :id ORDER BY chat_id",
+            {"id": membership_id},
+        )
+        return [(int(r["chat_id"]), int(r["message_id"])) for r in await rows.fetchall()]
+
+    async def add_review_miss(self, membership_id: int, chat_id: int) -> int:
+        """A reviewer the card could not reach; how many of its reviewers are missed now."""
+        await self._conn.execute(
+            "INSERT OR IGNORE INTO join_review_misses (membership_id, chat_id) VALUES (:id, :chat)",
+            {"id": membership_id, "chat": chat_id},
+        )
+        rows = await fetch(
+            self._conn,
+            "SELECT COUNT(*) AS n FROM join_review_misses WHERE membership_id = :id",
+            {"id": membership_id},
+        )
+        row = await rows.fetchone()
+        return int(row["n"]) if row is not None else 0
+
+    async def pending(self, community_id: int) -> list[Membership]:
+        return await self._many(
+            "u.community_id = :cid AND m.status = 'pending' ORDER BY m.requested_at, m.id",
+            {"cid": community_id},
+        )
+
+    async def ask_reason(self, user_id: int, membership_id: int, *, now: datetime) -> None:
+        await self._conn.execute(
+            "INSERT OR REPLACE INTO join_reason_prompts (user_id, membership_id, asked_at)"
+            " VALUES (:uid, :id, :now)",
+            {"uid": user_id, "id": membership_id, "now": to_text(now)},
+        )
+
+    async def reason_prompt(self, user_id: int) -> int | None:
+        rows = await fetch(
+            self._conn,
+            "SELECT membership_id FROM join_reason_prompts WHERE user_id = :uid",
+            {"uid": user_id},
+        )
+        row = await rows.fetchone()
+        return int(row["membership_id"]) if row is not None else None
+
+    async def drop_reason_prompt(self, user_id: int) -> None:
+        await self._conn.execute(
+            "DELETE FROM join_reason_prompts WHERE user_id = :uid", {"uid": user_id}
+        )
+
     async def verified(self, community_id: int) -> list[Membership]:
         return await self._many(
             "u.community_id = :cid AND m.status = 'verified' ORDER BY u.building, u.code, m.id",

@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NoReturn
 
 from bot.communities.model import Community
 from bot.errors import NotAllowed, NotFound, UserError
-from bot.outbox import Intent, Tell, group_lane, person_lane, staff_lane, tell
+from bot.outbox import Intent, Param, Tell, group_lane, person_lane, staff_lane, tell
 from bot.residents.model import (
     JOIN_WINDOW,
+    MAX_REASON,
     BuildingMembers,
     Membership,
     MembershipStatus,
     Ownership,
     OwnershipMethod,
     OwnershipStatus,
+    RejectReason,
     Relation,
     Verification,
     check_join_limits,
+    join_reviewers,
     phone_hash,
 )
 from bot.residents.ports import ResidentsUnitOfWork
@@ -55,13 +59,19 @@ async def request_join(
     now: datetime,
     reply_to: int | None = None,
     applicant: Actor | None = None,
+    chat_admins: Collection[int] = (),
 ) -> Membership:
     """A pending request, to be reviewed by an admin or a rep of the unit's building (never by
     the applicant), within the limits of `check_join_limits` (a few waiting at once, a few an
     hour). Approved "as owner", it verifies ownership too; the developer's units are
-    not owned through a join (the developer's agent votes them). Its review card is posted in
-    the group (replying to `reply_to`, the request's message there) through the outbox; an
-    `applicant` who is a reviewer of the building cannot approve it, and the admins are told."""
+    not owned through a join (the developer's agent votes them). Its review card goes through
+    the outbox to the reviewers only, never to the whole group: to the staff chat if the
+    community has one, else one entry per reviewer (`join_reviewers`: the building's reps, else
+    the admins, else `chat_admins`, the group's Telegram administrators), each in their own
+    lane; `of` is how many there are, so the last one found unreachable tells the group that a
+    request waits (without who or which unit). `reply_to`, the request's message in the group,
+    is kept for telling the applicant there if they cannot be written to. An `applicant` who is
+    a reviewer of the building cannot approve it, and the admins are told."""
     unit_id, building = await check_can_join(uow, community.id, user_id, unit_code)
     check_join_limits(
         await uow.residents.review_requests(community.id, user_id, since=now - JOIN_WINDOW), now
@@ -77,8 +87,16 @@ async def request_join(
         verification=Verification.REVIEW,
         now=now,
     )
-    card = Intent(Tell.JOIN_CARD, membership.id, group_lane(community.id), {"reply_to": reply_to})
-    await tell(uow, card, now=now)
+    if community.staff_chat_id is not None:
+        routes = [(staff_lane(community.id), 0)]
+    else:
+        grants = await uow.roles.of_community(community.id)
+        reviewers = join_reviewers(grants, building, applicant_id=user_id, chat_admins=chat_admins)
+        routes = [(person_lane(reviewer), reviewer) for reviewer in reviewers]
+        routes = routes or [(group_lane(community.id), -1)]  # nobody: the group is told
+    for lane, to in routes:
+        params: dict[str, Param] = {"to": to, "of": len(routes), "reply_to": reply_to}
+        await tell(uow, Intent(Tell.JOIN_CARD, membership.id, lane, params), now=now)
     await _tell_if_self_review(uow, community, applicant, building, "join", membership.id, now)
     await uow.commit()
     return membership
@@ -102,9 +120,17 @@ async def _tell_if_self_review(
 async def attach_card(
     uow: ResidentsUnitOfWork, membership_id: int, chat_id: int, message_id: int
 ) -> None:
-    """Remember where the request's card is, so that it can be updated when decided."""
-    await uow.residents.set_card(membership_id, chat_id, message_id)
+    """Remember where a copy of the request's card is (one per reviewer's chat), so that every
+    copy is updated when it is decided."""
+    await uow.residents.add_card(membership_id, chat_id, message_id)
     await uow.commit()
+
+
+async def review_missed(uow: ResidentsUnitOfWork, membership_id: int, chat_id: int) -> int:
+    """A reviewer the card could not reach; how many of the request's reviewers are missed."""
+    missed = await uow.residents.add_review_miss(membership_id, chat_id)
+    await uow.commit()
+    return missed
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,19 +147,16 @@ async def decide_join(
     actor_name: str,
     approve: bool,
     now: datetime,
+    reason: RejectReason | None = None,
+    note: str = "",
 ) -> Decision:
-    """Approve or reject a pending request of this community; a second press changes nothing."""
-    membership = await uow.residents.get(membership_id)
-    if membership is None or membership.community_id != community.id:
-        raise NotFound("join.request_not_found")
-    if not actor.can_review(membership.building):
-        raise NotAllowed("join.not_reviewer", building=membership.building)
-    if membership.status is not MembershipStatus.PENDING:
-        raise UserError(
-            f"join.decided_{membership.status.value}", by=membership.decided_by_name or "-"
-        )
-    if actor.user_id == membership.user_id:
-        raise NotAllowed("join.own_request")
+    """Approve or reject a pending request of this community; a second press changes nothing.
+    A rejection carries a preset `reason`, or (OTHER) the reviewer's typed `note`, told to the
+    applicant; the reviewer's "type the reason" prompt is settled with it."""
+    membership = await reviewable(uow, community, membership_id, actor)
+    clean = " ".join(note.split())[:MAX_REASON]
+    if reason is RejectReason.OTHER and not clean:
+        raise UserError("join.reason_empty")
     status = MembershipStatus.VERIFIED if approve else MembershipStatus.REJECTED
     await uow.users.remember(actor.user_id, actor_name, now=now)
     await uow.residents.decide(membership_id, status, decided_by=actor.user_id, now=now)
@@ -153,12 +176,71 @@ async def decide_join(
             await uow.residents.set_relation(membership_id, Relation.RESIDENT)
     decided = await uow.residents.get(membership_id)
     # the card shows the decision and the applicant is told, privately or under the card
-    outcome = {"status": status.value}
+    outcome: dict[str, Param] = {"status": status.value}
+    if not approve and reason is not None:
+        outcome["reason"] = reason.value
+        outcome["note"] = clean if reason is RejectReason.OTHER else None
+    await uow.residents.drop_reason_prompt(actor.user_id)
     lane = person_lane(membership.user_id)
     await tell(uow, Intent(Tell.JOIN_OUTCOME, membership_id, lane, outcome), now=now)
     await uow.commit()
     assert decided is not None
     return Decision(decided)
+
+
+async def reviewable(
+    uow: ResidentsUnitOfWork, community: Community, membership_id: int, actor: Actor
+) -> Membership:
+    """The pending request of this community that this actor may decide; else a UserError:
+    not found, not a reviewer of its building, decided already (by whom), or one's own."""
+    membership = await uow.residents.get(membership_id)
+    if membership is None or membership.community_id != community.id:
+        raise NotFound("join.request_not_found")
+    if not actor.can_review(membership.building):
+        raise NotAllowed("join.not_reviewer", building=membership.building)
+    if membership.status is not MembershipStatus.PENDING:
+        raise UserError(
+            f"join.decided_{membership.status.value}", by=membership.decided_by_name or "-"
+        )
+    if actor.user_id == membership.user_id:
+        raise NotAllowed("join.own_request")
+    return membership
+
+
+async def ask_reject_reason(
+    uow: ResidentsUnitOfWork,
+    *,
+    community: Community,
+    membership_id: int,
+    actor: Actor,
+    now: datetime,
+) -> Membership:
+    """The reviewer chose "other reason": their next private message is the reason. Kept in
+    the database (not in memory), so the prompt survives a restart; one per reviewer."""
+    membership = await reviewable(uow, community, membership_id, actor)
+    await uow.residents.ask_reason(actor.user_id, membership_id, now=now)
+    await uow.commit()
+    return membership
+
+
+async def drop_reject_reason(uow: ResidentsUnitOfWork, user_id: int) -> None:
+    """Forget a prompt whose request was decided meanwhile (by someone else)."""
+    await uow.residents.drop_reason_prompt(user_id)
+    await uow.commit()
+
+
+async def pending_for(
+    uow: ResidentsUnitOfWork, community_id: int, actor: Actor
+) -> list[Membership]:
+    """The requests waiting in this community that the actor may decide (their buildings for
+    a rep, all for an admin), never their own, oldest first."""
+    return [
+        m
+        for m in await uow.residents.pending(community_id)
+        if m.verification is Verification.REVIEW
+        and actor.can_review(m.building)
+        and m.user_id != actor.user_id
+    ]
 
 
 async def leave(

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Final
 
 from bot.errors import UserError, Whole
+from bot.roles.model import Role, RoleGrant
 
 
 class Relation(StrEnum):
@@ -150,3 +151,35 @@ class Ownership:
 def phone_hash(salt: str, e164: str) -> str:
     """What is kept of a phone a user shared: an HMAC with the installation's secret salt."""
     return hmac.new(salt.encode(), e164.encode(), hashlib.sha256).hexdigest()
+
+
+class RejectReason(StrEnum):
+    """The preset reasons a reviewer picks for a rejection (OTHER: they type it)."""
+
+    NOT_RESIDENT = "not_resident"
+    WRONG_UNIT = "wrong_unit"
+    OTHER = "other"
+
+
+# A typed reason is kept to this many characters (it is told to the applicant in one message).
+MAX_REASON = 300
+
+
+def join_reviewers(
+    grants: Iterable[RoleGrant],
+    building: str,
+    *,
+    applicant_id: int,
+    chat_admins: Iterable[int] = (),
+) -> tuple[int, ...]:
+    """Who gets a join request's card privately: the reps of the unit's building; without one,
+    the stored admins; without those, the group's Telegram administrators. Never the applicant
+    (a reviewer asking for themselves leaves it to the others)."""
+    grants = list(grants)
+    reps = [g.user_id for g in grants if g.role is Role.REP and building in g.buildings]
+    admins = [g.user_id for g in grants if g.role is Role.ADMIN]
+    for people in (reps, admins, list(chat_admins)):
+        chosen = [p for p in dict.fromkeys(people) if p != applicant_id]
+        if chosen:
+            return tuple(chosen)
+    return ()

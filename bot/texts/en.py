@@ -201,7 +201,7 @@ TEXTS: dict[str, str] = {
     "members.header": "Verified households of {community}:",
     "members.building": "Building {building} ({households} households)",
     "members.none": "none yet",
-    "members.sent_privately": "The list is long: I have sent it to you in a private chat.",
+    "members.sent_privately": "I have sent it to you in a private chat.",
     # language
     "lang.name": "English",
     "lang.choose": "Choose a language / 选择语言:",
@@ -617,6 +617,61 @@ TEXTS: dict[str, str] = {
     "join.own_request": (
         "You cannot decide your own request. Another administrator or the building's rep will."
     ),
+    # a rep's panel: join requests reviewed privately, /pending, /progress (issue 11)
+    "join.requested_group": (
+        "Your request has gone to the building's reviewers privately. You will hear from me in "
+        "a private chat."
+    ),
+    "join.waiting_in_group": (
+        "A join request waits for review. Reps and administrators: open /pending in a private "
+        "chat with me."
+    ),
+    "join.outcome_in_group": (
+        "Your join request has been answered. Open a private chat with me and send /me to see it."
+    ),
+    "join.reason_ask": "Why do you reject the request for {unit}? The applicant will be told.",
+    "join.reason_asked": "Choose the reason in our private chat.",
+    "join.reason_type": "Type the reason for rejecting {unit} in one message.",
+    "join.reason_line": "Reason: {reason}",
+    "join.self_review_notice": (
+        "{name} asks to join {unit} (building {building}) in {community} as owner. As a reviewer "
+        "they may not approve their own request: please review it with /pending."
+    ),
+    "join.reason_empty": "Please type the reason in words.",
+    "join.reason_private_first": (
+        "I ask for the reason in a private chat: open one with me (press Start), then press "
+        "Reject again."
+    ),
+    "join.reason.not_resident": "the reviewer could not confirm that you live there",
+    "join.reason.wrong_unit": "the unit does not seem right; please check the number and ask again",
+    "join.reason_button.not_resident": "Not a resident",
+    "join.reason_button.wrong_unit": "Wrong unit",
+    "join.reason_button.other": "Other reason (type it)",
+    "members.which_community": (
+        "You have a role in several communities (or none). Send /members in the community's group."
+    ),
+    "cmd.pending": "Join requests waiting for you (privately)",
+    "cmd.progress": "Who has voted in your buildings, and remind the rest (privately)",
+    "pending.not_allowed": "Only administrators and building reps review join requests.",
+    "pending.none": "{community}: no join request is waiting.",
+    "pending.header": "{community}: {count} join request(s) waiting:",
+    "pending.line": "• {unit}: {name} ({relation}), {at}",
+    "pending.approve": "✅ {unit}",
+    "pending.reject": "❌ {unit}",
+    "pending.more": "…and {count} more: decide these first.",
+    "progress.not_allowed": "Only building reps, the committee and administrators see vote progress.",
+    "progress.none": "No vote is open now.",
+    "progress.vote": "📊 Vote #{number}: {question} ({community}, closes {closes})",
+    "progress.total": "{voted} of {units} households have voted; {unreachable} cannot be reached by me.",
+    "progress.building": "Building {building}: {voted} of {units} voted",
+    "progress.sep": ", ",
+    "progress.doors": "To visit (not reachable by me):",
+    "progress.doors_building": "Building {building}: {units}",
+    "progress.no_doors": "Every household that has not voted can be reminded by me.",
+    "progress.legend": "✅ voted · ⬜ not voted · 📵 not reachable",
+    "progress.remind": "🔔 Remind the reachable ones ({count})",
+    "progress.nobody_to_remind": "Nobody left to remind: every household has voted or cannot be reached.",
+    "progress.reminded": "Reminders are going out to {count} household(s). The units I could not reach follow in this chat.",
     "owner.developer_unit": (
         "In the register, {unit} is one of the developer's unsold units: the developer's agent "
         "named by an administrator votes for them, nobody becomes their owner by joining. If you "

@@ -170,7 +170,7 @@ TEXTS: dict[str, str] = {
     "members.header": "{community}已认证住户：",
     "members.building": "{building} 号楼（{households} 户）",
     "members.none": "暂无",
-    "members.sent_privately": "名单较长，已私聊发给您。",
+    "members.sent_privately": "已私聊发给您。",
     # 语言
     "lang.name": "中文",
     "lang.choose": "选择语言 / Choose a language:",
@@ -581,6 +581,48 @@ TEXTS: dict[str, str] = {
     # owner verification (issue 8)
     "relation.resident": "住户",
     "join.own_request": "不能审核自己的申请，请由其他管理员或本楼楼栋长审核。",
+    # 楼栋长的面板：入户申请私下审核、/pending、/progress（issue 11）
+    "join.requested_group": "您的申请已私下发给本楼审核人，结果会私聊通知您。",
+    "join.waiting_in_group": "有一条入户申请等待审核。请楼栋长和管理员私聊我，发送 /pending 查看。",
+    "join.outcome_in_group": "您的入户申请已有结果。请私聊我，发送 /me 查看。",
+    "join.reason_ask": "为什么拒绝 {unit} 的申请？我会告诉申请人。",
+    "join.reason_asked": "请在私聊中选择原因。",
+    "join.reason_type": "请用一条消息写下拒绝 {unit} 的原因。",
+    "join.reason_line": "原因：{reason}",
+    "join.self_review_notice": (
+        "{name} 申请以业主身份加入{community} {unit}（{building} 号楼）。"
+        "审核人不能审核自己的申请，请私聊我发送 /pending 审核。"
+    ),
+    "join.reason_empty": "请用文字写下原因。",
+    "join.reason_private_first": "拒绝的原因要在私聊里选：请先打开和我的私聊（点“开始”），再点一次拒绝。",
+    "join.reason.not_resident": "审核人无法确认您住在这里",
+    "join.reason.wrong_unit": "房号好像不对，请核对房号后重新申请",
+    "join.reason_button.not_resident": "不是本户居民",
+    "join.reason_button.wrong_unit": "房号不对",
+    "join.reason_button.other": "其他原因（自己写）",
+    "members.which_community": "您在多个社区有职务（或没有职务）。请在社区群里发送 /members。",
+    "cmd.pending": "等您审核的入户申请（私聊）",
+    "cmd.progress": "本楼谁已投票，提醒未投票的住户（私聊）",
+    "pending.not_allowed": "只有管理员和楼栋长可以审核入户申请。",
+    "pending.none": "{community}：没有等待审核的入户申请。",
+    "pending.header": "{community}：有 {count} 条入户申请等待审核：",
+    "pending.line": "• {unit}：{name}（{relation}），{at}",
+    "pending.approve": "✅ 通过 {unit}",
+    "pending.reject": "❌ 拒绝 {unit}",
+    "pending.more": "……还有 {count} 条，请先审核上面的。",
+    "progress.not_allowed": "只有楼栋长、业委会成员和管理员可以查看投票进度。",
+    "progress.none": "现在没有正在进行的表决。",
+    "progress.vote": "📊 第 {number} 号表决：{question}（{community}，{closes} 截止）",
+    "progress.total": "{units} 户中已有 {voted} 户投票；{unreachable} 户我联系不上。",
+    "progress.building": "{building} 号楼：{units} 户中 {voted} 户已投票",
+    "progress.sep": "、",
+    "progress.doors": "需要上门告知（我联系不上）：",
+    "progress.doors_building": "{building} 号楼：{units}",
+    "progress.no_doors": "还没投票的住户，我都能私聊提醒。",
+    "progress.legend": "✅ 已投票 · ⬜ 未投票 · 📵 联系不上",
+    "progress.remind": "🔔 提醒能联系上的住户（{count} 户）",
+    "progress.nobody_to_remind": "没有需要提醒的住户：都已投票，或者我联系不上。",
+    "progress.reminded": "正在私聊提醒 {count} 户。联系不上的房号稍后发到这里。",
     "owner.developer_unit": (
         "登记表中 {unit} 是开发商未售出的房屋：由管理员指定的开发商代表投票，"
         "不能通过加入成为业主。如果您已购买，请联系业委会更新登记表；在此之前请以住户身份加入。"

@@ -4,7 +4,7 @@ deadline or by hand, and the figures behind the result."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -430,12 +430,19 @@ async def voter_users(
 
 
 async def reminder_targets(
-    uow: VotesUnitOfWork, vote: Vote, actor: Actor, *, now: datetime
+    uow: VotesUnitOfWork,
+    vote: Vote,
+    actor: Actor,
+    *,
+    now: datetime,
+    only_users: Collection[int] | None = None,
 ) -> Reminders:
     """The users who may cast the ballots not cast yet: all of them for the committee, those
-    of their buildings for a rep. Once per vote every 6 hours per sender; recorded together
-    with the reminders in the outbox: one lane for the round, each reminder in turn, then the
-    counts to the group and the units nobody could be reached for to the sender."""
+    of their buildings for a rep (`only_users`: only these, e.g. those the bot may write to,
+    for /progress; the households left without one are reported as not reached). Once per vote
+    every 6 hours per sender; recorded together with the reminders in the outbox: one lane for
+    the round, each reminder in turn, then the counts to the group and the units nobody could
+    be reached for to the sender."""
     if not may_remind(actor):
         raise NotAllowed("votes.remind_not_allowed")
     if vote.status is not VoteStatus.OPEN:
@@ -455,9 +462,10 @@ async def reminder_targets(
     targets: dict[int, ReminderTarget] = {}
     nobody: list[tuple[str, ...]] = []
     for key in sorted(missing, key=lambda k: natural_order(missing[k].units[0])):
-        for user_id in sorted(users[key]):
+        allowed = sorted(u for u in users[key] if only_users is None or u in only_users)
+        for user_id in allowed:
             targets.setdefault(user_id, ReminderTarget(user_id, key, missing[key].units))
-        if not users[key]:
+        if not allowed:
             nobody.append(missing[key].units)
     await uow.votes.add_reminder(vote.id, actor.user_id, now=now)
     lane = reminder_lane(vote.id, actor.user_id, now)

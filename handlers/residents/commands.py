@@ -5,32 +5,51 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update, User
+from telegram.error import BadRequest
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.codes.cases import join_with_code
 from bot.communities.model import Community
 from bot.errors import NotFound, UserError
 from bot.i18n import t, whole_number
-from bot.outbox import OutboxEntry
-from bot.residents.cases import decide_join, leave, list_members
-from bot.residents.model import Relation, parse_relation
+from bot.outbox import OutboxEntry, Tell
+from bot.residents.cases import (
+    ask_reject_reason,
+    decide_join,
+    drop_reject_reason,
+    leave,
+    list_members,
+    reviewable,
+)
+from bot.residents.model import (
+    Membership,
+    MembershipStatus,
+    RejectReason,
+    Relation,
+    parse_relation,
+)
 from bot.residents.profile import load_profile
 from bot.roles.cases import set_role
-from bot.roles.model import parse_buildings, parse_role
+from bot.roles.model import Actor, parse_buildings, parse_role
 from handlers import callbacks
 from handlers.common import (
     actor_in,
     chat_language,
     command_args,
-    community_of_chat,
+    community_here,
     display_name,
     edit_text,
     is_private,
     language_of,
     open_private_button,
     reply,
-    require_card,
     require_community,
     require_own_keyboard,
     require_private_screen,
@@ -39,15 +58,24 @@ from handlers.common import (
     user_language,
 )
 from handlers.context import BotApplication, BotContext
+from handlers.errors import tell_refusal
 from handlers.residents.buttons import buildings_keyboard
-from handlers.residents.join_cards import submit_join_request
+from handlers.residents.join_cards import redraw_join_cards, submit_join_request
 from handlers.residents.owners import offer_owner_verification
-from handlers.residents.render import join_card, members, profile, role_word
+from handlers.residents.privately import answer_privately, chunks_of
+from handlers.residents.render import (
+    REASON_CODES,
+    members,
+    profile,
+    reason_text,
+    reject_reasons_keyboard,
+    role_word,
+)
 
 log = logging.getLogger(__name__)
 
-LONG_LIST_CHARS = 1500
-MESSAGE_LIMIT = 4000
+# The handler group of the typed rejection reason: ahead of the default group 0.
+REASON_GROUP = -1
 
 
 def _parse_join_args(args: list[str]) -> tuple[str, str | None, Relation | None]:
@@ -134,6 +162,9 @@ async def cmd_join(update: Update, context: BotContext) -> None:
             update,
             t(lang, "join.requested_private", unit=membership.unit_code, community=community.name),
         )
+        return
+    # the group hears neither who asked nor for which unit: the reviewers have it privately
+    await reply(update, t(community.language, "join.requested_group"))
 
 
 async def _community_for_join(update: Update, context: BotContext, user: User) -> Community:
@@ -152,64 +183,189 @@ async def _community_for_join(update: Update, context: BotContext, user: User) -
 
 
 async def on_join_review(update: Update, context: BotContext) -> None:
+    """Approve / Reject `v1:jr:<id>:a|r` on a reviewer's copy of the card, the staff chat's,
+    or the presser's own /pending list: re-checked against the stored copies (or the private
+    screen carrying this very button), then the presser as reviewer of the building. Reject
+    asks privately for the reason (`v1:jx:…`) before anything is decided."""
     query = update.callback_query
     assert query is not None and query.from_user is not None
     args = callbacks.unpack(query.data, callbacks.JOIN_REVIEW, 2)
     membership_id = callbacks.int_arg(args[0]) if args else None
     if args is None or membership_id is None or args[1] not in ("a", "r") or query.message is None:
         raise UserError("common.stale_button")
-    community = await community_of_chat(context, query.message.chat.id)
-    if community is None:
-        raise NotFound("join.request_not_found")
-    async with context.services.uow() as uow:
-        pressed = await uow.residents.get(membership_id)
-        card = await uow.residents.card(membership_id) if pressed is not None else None
-    if pressed is not None and pressed.community_id == community.id:
-        require_card(query, card)
+    membership, community = await _pressed_request(query, context, membership_id)
     actor = await actor_in(context, community, query.from_user.id)
+    lang = await user_language(context, query.from_user)
+    if args[1] == "r":
+        async with context.services.uow() as uow:
+            await reviewable(uow, community, membership.id, actor)
+        text = t(lang, "join.reason_ask", unit=membership.unit_code)
+        keyboard = reject_reasons_keyboard(membership, lang)
+        if not await send_private(context, query.from_user.id, text, reply_markup=keyboard):
+            raise UserError("join.reason_private_first")
+        await query.answer(t(lang, "join.reason_asked"))
+        return
     async with context.services.uow() as uow:
         decision = await decide_join(
             uow,
             community=community,
-            membership_id=membership_id,
+            membership_id=membership.id,
             actor=actor,
             actor_name=display_name(query.from_user),
-            approve=args[1] == "a",
+            approve=True,
             now=context.services.now(),
         )
-    membership = decision.membership
+    decided = decision.membership
+    await query.answer(t(lang, f"join.answer_{decided.status.value}", unit=decided.unit_code))
+    context.services.wake_outbox()  # every copy of the card redrawn, the applicant told
+
+
+async def _pressed_request(
+    query: CallbackQuery, context: BotContext, membership_id: int
+) -> tuple[Membership, Community]:
+    """The request a review button names, if pressed where its buttons are: a stored copy of
+    its card, or a private screen of the presser's that carries this very button (/pending,
+    the reasons). A forged payload elsewhere is stale; nothing is changed."""
+    async with context.services.uow() as uow:
+        membership = await uow.residents.get(membership_id)
+        community = await uow.communities.get(membership.community_id) if membership else None
+        cards = await uow.residents.cards(membership_id) if membership else []
+    message = query.message
+    assert message is not None
+    if (message.chat.id, message.message_id) not in cards:
+        require_private_screen(query)
+        require_own_keyboard(query)
+    if membership is None or community is None:
+        raise NotFound("join.request_not_found")
+    return membership, community
+
+
+async def on_join_reject(update: Update, context: BotContext) -> None:
+    """A preset reason `v1:jx:<id>:n|u|o` on the private question: rejected with it (told to
+    the applicant); "other" asks the reviewer to type it, kept in SQLite for a restart."""
+    query = update.callback_query
+    assert query is not None and query.from_user is not None
+    args = callbacks.unpack(query.data, callbacks.JOIN_REJECT, 2)
+    membership_id = callbacks.int_arg(args[0]) if args else None
+    reasons = {code: reason for reason, code in REASON_CODES.items()}
+    if args is None or membership_id is None or args[1] not in reasons:
+        raise UserError("common.stale_button")
+    require_private_screen(query)
+    require_own_keyboard(query)
+    membership, community = await _pressed_request(query, context, membership_id)
+    actor = await actor_in(context, community, query.from_user.id)
     lang = await user_language(context, query.from_user)
-    await query.answer(t(lang, f"join.answer_{membership.status.value}", unit=membership.unit_code))
-    context.services.wake_outbox()  # the card redrawn, the applicant told
+    reason = reasons[args[1]]
+    now = context.services.now()
+    if reason is RejectReason.OTHER:
+        async with context.services.uow() as uow:
+            await ask_reject_reason(
+                uow, community=community, membership_id=membership.id, actor=actor, now=now
+            )
+        await query.answer()
+        await reply_to_query(context, query, t(lang, "join.reason_type", unit=membership.unit_code))
+        return
+    await _reject(context, query.from_user, community, membership, actor, reason, "")
+    await query.answer(t(lang, "join.answer_rejected", unit=membership.unit_code))
+
+
+async def reply_to_query(context: BotContext, query: CallbackQuery, text: str) -> None:
+    assert query.message is not None
+    await send_text(context, query.message.chat.id, text)
+
+
+async def _reject(
+    context: BotContext,
+    user: User,
+    community: Community,
+    membership: Membership,
+    actor: Actor,
+    reason: RejectReason,
+    note: str,
+) -> None:
+    async with context.services.uow() as uow:
+        await decide_join(
+            uow,
+            community=community,
+            membership_id=membership.id,
+            actor=actor,
+            actor_name=display_name(user),
+            approve=False,
+            now=context.services.now(),
+            reason=reason,
+            note=note,
+        )
+    context.services.wake_outbox()  # every copy of the card redrawn, the applicant told
+
+
+async def on_reason_text(update: Update, context: BotContext) -> None:
+    """A private text from a reviewer asked to type a rejection's reason: it rejects with it.
+    Anyone else's text goes on to the other handlers."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None or not message.text:
+        return
+    async with context.services.uow() as uow:
+        membership_id = await uow.residents.reason_prompt(user.id)
+        membership = await uow.residents.get(membership_id) if membership_id else None
+        community = await uow.communities.get(membership.community_id) if membership else None
+    if membership_id is None:
+        return
+    if membership is None or community is None or membership.status is not MembershipStatus.PENDING:
+        async with context.services.uow() as uow:
+            await drop_reject_reason(uow, user.id)
+        if membership is None or community is None:
+            return
+    lang = await user_language(context, user)
+    try:
+        actor = await actor_in(context, community, user.id)
+        await _reject(context, user, community, membership, actor, RejectReason.OTHER, message.text)
+        await reply(update, t(lang, "join.answer_rejected", unit=membership.unit_code))
+    except UserError as refusal:  # decided meanwhile, no longer a reviewer, an empty reason
+        await tell_refusal(update, context, refusal)
+    raise ApplicationHandlerStop  # the text was the reason (or came too late): not a form
 
 
 async def deliver_join_outcome(context: BotContext, entry: OutboxEntry) -> None:
-    """`Tell.JOIN_OUTCOME`, written with the decision: the card is redrawn as decided, then
-    the applicant is told by DM where the bot may write to them, otherwise by a short reply to
-    the card in the group. A retry redraws again ("not modified") and tells once more."""
+    """`Tell.JOIN_OUTCOME`, written with the decision: every reviewer's copy of the card is
+    redrawn as decided, then the applicant is told privately, in their language, with the
+    rejection's reason. One the bot cannot write to gets a reply under their own request in
+    the group (when it was made there) that names neither them nor the unit. A retry redraws
+    again ("not modified") and tells once more."""
     async with context.services.uow() as uow:
         membership = await uow.residents.get(entry.intent.subject)
         community = await uow.communities.get(membership.community_id) if membership else None
-        card = await uow.residents.card(membership.id) if membership else None
-    status = entry.intent.params.get("status")
+        filed = await uow.outbox.of_subject(Tell.JOIN_CARD, entry.intent.subject)
+    params = entry.intent.params
+    status = params.get("status")
     if membership is None or community is None or status not in ("verified", "rejected"):
         return
-    if card is not None:
-        text, keyboard = join_card(membership, community)
-        await edit_text(context, card[0], card[1], text, reply_markup=keyboard)
+    reason = str(params["reason"]) if params.get("reason") else None
+    note = str(params["note"]) if params.get("note") else None
+    await redraw_join_cards(context, membership, community, reason=reason, note=note)
     lang = await language_of(context, membership.user_id, community.language)
     key = f"join.outcome_{status}"
     text = t(lang, key, unit=membership.unit_code, community=community.name)
+    why = reason_text(reason, note, lang)
+    if why:
+        text = f"{text}\n{t(lang, 'join.reason_line', reason=why)}"
     if await send_private(context, membership.user_id, text):
         return
-    group_text = t(community.language, key, unit=membership.unit_code, community=community.name)
-    await send_text(
-        context,
-        card[0] if card else community.chat_id,
-        f"{membership.user_name}: {group_text}",
-        reply_to_message_id=card[1] if card else None,
-        allow_sending_without_reply=True,
-    )
+    asked_at = [e.intent.params.get("reply_to") for e in filed]
+    reply_to = next((m for m in asked_at if isinstance(m, int)), None)
+    if reply_to is None:
+        return  # asked in private, and has blocked the bot since: /me shows the answer
+    group_lang = community.language
+    try:
+        await send_text(
+            context,
+            community.chat_id,
+            t(group_lang, "join.outcome_in_group"),
+            reply_to_message_id=reply_to,
+            reply_markup=open_private_button(context, group_lang),
+        )
+    except BadRequest as exc:  # their message is gone: nothing to answer under
+        log.info("join outcome %s not told in the group: %s", membership.id, exc)
 
 
 async def cmd_me(update: Update, context: BotContext) -> None:
@@ -279,42 +435,22 @@ async def on_leave(update: Update, context: BotContext) -> None:
 
 
 async def cmd_members(update: Update, context: BotContext) -> None:
-    community = await require_community(update, context)
+    """The verified households (names and units) for admins and reps: always privately; the
+    group hears only that the list went out (or gets the button to open the private chat)."""
     user = update.effective_user
     assert user is not None
+    if is_private(update):
+        community = await community_here(
+            update, context, refusal="members.which_community", with_role=True
+        )
+    else:
+        community = await require_community(update, context)
     actor = await actor_in(context, community, user.id)
     async with context.services.uow() as uow:
         buildings = await list_members(uow, community_id=community.id, actor=actor)
-    text = members(community, buildings, community.language)
-    if len(text) <= LONG_LIST_CHARS:
-        await reply(update, text)
-        return
     lang = await user_language(context, user)
-    private_text = members(community, buildings, lang)
-    chunks = _chunks(private_text)
-    if await send_private(context, user.id, chunks[0]):
-        for chunk in chunks[1:]:
-            await context.bot.send_message(user.id, chunk)
-        await reply(update, t(community.language, "members.sent_privately"))
-    else:
-        await reply(
-            update,
-            t(community.language, "common.start_private_first"),
-            reply_markup=open_private_button(context, community.language),
-        )
-
-
-def _chunks(text: str) -> list[str]:
-    """Split at line ends into messages under Telegram's length limit."""
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        if len(current) + len(line) + 1 > MESSAGE_LIMIT and current:
-            chunks.append(current)
-            current = ""
-        current = f"{current}\n{line}" if current else line
-    chunks.append(current)
-    return chunks
+    text = members(community, buildings, lang)
+    await answer_privately(update, context, community, [(c, None) for c in chunks_of(text)])
 
 
 async def cmd_role(update: Update, context: BotContext) -> None:
@@ -374,5 +510,13 @@ def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("role", cmd_role))
     app.add_handler(
         CallbackQueryHandler(on_join_review, pattern=callbacks.pattern(callbacks.JOIN_REVIEW))
+    )
+    app.add_handler(
+        CallbackQueryHandler(on_join_reject, pattern=callbacks.pattern(callbacks.JOIN_REJECT))
+    )
+    # before every other handler of private texts (the report form's): a typed reason
+    app.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, on_reason_text),
+        group=REASON_GROUP,
     )
     app.add_handler(CallbackQueryHandler(on_leave, pattern=callbacks.pattern(callbacks.LEAVE)))

@@ -99,7 +99,7 @@ async def deliver_self_review(context: BotContext, entry: OutboxEntry) -> None:
         lang = await language_of(context, admin_id, community.language)
         text = t(
             lang,
-            "owner.self_review_notice",
+            "join.self_review_notice" if kind == "join" else "owner.self_review_notice",
             name=request.user_name,
             unit=request.unit_code,
             building=request.building,

@@ -16,6 +16,7 @@ from bot.residents.model import (
     Ownership,
     OwnershipMethod,
     OwnershipStatus,
+    RejectReason,
 )
 from bot.residents.profile import CommunityProfile
 from bot.roles.model import Role
@@ -26,11 +27,28 @@ def relation_word(membership: Membership, lang: Language) -> str:
     return t(lang, f"relation.{membership.relation.value}")
 
 
+def reason_text(reason: str | None, note: str | None, lang: Language) -> str:
+    """A rejection's reason as the reader reads it: a preset in their language, or the
+    reviewer's own words; empty when none was given."""
+    if reason == RejectReason.OTHER.value:
+        return note or ""
+    if reason in {r.value for r in RejectReason}:
+        return t(lang, f"join.reason.{reason}")
+    return ""
+
+
 def join_card(
-    membership: Membership, community: Community
+    membership: Membership,
+    community: Community,
+    lang: Language | None = None,
+    *,
+    reason: str | None = None,
+    note: str | None = None,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The request card in the group, in the community's language; buttons while pending."""
-    lang = community.language
+    """The request card a reviewer gets privately (or the staff chat), in the reader's
+    `lang` (default: the community's); Approve/Reject while pending, then the decision and,
+    for a rejection, its reason when known."""
+    lang = lang or community.language
     text = t(
         lang,
         "join.card",
@@ -64,7 +82,31 @@ def join_card(
         by=membership.decided_by_name or "-",
         at=decided_at,
     )
+    why = reason_text(reason, note, lang) if membership.status is MembershipStatus.REJECTED else ""
+    if why:
+        outcome = f"{outcome}\n{t(lang, 'join.reason_line', reason=why)}"
     return f"{text}\n{outcome}", None
+
+
+def reject_reasons_keyboard(membership: Membership, lang: Language) -> InlineKeyboardMarkup:
+    """The preset reasons for rejecting, one per row (big buttons), `v1:jx:<id>:n|u|o`."""
+    rows = [
+        [
+            InlineKeyboardButton(
+                t(lang, f"join.reason_button.{reason.value}"),
+                callback_data=callbacks.pack(callbacks.JOIN_REJECT, membership.id, code),
+            )
+        ]
+        for reason, code in REASON_CODES.items()
+    ]
+    return InlineKeyboardMarkup(rows)
+
+
+REASON_CODES = {
+    RejectReason.NOT_RESIDENT: "n",
+    RejectReason.WRONG_UNIT: "u",
+    RejectReason.OTHER: "o",
+}
 
 
 def owner_card(

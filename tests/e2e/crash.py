@@ -56,6 +56,7 @@ def run_seed(seed: int, workdir: Path) -> Outcome:
         try:
             bot.wait_for_log(READY)
             fake.add_bot_to_group(group, by=chair, as_admin=True)
+            fake.open_private_chat(chair)  # the group's creator reviews joins there (issue 11)
             fake.send_message(group, chair, "/settings support_threshold 99")
             fake.send_message(group, chair, "/vote Crash-proof? simple 1d")
             card = fake.wait_for_message(group, contains="🗳 Vote #1", timeout=30)
@@ -105,7 +106,7 @@ def run_seed(seed: int, workdir: Path) -> Outcome:
             outcome.problems += _check_database(bot.database, actions, units)
             outcome.problems += _check_card(fake, group, card.message_id, bot.database)
             join_cards = [
-                m for m in fake.bot_messages(group) if "Stranger asks to join 1-101" in m.content
+                m for m in fake.bot_messages(chair) if "Stranger asks to join 1-101" in m.content
             ]
             outcome.join_cards = len(join_cards)
             if not join_cards:  # the outbox resends what the kill cut short; at least once

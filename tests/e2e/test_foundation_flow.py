@@ -18,6 +18,9 @@ from tests.fake_telegram import FakeTelegram, FloodLimits
 pytestmark = pytest.mark.e2e
 
 
+REFUSALS_QUOTING_THE_ASKER = ("You have already asked to join", "There is no unit")
+
+
 def test_group_to_verified_households_and_restart(fake: FakeTelegram, bot: BotProcess) -> None:
     carol = fake.add_user("Carol", language_code="en")  # the group's creator
     rob = fake.add_user("Rob", language_code="en")  # becomes rep of building 2
@@ -66,69 +69,85 @@ def test_group_to_verified_households_and_restart(fake: FakeTelegram, bot: BotPr
     fake.send_message(group, carol, "/role rep 2", reply_to=hello)
     fake.wait_for_message(group, contains="Rob is now building rep of building(s) 2")
 
-    # several joins: each gets a card with Approve / Reject
+    # several joins: each card with Approve / Reject goes to its reviewers privately (the rep
+    # of building 2; for building 1, without a rep, the group's creator), never to the group
+    fake.open_private_chat(rob)
+    fake.wait_for_message(rob, contains="What you can do")
+    fake.open_private_chat(carol)
+    fake.wait_for_message(carol, contains="What you can do")
+    before_joins = max(m.message_id for m in fake.bot_messages(group))
     fake.send_message(group, alice, "/join 2-101 tenant")
-    alice_card = fake.wait_for_message(group, contains="Alice asks to join 2-101")
+    alice_card = fake.wait_for_message(rob, contains="Alice asks to join 2-101")
     fake.send_message(group, bert, "/join 2-102")
-    bert_card = fake.wait_for_message(group, contains="Bert asks to join 2-102")
+    bert_card = fake.wait_for_message(rob, contains="Bert asks to join 2-102")
     fake.send_message(group, dave, "/join 1-101 owner")
-    dave_card = fake.wait_for_message(group, contains="Dave asks to join 1-101")
+    dave_card = fake.wait_for_message(carol, contains="Dave asks to join 1-101")
     fake.send_message(group, dave, "/join 1-101 owner")
     fake.wait_for_message(group, contains="You have already asked to join 1-101")
     fake.send_message(group, mallory, "/join 9-999")
     fake.wait_for_message(group, contains="There is no unit 9-999")
     assert [b.text for b in alice_card.buttons] == ["✅ Approve", "❌ Reject"]
 
-    # a non-rep is refused in the pop-up; nothing changes
-    refused = fake.press_button_by_text(group, alice_card, mallory, "Approve")
-    answer = fake.wait_for_callback_answer(refused)
-    assert answer.show_alert and "Only administrators and the reps of building 2" in (
-        answer.text or ""
-    )
-    # the rep of building 2 cannot decide building 1
-    wrong_building = fake.press_button_by_text(group, dave_card, rob, "Approve")
-    assert "building 1" in (fake.wait_for_callback_answer(wrong_building).text or "")
+    # the rep of building 2 cannot decide building 1: the payload forged on his own card
+    dave_approve = dave_card.buttons[0].data or ""
+    wrong_building = fake.press_button(rob, alice_card, rob, dave_approve, forge=True)
+    answer = fake.wait_for_callback_answer(wrong_building)
+    assert answer.show_alert and answer.text == "This button is no longer valid."
 
     # Alice opened a private chat: she hears by DM; Bert did not: he hears in the group
     fake.open_private_chat(alice)
     fake.wait_for_message(alice, contains="What you can do")
-    approved = fake.press_button_by_text(group, alice_card, rob, "Approve")
+    approved = fake.press_button_by_text(rob, alice_card, rob, "Approve")
     assert fake.wait_for_callback_answer(approved).text == "Approved: 2-101"
     fake.wait_for_message(alice, contains="approved. Welcome!")
     card = fake.wait_for(
         lambda: next(
             (
                 m
-                for m in fake.bot_messages(group)
+                for m in fake.bot_messages(rob)
                 if m.message_id == alice_card.message_id and m.edit_count
             ),
             None,
         )
     )
     assert "✅ Approved by Rob" in card.content and card.buttons == []
-    again = fake.press_button(group, alice_card, rob, alice_card.buttons[0].data or "", forge=True)
+    again = fake.press_button(rob, alice_card, rob, alice_card.buttons[0].data or "", forge=True)
     assert fake.wait_for_callback_answer(again).text == "Already approved by Rob."
 
-    rejected = fake.press_button_by_text(group, bert_card, rob, "Reject")
-    assert fake.wait_for_callback_answer(rejected).text == "Rejected: 2-102"
-    fake.wait_for_message(group, contains="Bert: ❌ Your request to join 2-102")
-    fake.press_button_by_text(group, dave_card, carol, "Approve")  # admin: any building
-    fake.wait_for_message(group, contains="Dave: ✅ Your request to join 1-101")
+    # Reject asks the reason privately; Bert never started the bot: he hears under his own
+    # request in the group, which names neither him nor the unit
+    rejected = fake.press_button_by_text(rob, bert_card, rob, "Reject")
+    assert fake.wait_for_callback_answer(rejected).text == "Choose the reason in our private chat."
+    reasons = fake.wait_for_message(rob, contains="Why do you reject the request for 2-102?")
+    chosen = fake.press_button_by_text(rob, reasons, rob, "Wrong unit")
+    assert fake.wait_for_callback_answer(chosen).text == "Rejected: 2-102"
+    fake.wait_for_message(group, contains="Your join request has been answered.")
+    fake.press_button_by_text(carol, dave_card, carol, "Approve")  # admin: any building
+    fake.wait_for(
+        lambda: (
+            len(
+                [
+                    m
+                    for m in fake.bot_messages(group)
+                    if "join request has been answered" in m.content
+                ]
+            )
+            == 2
+        )
+    )
+    for m in fake.bot_messages(group):
+        if m.message_id <= before_joins or m.content.startswith(REFUSALS_QUOTING_THE_ASKER):
+            continue  # (a refusal answers the unit the asker typed in the group themselves)
+        for word in ("Alice", "Bert", "Dave", "2-101", "2-102", "1-101"):
+            assert word not in m.content, m.content
 
     # forged button data: unknown id, garbage
-    forged = fake.press_button(group, alice_card, carol, "v1:jr:99999:a", forge=True)
-    assert (
-        fake.wait_for_callback_answer(forged).text
-        == "This request does not exist in this community."
-    )
-    garbage = fake.press_button(group, alice_card, carol, "v1:zz", forge=True)
+    forged = fake.press_button(carol, dave_card, carol, "v1:jr:99999:a", forge=True)
+    assert fake.wait_for_callback_answer(forged).text == "This button is no longer valid."
+    garbage = fake.press_button(carol, dave_card, carol, "v1:zz", forge=True)
     assert fake.wait_for_callback_answer(garbage).text == "This button is no longer valid."
 
     # /codes: privately only; Carol must open a private chat first
-    fake.send_message(group, carol, "/codes")
-    fake.wait_for_message(group, contains="Codes are sent only privately")
-    fake.open_private_chat(carol)
-    fake.wait_for_message(carol, contains="What you can do")
     fake.send_message(group, carol, "/codes")
     fake.wait_for_message(group, contains="I have sent the codes to you")
     codes_file = fake.wait_for_message(carol, predicate=lambda m: m.document is not None)
@@ -149,7 +168,7 @@ def test_group_to_verified_households_and_restart(fake: FakeTelegram, bot: BotPr
 
     # a request still pending when the bot restarts
     fake.send_message(group, mallory, "/join 1-102")
-    pending_card = fake.wait_for_message(group, contains="Mallory asks to join 1-102")
+    pending_card = fake.wait_for_message(carol, contains="Mallory asks to join 1-102")
 
     fake.send_message(alice, alice, "/me")
     me = fake.wait_for_message(alice, contains="Your communities:")
@@ -168,10 +187,11 @@ def test_group_to_verified_households_and_restart(fake: FakeTelegram, bot: BotPr
     fake.send_message(alice, alice, "/me")
     me_again = fake.wait_for_message(alice, contains="Your communities:", after=mark)
     assert "Sunny Garden" in me_again.content and "2-101 — tenant, verified" in me_again.content
-    after_restart = fake.press_button_by_text(group, pending_card, carol, "Approve")
+    after_restart = fake.press_button_by_text(carol, pending_card, carol, "Approve")
     assert fake.wait_for_callback_answer(after_restart).text == "Approved: 1-102"
-    fake.send_message(group, carol, "/members")
-    members = fake.wait_for_message(group, contains="Verified households of Sunny Garden")
+    fake.send_message(group, carol, "/members")  # privately; the group hears only that
+    fake.wait_for_message(group, contains="I have sent it to you in a private chat.")
+    members = fake.wait_for_message(carol, contains="Verified households of Sunny Garden")
     for expected in (
         "1-101: Dave (owner)",
         "1-102: Mallory (owner)",

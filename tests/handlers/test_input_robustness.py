@@ -203,8 +203,9 @@ async def test_buttons_pressed_on_another_message_edit_nothing(harness: HandlerH
     await h.say(GROUP, COMMITTEE, "/vote Paint the gate? simple 1d")
     card = last_sent(h, GROUP["id"])
     stranger = user(77, "Stranger")
+    h.request.private_open.add(CREATOR["id"])
     await h.say(GROUP, stranger, "/join 3-101 tenant")
-    join_card = last_sent(h, GROUP["id"])
+    join_card = last_sent(h, CREATOR["id"])  # the admin reviews it privately (issue 11)
     h.request.private_open.add(stranger["id"])
     await h.say(GROUP, stranger, "/leave")
     leave_data = keyboard_of(last_sent(h, GROUP["id"]))[0][1]

@@ -31,10 +31,11 @@ TOO_MANY_THIS_HOUR = {
 
 
 def review_cards(h: HandlerHarness) -> int:
-    """Join review cards posted in the group (their Approve/Reject payloads are `v1:jr:…`)."""
+    """Join review cards sent to the reviewers (Approve/Reject payloads `v1:jr:…`), in any chat:
+    since issue 11 they go to the reviewers privately, never to the group."""
     return sum(
         1
-        for sent in h.request.sent("sendMessage", GROUP["id"])
+        for sent in h.request.sent("sendMessage")
         if any(
             str(b.get("callback_data", "")).startswith(f"v1:{callbacks.JOIN_REVIEW}:")
             for row in sent.get("reply_markup", {}).get("inline_keyboard", [])

@@ -254,18 +254,19 @@ async def test_a_join_card_that_failed_is_posted_later_and_the_request_can_be_re
         community = await uow.communities.by_chat(GROUP["id"])
         assert community is not None
         await set_community_language(uow, community, language, is_admin=True)  # type: ignore[arg-type]
-    faults.fail("sendMessage", GROUP["id"], (502, "Bad Gateway", None))
+    h.request.private_open.add(REP["id"])  # the card goes to the building's rep privately
+    faults.fail("sendMessage", REP["id"], (502, "Bad Gateway", None))
     await h.say(GROUP, ALICE, "/join 2-101 owner")
-    assert not any(t.startswith(card_start) for t in h.request.texts(GROUP["id"]))
+    assert not any(t.startswith(card_start) for t in h.request.texts(REP["id"]))
     assert not any("Sorry" in t or "抱歉" in t for t in h.request.texts(GROUP["id"]))
 
     await later(h, 2)
     (card,) = [
-        p for p in h.request.sent("sendMessage", GROUP["id"]) if p["text"].startswith(card_start)
+        p for p in h.request.sent("sendMessage", REP["id"]) if p["text"].startswith(card_start)
     ]
     buttons = {b["text"]: b["callback_data"] for b in card["reply_markup"]["inline_keyboard"][0]}
     h.request.private_open.add(ALICE["id"])
-    await h.press(GROUP, REP, card["message_id"], buttons[approve])
+    await h.press(private(REP), REP, card["message_id"], buttons[approve])
     async with h.database.unit_of_work() as uow:
         (membership,) = await uow.residents.live_of_user(ALICE["id"])
     assert membership.status.value == "verified"
@@ -360,19 +361,20 @@ async def test_a_decision_whose_card_redraw_fails_is_redrawn_later(
     a request already approved."""
     h = harness
     await set_up(h)
+    h.request.private_open.add(REP["id"])
     await h.say(GROUP, ALICE, "/join 2-101 owner")
     (card,) = [
         p
-        for p in h.request.sent("sendMessage", GROUP["id"])
+        for p in h.request.sent("sendMessage", REP["id"])
         if p["text"].startswith("Join request: Alice")
     ]
     buttons = {b["text"]: b["callback_data"] for b in card["reply_markup"]["inline_keyboard"][0]}
-    faults.fail("editMessageText", GROUP["id"], (502, "Bad Gateway", None))
-    await h.press(GROUP, REP, card["message_id"], buttons["✅ Approve"])
+    faults.fail("editMessageText", REP["id"], (502, "Bad Gateway", None))
+    await h.press(private(REP), REP, card["message_id"], buttons["✅ Approve"])
     await later(h, 2)
     redrawn = [
         p
-        for p in h.request.sent("editMessageText", GROUP["id"])
+        for p in h.request.sent("editMessageText", REP["id"])
         if p["message_id"] == card["message_id"]
     ]
     assert redrawn and "✅ Approved by Rep Bob" in redrawn[-1]["text"]

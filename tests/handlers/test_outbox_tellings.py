@@ -218,8 +218,11 @@ async def test_the_reopened_notice_reaches_the_staff_after_a_failure(
 # --- 2. decisions told to applicants, the self-review notice --------------------------------
 
 
-def join_card_buttons(h: HandlerHarness, start: str) -> tuple[int, dict[str, str]]:
-    (card,) = [p for p in h.request.sent("sendMessage", GROUP["id"]) if p["text"].startswith(start)]
+def join_card_buttons(
+    h: HandlerHarness, start: str, chat_id: int = REP["id"]
+) -> tuple[int, dict[str, str]]:
+    """The review card the reviewer (the rep of building 2) got privately."""
+    (card,) = [p for p in h.request.sent("sendMessage", chat_id) if p["text"].startswith(start)]
     buttons = {b["text"]: b["callback_data"] for b in card["reply_markup"]["inline_keyboard"][0]}
     return int(card["message_id"]), buttons
 
@@ -248,11 +251,11 @@ async def test_a_join_decision_whose_send_fails_reaches_the_applicant_later_once
     await set_up(h)
     await in_language(h, language)
     faults = Faults(h, monkeypatch)
-    h.request.private_open.add(ALICE["id"])
+    h.request.private_open.update({ALICE["id"], REP["id"]})
     await h.say(GROUP, ALICE, "/join 2-101 owner")
     card_id, buttons = join_card_buttons(h, card_start)
     faults.fail("sendMessage", ALICE["id"], SERVER_ERROR)
-    await h.press(GROUP, REP, card_id, buttons[approve])
+    await h.press(private(REP), REP, card_id, buttons[approve])
     assert told not in texts_to(h, ALICE)
     await later(h, 2)
     assert texts_to(h, ALICE).count(told) == 1
@@ -265,25 +268,31 @@ async def test_a_join_decision_whose_send_fails_reaches_the_applicant_later_once
 async def test_a_death_after_a_rejection_tells_the_applicant_under_the_card_at_start_up(
     harness: HandlerHarness,
 ) -> None:
-    """Alice has no private chat: the decision is a reply to the card, once, after restart."""
+    """Alice has no private chat: the decision is a reply to her own request in the group,
+    once, after restart, naming neither her nor the unit (issue 11)."""
     h = harness
     await set_up(h)
+    h.request.private_open.add(REP["id"])
     await h.say(GROUP, ALICE, "/join 2-101 owner")
+    assert h.last_payload is not None
+    asked = h.last_payload["message"]["message_id"]  # Alice's own /join in the group
     card_id, buttons = join_card_buttons(h, "Join request: Alice")
+    await h.press(private(REP), REP, card_id, buttons["❌ Reject"])
+    reasons = h.request.sent("sendMessage", REP["id"])[-1]
+    not_resident = reasons["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     await stop_outbox(h.services, drain=0)
-    await h.press(GROUP, REP, card_id, buttons["❌ Reject"])
-    told = [p for p in h.request.sent("sendMessage", GROUP["id"]) if p["text"].startswith("Alice:")]
+    await h.press(private(REP), REP, None, not_resident)
+    answered = "Your join request has been answered."
+    told = [p for p in h.request.sent("sendMessage", GROUP["id"]) if answered in p["text"]]
     assert told == []
     assert (await start_outbox(h.app, h.services)).pending == 1
     await h.settle()
-    (told_once,) = [
-        p for p in h.request.sent("sendMessage", GROUP["id"]) if p["text"].startswith("Alice:")
-    ]
+    (told_once,) = [p for p in h.request.sent("sendMessage", GROUP["id"]) if answered in p["text"]]
     assert told_once["text"] == (
-        "Alice: ❌ Your request to join 2-101 in Sunny Garden was not approved. "
-        "Please talk to your building rep."
+        "Your join request has been answered. Open a private chat with me and send /me to see it."
     )
-    assert told_once["reply_parameters"]["message_id"] == card_id
+    assert told_once["reply_parameters"]["message_id"] == asked
+    assert not any("Alice" in t or "2-101" in t for t in h.request.texts(GROUP["id"]))
 
 
 async def test_an_ownership_decision_whose_send_fails_reaches_the_applicant_later(
@@ -318,11 +327,11 @@ async def test_an_ownership_decision_whose_send_fails_reaches_the_applicant_late
         (
             "en",
             "Rep Bob asks to join 2-101 (building 2) in Sunny Garden as owner. As a reviewer they "
-            "may not approve their own request: please review it in the group.",
+            "may not approve their own request: please review it with /pending.",
         ),
         (
             "zh",
-            "Rep Bob 申请以业主身份加入Sunny Garden 2-101（2 号楼）。审核人不能审核自己的申请，请在群里审核。",
+            "Rep Bob 申请以业主身份加入Sunny Garden 2-101（2 号楼）。审核人不能审核自己的申请，请私聊我发送 /pending 审核。",
         ),
     ],
 )
@@ -335,7 +344,8 @@ async def test_the_self_review_notice_reaches_the_admins_after_a_failure(
     await in_language(h, language)
     faults = Faults(h, monkeypatch)
     h.request.private_open.update({DAVE["id"], REP["id"]})
-    faults.fail("sendMessage", DAVE["id"], SERVER_ERROR)
+    # Dave (the stored admin) reviews it: its card and the notice each fail once
+    faults.fail("sendMessage", DAVE["id"], SERVER_ERROR, times=2)
     await h.say(GROUP, REP, "/join 2-101 owner")
     assert notice not in texts_to(h, DAVE)
     await later(h, 2)

@@ -54,27 +54,35 @@ async def test_setup_units_join_and_review(harness: HandlerHarness) -> None:
     assert "total area 860 m²" in texts[1]
     assert texts[2] == "Rep Bob is now building rep of building(s) 2."
 
+    h.request.private_open.update({REP["id"], MALLORY["id"]})
     await h.say(GROUP, ALICE, "/join 2-101 tenant")
-    card = h.request.sent("sendMessage", GROUP["id"])[-1]
+    # the group hears neither who asked nor for which unit; the building's rep gets the card
+    assert h.request.texts(GROUP["id"])[-1] == (
+        "Your request has gone to the building's reviewers privately. You will hear from me in "
+        "a private chat."
+    )
+    card = h.request.sent("sendMessage", REP["id"])[-1]
     assert "Alice asks to join 2-101 (building 2) as tenant" in card["text"]
     buttons = card["reply_markup"]["inline_keyboard"][0]
     assert [b["text"] for b in buttons] == ["✅ Approve", "❌ Reject"]
     approve = buttons[0]["callback_data"]
 
-    await h.press(GROUP, MALLORY, None, approve)
+    # a forged copy in Mallory's own chat: re-checked as a reviewer of building 2, refused
+    await h.press(private(MALLORY), MALLORY, 1, approve, card["reply_markup"])
     assert h.request.answers()[-1]["show_alert"] is True
     assert "Only administrators and the reps of building 2" in h.request.answers()[-1]["text"]
 
     h.request.private_open.add(ALICE["id"])
-    await h.press(GROUP, REP, None, approve)
+    await h.press(private(REP), REP, None, approve)
     assert h.request.answers()[-1]["text"] == "Approved: 2-101"
     edited = h.request.sent("editMessageText")[-1]
     assert "✅ Approved by Rep Bob" in edited["text"]
     assert "reply_markup" not in edited
     assert "approved. Welcome!" in h.request.texts(ALICE["id"])[-1]
 
-    await h.press(GROUP, REP, None, approve)
+    await h.press(private(REP), REP, None, approve)
     assert h.request.answers()[-1]["text"] == "Already approved by Rep Bob."
+    assert not any("Alice" in text or "2-101" in text for text in h.request.texts(GROUP["id"]))
 
     await h.say(private(ALICE), ALICE, "/me")
     assert "2-101 — tenant, verified" in h.request.texts(ALICE["id"])[-1]
@@ -111,12 +119,15 @@ async def test_a_request_of_another_community_cannot_be_decided_here(
     other = group(-2002, "Other")
     h.request.admins.add((other["id"], MALLORY["id"]))
     await h.say(other, MALLORY, "/setup Other")
-    await h.say(GROUP, ALICE, "/join 1-101")
-    approve = h.request.sent("sendMessage", GROUP["id"])[-1]["reply_markup"]["inline_keyboard"][0][
-        0
-    ]["callback_data"]
-    await h.press(other, MALLORY, None, approve)
-    assert h.request.answers()[-1]["text"] == "This request does not exist in this community."
+    h.request.private_open.add(CREATOR["id"])
+    await h.say(GROUP, ALICE, "/join 1-101")  # no rep of building 1: the group's admin reviews
+    card = h.request.sent("sendMessage", CREATOR["id"])[-1]
+    approve = card["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    await h.press(other, MALLORY, None, approve, card["reply_markup"])
+    assert h.request.answers()[-1]["text"] == "This button is no longer valid."
+    h.request.private_open.add(MALLORY["id"])
+    await h.press(private(MALLORY), MALLORY, 1, approve, card["reply_markup"])
+    assert "Only administrators and the reps of building 1" in h.request.answers()[-1]["text"]
     assert h.request.sent("editMessageText") == []
 
 
@@ -192,7 +203,12 @@ async def test_a_group_upgraded_to_a_supergroup_stays_the_community(
         {"message": harness.message(new_group, CREATOR, None, migrate_from_chat_id=GROUP["id"])}
     )
     await harness.say(new_group, ALICE, "/join 1-101")
-    assert "Alice asks to join 1-101" in harness.request.texts(new_group["id"])[-1]
+    texts = harness.request.texts(new_group["id"])
+    assert texts[-2].startswith("Your request has gone")
+    assert texts[-1].startswith("A join request waits for review")  # the rep never started me
+    async with harness.database.unit_of_work() as uow:
+        community = await uow.communities.by_chat(new_group["id"])
+    assert community is not None
 
 
 def keyboard_of(params: dict) -> list[tuple[str, str]]:
@@ -225,8 +241,9 @@ async def test_joining_with_buttons_alone(harness: HandlerHarness) -> None:
     assert relation["text"] == "2-201: do you own it or rent it?"
     owner = keyboard_of(relation)[0][1]
 
+    h.request.private_open.add(REP["id"])
     await h.press(private(ALICE), ALICE, 1000, owner)
-    assert "Alice asks to join 2-201 (building 2) as owner" in h.request.texts(GROUP["id"])[-1]
+    assert "Alice asks to join 2-201 (building 2) as owner" in h.request.texts(REP["id"])[-1]
     assert h.request.sent("editMessageText")[-1]["text"].startswith("Your request to join 2-201")
 
     # a unit id of another community (forged) finds nothing, and nothing is filed
@@ -313,10 +330,7 @@ async def test_a_long_member_list_goes_to_the_private_chat(harness: HandlerHarne
         h.request.private_open.add(resident["id"])
         await h.say(private(resident), resident, f"/join {unit} {code}")
     await h.say(GROUP, CREATOR, "/members")
-    assert (
-        h.request.texts(GROUP["id"])[-1]
-        == "The list is long: I have sent it to you in a private chat."
-    )
+    assert h.request.texts(GROUP["id"])[-1] == "I have sent it to you in a private chat."
     listing = h.request.texts(CREATOR["id"])[-1]
     assert (
         "Building 5 (60 households)" in listing
