@@ -363,7 +363,9 @@ async def test_a_unit_not_in_the_register_is_refused_and_asked_again(
     await residents(h)
     await form_at_where(h, ALICE)
     await choose(h, ALICE, "🚪 Another unit")
-    assert screen(h, ALICE["id"])["text"] == "Which unit? Send its number, e.g. 3-2-501."
+    assert screen(h, ALICE["id"])["text"] == (
+        "Which building? Or send the unit's number, e.g. 3-2-501."
+    )
     await tell(h, ALICE, "9-999")
     assert texts_to(h, ALICE)[-1] == (
         "There is no unit 9-999 in the register. Check the number, e.g. 3-2-501."
