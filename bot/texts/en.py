@@ -541,7 +541,7 @@ TEXTS: dict[str, str] = {
     "reports.already_following": "You are already following ticket #{number}.",
     "reports.not_staff": "Only administrators and the reps of this building can handle this ticket.",
     "reports.not_reporter": "Only the resident who reported this ticket can confirm or reopen it.",
-    "reports.not_yours": "You can see your own tickets; staff can see all.",
+    "reports.not_yours": "You can see your own tickets; a building rep sees the tickets of their buildings, administrators all of them.",
     "reports.reason_needed": "Please give a reason for rejecting.",
     "reports.reason_too_long": "The reason is too long (at most {max} characters).",
     "reports.bad_rating": "Please rate from 1 to 5 stars.",

@@ -507,7 +507,7 @@ TEXTS: dict[str, str] = {
     "reports.already_following": "您已经在关注报修单 #{number}。",
     "reports.not_staff": "只有管理员和该楼栋的楼栋长可以处理这个报修单。",
     "reports.not_reporter": "只有报修人可以确认或重新打开这个报修单。",
-    "reports.not_yours": "您只能查看自己的报修单；工作人员可以查看全部。",
+    "reports.not_yours": "您只能查看自己的报修单；楼栋长可以查看自己楼栋的，管理员可以查看全部。",
     "reports.reason_needed": "请填写驳回理由。",
     "reports.reason_too_long": "理由太长（最多 {max} 个字）。",
     "reports.bad_rating": "请打 1 到 5 星。",
