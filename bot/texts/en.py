@@ -431,7 +431,7 @@ TEXTS: dict[str, str] = {
     # repair reports
     "cmd.report": "Report something broken (a guided form with buttons)",
     "cmd.reports": "Open repair tickets (staff) or your own",
-    "cmd.ticket": "One ticket with its history: /ticket <number>",
+    "cmd.ticket": "One ticket with its history: /ticket <number>, or /ticket to pick one",
     "cmd.staffchat": "Make this group the staff chat for repair tickets",
     "cmd.cancel": "Cancel what you are filling in",
     "usage.ticket": "Usage: /ticket <number>, e.g. /ticket 3",

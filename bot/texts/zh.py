@@ -397,7 +397,7 @@ TEXTS: dict[str, str] = {
     # 报修
     "cmd.report": "报修（按钮引导填写）",
     "cmd.reports": "未完成的报修单（工作人员）或我的报修",
-    "cmd.ticket": "查看报修单及处理记录：/ticket <编号>",
+    "cmd.ticket": "查看报修单及处理记录：/ticket <编号>，或只发 /ticket 从列表中选",
     "cmd.staffchat": "把本群设为报修工作群",
     "cmd.cancel": "取消正在填写的内容",
     "usage.ticket": "用法：/ticket <编号>，例如 /ticket 3",

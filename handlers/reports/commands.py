@@ -342,15 +342,10 @@ async def _where_asked(update: Update, context: BotContext) -> tuple[Community, 
     if chat is not None and not is_private(update):
         async with context.services.uow() as uow:
             staff_of = await uow.communities.by_staff_chat(chat.id)
-        if staff_of is not None and await uow_has_no_main(context, chat.id):
+        if staff_of is not None:  # a main group is never a staff chat (`set_staff_chat`)
             return staff_of, True
     community = await community_here(update, context, refusal="reports.which_community")
     return community, False
-
-
-async def uow_has_no_main(context: BotContext, chat_id: int) -> bool:
-    async with context.services.uow() as uow:
-        return await uow.communities.by_chat(chat_id) is None
 
 
 async def _answer_privately(

@@ -287,3 +287,15 @@ async def test_in_chinese_a_picker_with_nothing_open_and_the_staff_chat_sees_all
         "#1 📝 Other · 1-101 (building 1)"
     ]
     assert len(await tickets(h)) == 1
+
+
+async def test_staff_tools_with_every_update_delivered_twice(harness: HandlerHarness) -> None:
+    harness.redeliver_each = True
+    await test_a_note_and_an_appointment_reach_the_reporter(harness)
+
+
+async def test_the_two_step_rating_with_every_update_delivered_twice(
+    harness: HandlerHarness,
+) -> None:
+    harness.redeliver_each = True
+    await test_in_chinese_not_fixed_reopens_and_yes_then_stars_confirms(harness)
