@@ -468,7 +468,7 @@ TEXTS: dict[str, str] = {
     "reports.flow.cancel": "✖ Cancel",
     "reports.flow.choose_community": "Which community is it about?",
     "reports.flow.choose_category": "What is broken? Choose a category.",
-    "reports.flow.describe": "{category}. Describe the problem in a few words (one message).",
+    "reports.flow.describe": "{category}. Describe the problem in a few words, or send a voice message (🎤) or a photo with a caption.",
     "reports.flow.photos": "Send up to {max} photos, one at a time, or press Skip.",
     "reports.flow.photo_added": "Photo {count} of at most {max} added. Send another, or press Done.",
     "reports.flow.skip": "Skip",

@@ -434,7 +434,7 @@ TEXTS: dict[str, str] = {
     "reports.flow.cancel": "✖ 取消",
     "reports.flow.choose_community": "是哪个社区的问题？",
     "reports.flow.choose_category": "什么坏了？请选择类别。",
-    "reports.flow.describe": "{category}。请用几句话描述问题（发一条消息）。",
+    "reports.flow.describe": "{category}。请用几句话描述问题，也可以发语音（🎤），或发一张带文字说明的照片。",
     "reports.flow.photos": "请逐张发送照片（最多 {max} 张），或点“跳过”。",
     "reports.flow.photo_added": "已添加第 {count} 张照片（最多 {max} 张）。可以继续发送，或点“完成”。",
     "reports.flow.skip": "跳过",

@@ -78,7 +78,8 @@ async def test_a_lift_fault_in_my_building_with_a_captioned_photo_and_the_emerge
     await tell(h, ALICE, "/report")  # tap: the command (or the home keyboard's button)
     await choose(h, ALICE, "🛗 Elevator")  # tap 1
     assert shown(h, ALICE) == (
-        "🛗 Elevator. Describe the problem in a few words (one message).\n\n" + HINT
+        "🛗 Elevator. Describe the problem in a few words, or send a voice message (🎤) or a photo with a caption.\n\n"
+        + HINT
     )
     # one message: the photo with the description as its caption
     await tell(h, ALICE, None, photo=photo("lift-photo", 200_000), caption="Lift stuck at 3F")
@@ -122,7 +123,10 @@ async def test_in_chinese_a_public_area_preset_and_no_hint_without_numbers(
     await tell(h, ALICE_ZH, "/report")
     assert shown(h, ALICE) == "什么坏了？请选择类别。"
     await choose(h, ALICE_ZH, "🛗 电梯")
-    assert shown(h, ALICE) == "🛗 电梯。请用几句话描述问题（发一条消息）。"  # no numbers set
+    assert (
+        shown(h, ALICE)
+        == "🛗 电梯。请用几句话描述问题，也可以发语音（🎤），或发一张带文字说明的照片。"
+    )  # no numbers set
     await tell(h, ALICE_ZH, "大门口的电动门打不开")
     await choose(h, ALICE_ZH, "跳过")
     assert list(keyboard(screen(h, ALICE["id"]))) == [

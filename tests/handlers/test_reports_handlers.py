@@ -316,7 +316,7 @@ async def test_an_empty_or_overlong_description_keeps_the_form_at_that_step(
     assert screen(h, ALICE["id"])["text"] == "What is broken? Choose a category."
     await choose(h, ALICE, "🛗 Elevator")
     assert screen(h, ALICE["id"])["text"] == (
-        "🛗 Elevator. Describe the problem in a few words (one message)."
+        "🛗 Elevator. Describe the problem in a few words, or send a voice message (🎤) or a photo with a caption."
     )
 
     await tell(h, ALICE, "  \n  ")
