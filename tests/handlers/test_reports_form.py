@@ -70,6 +70,8 @@ async def test_a_lift_fault_in_my_building_with_a_captioned_photo_and_the_emerge
     await residents(h)
     await h.say(GROUP, ALICE, f"/settings emergency {NUMBERS}")  # a resident may not
     assert texts_to(h, GROUP)[-1] == "Only an administrator can change the settings."
+    await h.say(GROUP, CREATOR, "/settings emergency")
+    assert texts_to(h, GROUP)[-1].startswith("Usage: /settings emergency <numbers>")
     await h.say(GROUP, CREATOR, f"/settings emergency {NUMBERS}")
     assert texts_to(h, GROUP)[-1] == (
         f"Emergency numbers shown with lift and safety reports: {NUMBERS}"
