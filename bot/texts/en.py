@@ -595,6 +595,7 @@ TEXTS: dict[str, str] = {
     "reports.slot_day": " ({day})",
     "reports.ask_note": "Your note to the reporter of ticket #{number}? Reply to this message.",
     "reports.ask_appointment": "When will you come for ticket #{number}? Reply to this message, e.g. Friday 14:00–16:00.",
+    "reports.reply_asked": "Reply to my message with your text.",
     "reports.note_sent": "Sent to the reporter of ticket #{number}.",
     "reports.note_empty": "Please write something to send.",
     "reports.told_note": "🛠 A note from staff about your ticket #{number} ({category}):",

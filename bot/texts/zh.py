@@ -561,6 +561,7 @@ TEXTS: dict[str, str] = {
     "reports.slot_day": "（{day}）",
     "reports.ask_note": "要给报修单 #{number} 的报修人留什么言？请回复这条消息。",
     "reports.ask_appointment": "报修单 #{number} 什么时候上门？请回复这条消息，例如：周五 14:00–16:00。",
+    "reports.reply_asked": "请回复我的消息，写下要发的内容。",
     "reports.note_sent": "已发给报修单 #{number} 的报修人。",
     "reports.note_empty": "请写下要发送的内容。",
     "reports.told_note": "🛠 工作人员关于您的报修单 #{number}（{category}）的留言：",

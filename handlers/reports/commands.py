@@ -199,7 +199,9 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
     elif code in ("x0", "t0", "m"):  # typed: a prompt to reply to
         kind = {"x0": "reject", "t0": "appointment", "m": "note"}[code]
         await _prompt(context, query.message.chat.id, ticket, query.from_user.id, kind, lang)
-        await query.answer(t(lang, "reports.reason_asked"))
+        await query.answer(
+            t(lang, "reports.reason_asked" if code == "x0" else "reports.reply_asked")
+        )
     elif code.startswith("x"):
         reason = t(community.language, f"reports.reason.{REJECT_REASONS[int(code[1:]) - 1]}")
         await act(
@@ -469,11 +471,13 @@ async def on_pick_ticket(update: Update, context: BotContext) -> None:
     ticket, community = await ticket_and_community(context, ticket_id)
     actor = await actor_in(context, community, query.from_user.id)
     staff_chat = query.message.chat.id == community.staff_chat_id
+    if not staff_chat and not is_private(update):  # a picker is sent privately or to staff
+        raise UserError("common.stale_button")
     async with context.services.uow() as uow:
         ticket, history = await visible_ticket(
             uow, community=community, number=ticket.number, actor=actor, sees_all=staff_chat
         )
-    if staff_chat or not is_private(update):
+    if staff_chat:
         text, _ = staff_card(ticket, history, community, context.services.now())
         await send_text(context, query.message.chat.id, text)
     else:

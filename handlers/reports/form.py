@@ -646,7 +646,7 @@ async def _describe(message: Message, draft: Draft) -> None:
         description = check_description(message.caption or "")
         file_id = _largest_photo(message)
         draft.description, draft.voice = description, None
-        if file_id not in draft.photos:
+        if file_id not in draft.photos and len(draft.photos) < MAX_PHOTOS:
             draft.photos.insert(0, file_id)
         return
     draft.description = check_description(message.text or "")

@@ -221,7 +221,7 @@ async def test_a_note_and_an_appointment_reach_the_reporter(harness: HandlerHarn
     assert "appointment — Rep Bob: Tomorrow morning (Nov 23)" in redrawn
 
     await h.press(private(REP), REP, FORM, button(card, "✉️ Note to reporter"))
-    assert last_answer(h)["text"] == "Reply to my message with the reason."
+    assert last_answer(h)["text"] == "Reply to my message with your text."
     prompt = h.request.sent("sendMessage", REP["id"])[-1]
     assert prompt["text"] == "Your note to the reporter of ticket #1? Reply to this message."
     reply = reply_to(private(REP), int(prompt["message_id"]))
@@ -283,9 +283,14 @@ async def test_in_chinese_a_picker_with_nothing_open_and_the_staff_chat_sees_all
     await h.say(staff, CREATOR, "/staffchat")
     await quick_report(h, BEN, "The bench by the pond is broken")  # building 1
     await h.say(staff, REP, "/ticket")  # in the staff chat: every open ticket, shown there
-    assert list(keyboard(h.request.sent("sendMessage", staff["id"])[-1])) == [
-        "#1 📝 Other · 1-101 (building 1)"
-    ]
+    picker = h.request.sent("sendMessage", staff["id"])[-1]
+    assert list(keyboard(picker)) == ["#1 📝 Other · 1-101 (building 1)"]
+    await h.press(staff, REP, FORM, button(picker, "#1"))
+    assert texts_to(h, staff)[-1].startswith("🛠 Ticket #1 · 📝 Other\nWhere: 1-101 (building 1)")
+    before = len(texts_to(h, GROUP))
+    await h.press(GROUP, REP, 1, "v1:rv:1")  # forged in the main group: nothing shown there
+    assert last_answer(h)["text"] == STALE
+    assert len(texts_to(h, GROUP)) == before
     assert len(await tickets(h)) == 1
 
 
