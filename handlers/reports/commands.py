@@ -508,6 +508,7 @@ async def cmd_export_reports(update: Update, context: BotContext) -> None:
         "resolved_at",
         "rating",
         "affected_households",
+        "place",
     )
     rows = [
         (
@@ -521,6 +522,7 @@ async def cmd_export_reports(update: Update, context: BotContext) -> None:
             ticket.resolved_at.isoformat() if ticket.resolved_at else "",
             ticket.rating or "",
             ticket.affected,
+            ticket.location.part or ticket.location.place or "",  # a preset's code, or words
         )
         for ticket in tickets
     ]

@@ -12,6 +12,7 @@ import pytest
 
 from bot.reports.model import Location, Voice
 from handlers.throttle import Throttle
+from tests.conftest import NOW
 from tests.handlers.harness import HandlerHarness, user
 from tests.handlers.test_reports_handlers import (
     ALICE,
@@ -19,6 +20,7 @@ from tests.handlers.test_reports_handlers import (
     GROUP,
     REP,
     STALE,
+    BotApiExtras,
     api,  # noqa: F401 (the fixture)
     button,
     card_in,
@@ -64,7 +66,7 @@ def shown(h: HandlerHarness, person: dict[str, Any]) -> str:
 
 
 async def test_a_lift_fault_in_my_building_with_a_captioned_photo_and_the_emergency_numbers(
-    harness: HandlerHarness,
+    harness: HandlerHarness, request: pytest.FixtureRequest
 ) -> None:
     h = harness
     await residents(h)
@@ -115,6 +117,11 @@ async def test_a_lift_fault_in_my_building_with_a_captioned_photo_and_the_emerge
     assert texts_to(h, REP)[-1].endswith(
         "#1 🛗 Elevator · 🛗 Lift, building 2 · reported · 0 h old"
     )
+    await h.say(GROUP, CREATOR, "/export reports")  # the shared part in the CSV too
+    extras: BotApiExtras = request.getfixturevalue("api")
+    (exported,) = [data for name, data in extras.uploads.items() if name.startswith("reports-")]
+    row = exported.decode("utf-8-sig").splitlines()[1]
+    assert row == f"1,elevator,2,,reported,{NOW.isoformat()},,,,1,lift"
 
 
 async def test_in_chinese_a_public_area_preset_and_no_hint_without_numbers(
@@ -273,6 +280,10 @@ async def test_the_form_with_every_press_delivered_twice(harness: HandlerHarness
     assert len(await tickets(harness)) == 1
 
 
-async def test_the_lift_flow_with_every_update_delivered_twice(harness: HandlerHarness) -> None:
+async def test_the_lift_flow_with_every_update_delivered_twice(
+    harness: HandlerHarness, request: pytest.FixtureRequest
+) -> None:
     harness.redeliver_each = True
-    await test_a_lift_fault_in_my_building_with_a_captioned_photo_and_the_emergency_numbers(harness)
+    await test_a_lift_fault_in_my_building_with_a_captioned_photo_and_the_emergency_numbers(
+        harness, request
+    )

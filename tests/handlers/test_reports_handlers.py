@@ -42,7 +42,7 @@ NOT_YOURS = (
 )
 CSV_HEADER = (
     "ticket,category,building,unit,status,reported_at,acknowledged_at,resolved_at,rating,"
-    "affected_households"
+    "affected_households,place"
 )
 
 
@@ -948,9 +948,9 @@ async def test_export_reports_is_for_admins_and_is_a_csv(
     rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
     now, earlier = NOW.isoformat(), (NOW - timedelta(hours=5)).isoformat()
     assert [tuple(r.values()) for r in rows] == [
-        ("2", "other", "2", "2-102", "reported", earlier, "", "", "", "1"),
-        ("1", "other", "2", "2-101", "acknowledged", now, now, "", "", "1"),
-        ("3", "other", "1", "1-101", "reported", now, "", "", "", "1"),
+        ("2", "other", "2", "2-102", "reported", earlier, "", "", "", "1", ""),
+        ("1", "other", "2", "2-101", "acknowledged", now, now, "", "", "1", ""),
+        ("3", "other", "1", "1-101", "reported", now, "", "", "", "1", ""),
     ]
 
     h.request.private_open.discard(CREATOR["id"])
