@@ -167,8 +167,7 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
     ticket_id = callbacks.int_arg(args[0]) if args else None
     code = args[1] if args else ""
     event = EVENTS_BY_CODE.get(code)
-    tool = (code[:1] in ("x", "t") and code[1:] in TOOL_ARGS) or code in ("m", "b")
-    if ticket_id is None or (event is None and not tool) or query.message is None:
+    if ticket_id is None or (event is None and code not in TOOLS) or query.message is None:
         raise UserError("common.stale_button")
     ticket, community = await ticket_and_community(context, ticket_id)
     async with context.services.uow() as uow:
@@ -230,7 +229,12 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
         await query.answer(t(lang, "reports.note_sent", number=ticket.number))
 
 
-TOOL_ARGS = ("", "0", "1", "2", "3", "4")
+# the card's tools: the menus `x` / `t`, a preset `x1`…, `t1`…, typed `x0` / `t0`, Note `m`, Back
+TOOLS = frozenset(
+    ["x", "t", "m", "b", "x0", "t0"]
+    + [f"x{i}" for i in range(1, len(REJECT_REASONS) + 1)]
+    + [f"t{i}" for i in range(1, len(SLOTS) + 1)]
+)
 
 
 def slot_text(slot: str, now: datetime, community: Community) -> str:
