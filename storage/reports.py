@@ -13,6 +13,7 @@ from bot.reports.model import (
     TicketStatus,
     Timer,
     TimerKind,
+    Voice,
 )
 from storage.rows import fetch, from_text, to_text
 
@@ -40,7 +41,12 @@ def _ticket(row: aiosqlite.Row) -> Ticket:
         reporter_name=row["reporter_name"],
         household=row["household"],
         location=Location(
-            row["unit"], row["building"], row["place"], row["latitude"], row["longitude"]
+            row["unit"],
+            row["building"],
+            row["place"],
+            row["latitude"],
+            row["longitude"],
+            row["part"],
         ),
         status=TicketStatus(row["status"]),
         created_at=created,
@@ -49,6 +55,9 @@ def _ticket(row: aiosqlite.Row) -> Ticket:
         rating=row["rating"],
         affected=row["affected"],
         photos=tuple(row["photos"].split()) if row["photos"] else (),
+        voice=Voice(row["voice_file_id"], row["voice_seconds"] or 0)
+        if row["voice_file_id"]
+        else None,
     )
 
 
@@ -71,13 +80,15 @@ class SqliteReportRepo:
         location: Location,
         photos: tuple[str, ...],
         now: datetime,
+        voice: Voice | None = None,
     ) -> Ticket:
         cursor = await self._conn.execute(
             "INSERT INTO tickets (community_id, number, category, description, reporter_id,"
-            " household, unit, building, place, latitude, longitude, status, created_at)"
+            " household, unit, building, place, latitude, longitude, part, voice_file_id,"
+            " voice_seconds, status, created_at)"
             " VALUES (:cid, (SELECT COALESCE(MAX(number), 0) + 1 FROM tickets"
             " WHERE community_id = :cid), :category, :description, :reporter, :household,"
-            " :unit, :building, :place, :lat, :lon, 'reported', :now)",
+            " :unit, :building, :place, :lat, :lon, :part, :voice, :seconds, 'reported', :now)",
             {
                 "cid": community_id,
                 "category": category.value,
@@ -89,6 +100,9 @@ class SqliteReportRepo:
                 "place": location.place,
                 "lat": location.latitude,
                 "lon": location.longitude,
+                "part": location.part,
+                "voice": voice.file_id if voice else None,
+                "seconds": voice.seconds if voice else None,
                 "now": to_text(now),
             },
         )
@@ -250,3 +264,71 @@ class SqliteReportRepo:
             "DELETE FROM report_drafts WHERE user_id = :uid", {"uid": user_id}
         )
         return cursor.rowcount == 1
+
+    async def emergency(self, community_id: int) -> str | None:
+        found = await fetch(
+            self._conn,
+            "SELECT emergency FROM report_settings WHERE community_id = :cid",
+            {"cid": community_id},
+        )
+        row = await found.fetchone()
+        return row["emergency"] if row is not None else None
+
+    async def set_emergency(self, community_id: int, text: str | None) -> None:
+        await self._conn.execute(
+            "INSERT INTO report_settings (community_id, emergency) VALUES (:cid, :text)"
+            " ON CONFLICT (community_id) DO UPDATE SET emergency = excluded.emergency",
+            {"cid": community_id, "text": text},
+        )
+
+    async def add_prompt(
+        self,
+        chat_id: int,
+        message_id: int,
+        ticket_id: int,
+        user_id: int,
+        kind: str,
+        *,
+        now: datetime,
+    ) -> None:
+        await self._conn.execute(
+            "INSERT OR REPLACE INTO ticket_prompts"
+            " (chat_id, message_id, ticket_id, user_id, kind, created_at)"
+            " VALUES (:chat, :msg, :ticket, :uid, :kind, :now)",
+            {
+                "chat": chat_id,
+                "msg": message_id,
+                "ticket": ticket_id,
+                "uid": user_id,
+                "kind": kind,
+                "now": to_text(now),
+            },
+        )
+
+    async def prompt(self, chat_id: int, message_id: int) -> tuple[int, int, str] | None:
+        found = await fetch(
+            self._conn,
+            "SELECT ticket_id, user_id, kind FROM ticket_prompts"
+            " WHERE chat_id = :chat AND message_id = :msg",
+            {"chat": chat_id, "msg": message_id},
+        )
+        row = await found.fetchone()
+        return (row["ticket_id"], row["user_id"], row["kind"]) if row is not None else None
+
+    async def latest_prompt(self, chat_id: int, user_id: int) -> tuple[int, int, str] | None:
+        """The newest prompt waiting for this user in this chat: (message id, ticket, kind)."""
+        found = await fetch(
+            self._conn,
+            "SELECT message_id, ticket_id, kind FROM ticket_prompts"
+            " WHERE chat_id = :chat AND user_id = :uid ORDER BY created_at DESC, message_id DESC"
+            " LIMIT 1",
+            {"chat": chat_id, "uid": user_id},
+        )
+        row = await found.fetchone()
+        return (row["message_id"], row["ticket_id"], row["kind"]) if row is not None else None
+
+    async def drop_prompt(self, chat_id: int, message_id: int) -> None:
+        await self._conn.execute(
+            "DELETE FROM ticket_prompts WHERE chat_id = :chat AND message_id = :msg",
+            {"chat": chat_id, "msg": message_id},
+        )

@@ -11,6 +11,7 @@ from bot.errors import NotAllowed, NotFound, UserError
 from bot.outbox import Intent, Tell, person_lane, staff_lane, tell
 from bot.reports.model import (
     DUPLICATE_WINDOW,
+    MAX_EMERGENCY,
     MAX_PHOTOS,
     MAX_REASON,
     Category,
@@ -22,6 +23,7 @@ from bot.reports.model import (
     TicketStatus,
     Timer,
     TimerKind,
+    Voice,
     check_description,
     next_status,
     same_problem,
@@ -72,10 +74,12 @@ async def file_report(
     photos: tuple[str, ...],
     location: Location,
     now: datetime,
+    voice: Voice | None = None,
 ) -> Ticket:
-    """A new ticket, numbered per community, with its response deadline."""
+    """A new ticket, numbered per community, with its response deadline. A voice message may
+    stand for the description in words."""
     household = await reporter_household(uow, community.id, user_id)
-    text = check_description(description)
+    text = check_description(description) if description.strip() or voice is None else ""
     if len(photos) > MAX_PHOTOS:
         raise UserError("reports.too_many_photos", max=MAX_PHOTOS)
     await uow.users.remember(user_id, user_name, now=now)
@@ -88,6 +92,7 @@ async def file_report(
         location=location,
         photos=photos,
         now=now,
+        voice=voice,
     )
     await uow.reports.add_history(ticket.id, "reported", user_id, "", now=now)
     await uow.reports.add_timer(ticket.id, TimerKind.RESPONSE, now + community.response_time)
@@ -239,28 +244,94 @@ async def fire_timer(
 
 
 async def visible_ticket(
-    uow: ReportsUnitOfWork, *, community: Community, number: int, actor: Actor
+    uow: ReportsUnitOfWork,
+    *,
+    community: Community,
+    number: int,
+    actor: Actor,
+    sees_all: bool = False,
 ) -> tuple[Ticket, list[HistoryEntry]]:
+    """A ticket and its history, for its reporter and "me too" households, the admins, the
+    reps of its building (not of other buildings), and (`sees_all`) the staff chat."""
     ticket = await uow.reports.by_number(community.id, number)
     if ticket is None:
         raise NotFound("reports.no_such_number", number=number)
     mine = actor.user_id == ticket.reporter_id or actor.user_id in await uow.reports.followers(
         ticket.id
     )
-    if not (mine or is_staff_for(actor, ticket) or actor.is_rep):
+    if not (mine or sees_all or is_staff_for(actor, ticket)):
         raise NotAllowed("reports.not_yours")
     return ticket, await uow.reports.history(ticket.id)
 
 
 async def open_tickets_for(
-    uow: ReportsUnitOfWork, *, community: Community, actor: Actor
+    uow: ReportsUnitOfWork, *, community: Community, actor: Actor, sees_all: bool = False
 ) -> list[Ticket]:
-    """Staff see the open tickets they handle, oldest first; residents their own."""
+    """Staff see the open tickets they handle (a rep: of their buildings; `sees_all`, the
+    staff chat: every one), oldest first; residents their own."""
     tickets = await uow.reports.of_community(community.id)
+    if sees_all:
+        return [t for t in tickets if t.status.is_open]
     if actor.is_admin or actor.is_rep:
         return [t for t in tickets if t.status.is_open and is_staff_for(actor, t)]
     followed = await uow.reports.followed_by(actor.user_id)
     return [t for t in tickets if t.reporter_id == actor.user_id or t.id in followed]
+
+
+async def tell_reporter(
+    uow: ReportsUnitOfWork,
+    *,
+    community: Community,
+    ticket_id: int,
+    actor: Actor,
+    actor_name: str,
+    kind: str,
+    text: str,
+    now: datetime,
+) -> Ticket:
+    """Staff send the reporter a note or an appointment time (`kind` "note" / "appointment"):
+    kept in the history, told through the outbox, the cards redrawn. The status stays."""
+    ticket = await _own_ticket(uow, community, ticket_id)
+    if not is_staff_for(actor, ticket):
+        raise NotAllowed("reports.not_staff")
+    if not ticket.status.is_open:
+        raise UserError("reports.not_open", number=ticket.number)
+    note = " ".join(text.split())
+    if not note:
+        raise UserError("reports.note_empty")
+    if len(note) > MAX_REASON:
+        raise UserError("reports.reason_too_long", max=MAX_REASON)
+    await uow.users.remember(actor.user_id, actor_name, now=now)
+    await uow.reports.add_history(ticket_id, kind, actor.user_id, note, now=now)
+    params: dict[str, str | int | None] = {
+        "user": ticket.reporter_id,
+        "event": kind,
+        "status": ticket.status.value,
+        "note": note,
+    }
+    person = person_lane(ticket.reporter_id)
+    await tell(uow, Intent(Tell.TICKET_NOTICE, ticket_id, person, params), now=now)
+    await tell(uow, Intent(Tell.TICKET_CARDS, ticket_id, staff_lane(community.id)), now=now)
+    await uow.commit()
+    return ticket
+
+
+async def set_emergency(
+    uow: ReportsUnitOfWork, community: Community, text: str, *, is_admin: bool
+) -> str | None:
+    """The numbers to call for a lift or a safety hazard, shown with such reports; "off"
+    (关闭) removes them."""
+    if not is_admin:
+        raise NotAllowed("settings.not_admin")
+    clean = " ".join(text.split())
+    if not clean:
+        raise UserError("reports.emergency_usage")
+    if len(clean) > MAX_EMERGENCY:
+        raise UserError("reports.emergency_too_long", max=MAX_EMERGENCY)
+    value = None if clean.casefold() in ("off", "关闭") else clean
+    await uow.reports.set_emergency(community.id, value)
+    await uow.commit()
+    return value
 
 
 async def set_staff_chat(

@@ -19,7 +19,9 @@ MAX_DESCRIPTION: Final = 1000
 MAX_PLACE: Final = 120
 MAX_PHOTOS: Final = 5
 MAX_PHOTO_BYTES: Final = 5 * 1024 * 1024
+MAX_VOICE_BYTES: Final = 20 * 1024 * 1024  # what a bot may download (getFile's limit)
 MAX_REASON: Final = 500
+MAX_EMERGENCY: Final = 300
 DUPLICATE_WINDOW: Final = timedelta(days=14)
 DEFAULT_RESPONSE_HOURS: Final = 24
 DEFAULT_PLAN_HOURS: Final = 72
@@ -35,6 +37,17 @@ class Category(StrEnum):
     SAFETY = "safety"
     NOISE = "noise"
     OTHER = "other"
+
+
+# Where, in words: the shared parts of a building, and the community's public areas (codes
+# stored on the ticket, shown in the reader's language).
+SHARED_PARTS: Final = ("lift", "stairwell", "entrance", "basement", "roof", "bike_shed")
+PUBLIC_AREAS: Final = ("main_gate", "parking", "green", "fitness", "refuse")
+
+
+def needs_emergency_hint(category: Category, part: str | None) -> bool:
+    """A lift or a safety hazard: the community's emergency numbers are shown with the form."""
+    return category in (Category.ELEVATOR, Category.SAFETY) or part == "lift"
 
 
 class TicketStatus(StrEnum):
@@ -113,13 +126,15 @@ def normalize_place(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """Where: a unit (with its building), or a public place in words, or a map point."""
+    """Where: a unit (with its building), a shared part of a building (`part` with the
+    building), a public area (a preset `part`, or a place in words), or a map point."""
 
     unit: str | None = None
     building: str | None = None
     place: str | None = None
     latitude: float | None = None
     longitude: float | None = None
+    part: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +155,15 @@ class Ticket:
     rating: int | None = None
     affected: int = 1
     photos: tuple[str, ...] = ()
+    voice: Voice | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    """A voice message given as the description: Telegram's file id and its length."""
+
+    file_id: str
+    seconds: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +182,12 @@ def same_problem(ticket: Ticket, category: Category, location: Location, now: da
     if now - ticket.created_at > DUPLICATE_WINDOW:
         return False
     if location.building is not None:
-        return ticket.location.building == location.building
+        if ticket.location.building != location.building:
+            return False
+        # two different shared parts of one building are two problems
+        return location.part is None or ticket.location.part in (None, location.part)
+    if location.part is not None:
+        return ticket.location.building is None and ticket.location.part == location.part
     if location.place is not None and ticket.location.place is not None:
         return normalize_place(ticket.location.place) == normalize_place(location.place)
     return False

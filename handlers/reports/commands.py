@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_skeleton
 from telegram import ForceReply, InputFile, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.communities.model import Community
+from bot.config import Language
 from bot.errors import NotAllowed, UserError, Whole
 from bot.i18n import t, whole_number
 from bot.reports.cases import (
@@ -22,7 +27,7 @@ from bot.reports.cases import (
     set_staff_chat,
     visible_ticket,
 )
-from bot.reports.model import Category, Event, Location, Party, next_status
+from bot.reports.model import Category, Event, Location, Party, Ticket, next_status
 from bot.residents.profile import load_profile
 from handlers import callbacks
 from handlers.common import (
@@ -38,18 +43,31 @@ from handlers.common import (
     require_card,
     require_community,
     require_private_screen,
+    send_private,
+    send_text,
     user_language,
 )
 from handlers.context import BotApplication, BotContext
 from handlers.format import csv_file
-from handlers.reports.actions import act, remember_reason_prompt, take_reason, ticket_and_community
+from handlers.reports.actions import (
+    act,
+    remember_prompt,
+    take_reason,
+    tell_reporter_now,
+    ticket_and_community,
+)
 from handlers.reports.form import begin, start_from_link
 from handlers.reports.jobs import arm_report_timers
 from handlers.reports.render import (
     EVENTS_BY_CODE,
+    REJECT_REASONS,
+    SLOTS,
     category,
     feedback_keyboard,
+    picker_keyboard,
     staff_card,
+    staff_keyboard,
+    stars_keyboard,
     ticket_list,
 )
 
@@ -139,15 +157,17 @@ async def _administered(
 
 
 async def on_staff_button(update: Update, context: BotContext) -> None:
-    """Acknowledge / In progress / Resolved / Reject, by admins and the building's reps. The
-    card may be in the staff chat or in a private chat, so the presser is checked against the
-    ticket's own community."""
+    """Acknowledge / In progress / Resolved / Reject (with its reasons), Note and Appointment,
+    by admins and the building's reps. The card may be in the staff chat or in a private chat,
+    so the presser is checked against the ticket's own community, and the press must be on one
+    of the ticket's cards."""
     query = update.callback_query
     assert query is not None and query.from_user is not None
     args = callbacks.unpack(query.data, callbacks.REPORT_STAFF, 2)
     ticket_id = callbacks.int_arg(args[0]) if args else None
-    event = EVENTS_BY_CODE.get(args[1]) if args else None
-    if ticket_id is None or event is None or query.message is None:
+    code = args[1] if args else ""
+    event = EVENTS_BY_CODE.get(code)
+    if ticket_id is None or (event is None and code not in TOOLS) or query.message is None:
         raise UserError("common.stale_button")
     ticket, community = await ticket_and_community(context, ticket_id)
     async with context.services.uow() as uow:
@@ -155,41 +175,138 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
     pressed = (query.message.chat.id, query.message.message_id)
     require_card(query, pressed if pressed in cards else None)  # one of the ticket's staff cards
     actor = await actor_in(context, community, query.from_user.id)
-    if event is Event.REJECT:
-        next_status(
-            ticket.status, event, Party.STAFF if is_staff_for(actor, ticket) else Party.OTHER
-        )
-        lang = await user_language(context, query.from_user)
-        prompt = await context.bot.send_message(
-            query.message.chat.id,
-            t(lang, "reports.ask_reason", number=ticket.number),
-            reply_markup=ForceReply(input_field_placeholder="…"),
-        )
-        remember_reason_prompt(
-            context, prompt.chat_id, prompt.message_id, ticket.id, query.from_user.id
-        )
-        await query.answer(t(lang, "reports.reason_asked"))
-        return
-    await act(context, community, ticket, query.from_user.id, display_name(query.from_user), event)
     lang = await user_language(context, query.from_user)
+    staff = Party.STAFF if is_staff_for(actor, ticket) else Party.OTHER
+    if event is not None and event is not Event.REJECT:
+        await act(
+            context, community, ticket, query.from_user.id, display_name(query.from_user), event
+        )
+        async with context.services.uow() as uow:
+            updated = await uow.reports.get(ticket.id)
+        status = t(lang, f"ticket_status.{updated.status.value}") if updated else "-"
+        await query.answer(t(lang, "reports.done", number=ticket.number, status=status))
+        return
+    if code.startswith("x"):
+        next_status(ticket.status, Event.REJECT, staff)  # refused at once if it cannot be
+    elif staff is not Party.STAFF:
+        raise NotAllowed("reports.not_staff")
+    elif not ticket.status.is_open:
+        raise UserError("reports.not_open", number=ticket.number)
+    if code in ("x", "t", "b"):  # a menu in place of the card's buttons, or back
+        await _redraw_card(context, community, ticket, pressed, "" if code == "b" else code)
+        await query.answer()
+    elif code in ("x0", "t0", "m"):  # typed: a prompt to reply to
+        kind = {"x0": "reject", "t0": "appointment", "m": "note"}[code]
+        await _prompt(context, query.message.chat.id, ticket, query.from_user.id, kind, lang)
+        await query.answer(
+            t(lang, "reports.reason_asked" if code == "x0" else "reports.reply_asked")
+        )
+    elif code.startswith("x"):
+        reason = t(community.language, f"reports.reason.{REJECT_REASONS[int(code[1:]) - 1]}")
+        await act(
+            context,
+            community,
+            ticket,
+            query.from_user.id,
+            display_name(query.from_user),
+            Event.REJECT,
+            note=reason,
+        )
+        status = t(lang, "ticket_status.rejected")
+        await query.answer(t(lang, "reports.done", number=ticket.number, status=status))
+    else:  # an appointment time from the presets
+        slot = SLOTS[int(code[1:]) - 1]
+        text = slot_text(slot, context.services.now(), community)
+        await tell_reporter_now(
+            context,
+            community,
+            ticket,
+            query.from_user.id,
+            display_name(query.from_user),
+            "appointment",
+            text,
+        )
+        await query.answer(t(lang, "reports.note_sent", number=ticket.number))
+
+
+# the card's tools: the menus `x` / `t`, a preset `x1`…, `t1`…, typed `x0` / `t0`, Note `m`, Back
+TOOLS = frozenset(
+    ["x", "t", "m", "b", "x0", "t0"]
+    + [f"x{i}" for i in range(1, len(REJECT_REASONS) + 1)]
+    + [f"t{i}" for i in range(1, len(SLOTS) + 1)]
+)
+
+
+def slot_text(slot: str, now: datetime, community: Community) -> str:
+    """A preset appointment in words, in the community's language: "tomorrow morning (23 Nov)"."""
+    moment = now + timedelta(days=1) if slot.startswith("tomorrow") else now
+    lang = community.language
+    day = format_skeleton("MMMd", moment, tzinfo=ZoneInfo(community.timezone), locale=lang)
+    return t(lang, f"reports.slot.{slot}") + t(lang, "reports.slot_day", day=day)
+
+
+async def _redraw_card(
+    context: BotContext,
+    community: Community,
+    ticket: Ticket,
+    card: tuple[int, int],
+    menu: str,
+) -> None:
     async with context.services.uow() as uow:
-        updated = await uow.reports.get(ticket.id)
-    status = t(lang, f"ticket_status.{updated.status.value}") if updated else "-"
-    await query.answer(t(lang, "reports.done", number=ticket.number, status=status))
+        history = await uow.reports.history(ticket.id)
+    text, _ = staff_card(ticket, history, community, context.services.now())
+    keyboard = staff_keyboard(ticket, community.language, menu)
+    await edit_text(context, card[0], card[1], text, reply_markup=keyboard)
+
+
+async def _prompt(
+    context: BotContext, chat_id: int, ticket: Ticket, user_id: int, kind: str, lang: Language
+) -> None:
+    key = {"reject": "reports.ask_reason", "note": "reports.ask_note"}.get(
+        kind, "reports.ask_appointment"
+    )
+    prompt = await context.bot.send_message(
+        chat_id,
+        t(lang, key, number=ticket.number),
+        reply_markup=ForceReply(selective=True, input_field_placeholder="…"),
+    )
+    await remember_prompt(context, prompt.chat_id, prompt.message_id, ticket.id, user_id, kind)
 
 
 async def on_feedback(update: Update, context: BotContext) -> None:
-    """The reporter's ⭐1–5 (fixed) or "Not fixed" (reopens)."""
+    """The reporter's answer in two steps: "Fixed?" Yes (then ⭐1–5 confirm and rate) or Not
+    fixed (reopens). An old one-step star button is not taken as a rating: it asks first."""
     query = update.callback_query
     assert query is not None and query.from_user is not None
     args = callbacks.unpack(query.data, callbacks.REPORT_FEEDBACK, 2)
     ticket_id = callbacks.int_arg(args[0]) if args else None
-    if args is None or ticket_id is None or args[1] not in {"1", "2", "3", "4", "5", "n"}:
+    answers = {"y", "n", "q", "1", "2", "3", "4", "5", "s1", "s2", "s3", "s4", "s5"}
+    if args is None or ticket_id is None or args[1] not in answers:
         raise UserError("common.stale_button")
     require_private_screen(query)  # asked privately of the reporter
     ticket, community = await ticket_and_community(context, ticket_id)
-    event = Event.REOPEN if args[1] == "n" else Event.CONFIRM
-    rating = None if args[1] == "n" else int(args[1])
+    lang = await user_language(context, query.from_user)
+    answer = args[1]
+    if answer in ("y", "q", "1", "2", "3", "4", "5"):  # a question, not yet a change
+        party = Party.REPORTER if query.from_user.id == ticket.reporter_id else Party.OTHER
+        next_status(ticket.status, Event.CONFIRM, party)  # the reporter, of a resolved ticket
+        if answer == "y":
+            text, keyboard = (
+                t(lang, "reports.ask_stars", number=ticket.number),
+                stars_keyboard(ticket, lang),
+            )
+        else:
+            text = t(
+                lang, "reports.ask_fixed", number=ticket.number, category=category(ticket, lang)
+            )
+            keyboard = feedback_keyboard(ticket, lang)
+        await query.answer(t(lang, "reports.answer_fixed_first") if answer.isdigit() else None)
+        if query.message is not None:
+            chat_id, message_id = query.message.chat.id, query.message.message_id
+            await edit_text(context, chat_id, message_id, text, reply_markup=keyboard)
+        return
+    event = Event.REOPEN if answer == "n" else Event.CONFIRM
+    rating = None if answer == "n" else int(answer[1:])
     await act(
         context,
         community,
@@ -199,7 +316,6 @@ async def on_feedback(update: Update, context: BotContext) -> None:
         event,
         rating=rating,
     )
-    lang = await user_language(context, query.from_user)
     text = (
         t(lang, "reports.reopened", number=ticket.number)
         if event is Event.REOPEN
@@ -225,31 +341,154 @@ async def start_ticket_link(update: Update, context: BotContext, payload: str) -
     await reply(update, text, reply_markup=feedback_keyboard(ticket, lang))
 
 
-async def cmd_reports(update: Update, context: BotContext) -> None:
+async def _where_asked(update: Update, context: BotContext) -> tuple[Community, bool]:
+    """The community of /reports or /ticket, and whether it was asked in its staff chat (whose
+    members see every ticket, and are answered there)."""
+    chat = update.effective_chat
+    if chat is not None and not is_private(update):
+        async with context.services.uow() as uow:
+            staff_of = await uow.communities.by_staff_chat(chat.id)
+        if staff_of is not None:  # a main group is never a staff chat (`set_staff_chat`)
+            return staff_of, True
     community = await community_here(update, context, refusal="reports.which_community")
+    return community, False
+
+
+async def _answer_privately(
+    update: Update, context: BotContext, community: Community, text: str, **kwargs: Any
+) -> None:
+    """In the main group, the answer goes to the sender privately (residents' units stay out of
+    the group) and the group hears "sent privately", or gets the button to start a chat."""
+    user = update.effective_user
+    assert user is not None
+    if is_private(update):
+        await reply(update, text, **kwargs)
+        return
+    if await send_private(context, user.id, text, **kwargs):
+        await reply(update, t(community.language, "reports.sent_privately"))
+    else:
+        await reply(
+            update,
+            t(community.language, "common.start_private_first"),
+            reply_markup=open_private_button(context, community.language),
+        )
+
+
+async def cmd_reports(update: Update, context: BotContext) -> None:
+    community, staff_chat = await _where_asked(update, context)
     user = update.effective_user
     assert user is not None
     actor = await actor_in(context, community, user.id)
     async with context.services.uow() as uow:
-        tickets = await open_tickets_for(uow, community=community, actor=actor)
-    lang = await user_language(context, user) if is_private(update) else community.language
-    staff = actor.is_admin or actor.is_rep
-    await reply(update, ticket_list(tickets, community, context.services.now(), lang, staff=staff))
+        tickets = await open_tickets_for(uow, community=community, actor=actor, sees_all=staff_chat)
+    lang = community.language if staff_chat else await user_language(context, user)
+    staff = staff_chat or actor.is_admin or actor.is_rep
+    text = ticket_list(tickets, community, context.services.now(), lang, staff=staff)
+    if staff_chat:
+        await reply(update, text)
+    else:
+        await _answer_privately(update, context, community, text)
 
 
 async def cmd_ticket(update: Update, context: BotContext) -> None:
+    """`/ticket <n>`: the card and its history; `/ticket` alone: a picker of the open tickets
+    the sender may see (their own; staff: those they may act on). Privately, except in the
+    staff chat."""
     args = command_args(update)
     number = whole_number(args[0].removeprefix("#"), high=999_999_999) if len(args) == 1 else None
-    if number is None:
+    if args and number is None:
         raise UserError("usage.ticket")
-    community = await community_here(update, context, refusal="reports.which_community")
+    community, staff_chat = await _where_asked(update, context)
     user = update.effective_user
     assert user is not None
     actor = await actor_in(context, community, user.id)
+    lang = community.language if staff_chat else await user_language(context, user)
+    if number is None:
+        async with context.services.uow() as uow:
+            found = await open_tickets_for(
+                uow, community=community, actor=actor, sees_all=staff_chat
+            )
+        tickets = [t for t in found if t.status.is_open]
+        if not tickets:
+            text = t(lang, "reports.pick_none", community=community.name)
+            await (
+                reply(update, text)
+                if staff_chat
+                else _answer_privately(update, context, community, text)
+            )
+            return
+        keyboard = picker_keyboard(tickets, lang)
+        text = t(lang, "reports.pick", community=community.name)
+        if staff_chat:
+            await reply(update, text, reply_markup=keyboard)
+        else:
+            await _answer_privately(update, context, community, text, reply_markup=keyboard)
+        return
     async with context.services.uow() as uow:
-        ticket, history = await visible_ticket(uow, community=community, number=number, actor=actor)
-    text, _ = staff_card(ticket, history, community, context.services.now())
-    await reply(update, text)
+        ticket, history = await visible_ticket(
+            uow, community=community, number=number, actor=actor, sees_all=staff_chat
+        )
+    if staff_chat:
+        text, _ = staff_card(ticket, history, community, context.services.now())
+        await reply(update, text)
+        return
+    await _show_ticket(update, context, community, ticket, actor_staff=is_staff_for(actor, ticket))
+
+
+async def _show_ticket(
+    update: Update, context: BotContext, community: Community, ticket: Ticket, *, actor_staff: bool
+) -> None:
+    """The card, privately. Staff get its buttons there: it becomes one of the ticket's cards,
+    kept up to date like the others."""
+    user = update.effective_user
+    assert user is not None
+    async with context.services.uow() as uow:
+        history = await uow.reports.history(ticket.id)
+    text, keyboard = staff_card(ticket, history, community, context.services.now())
+    if not actor_staff or keyboard is None:
+        await _answer_privately(update, context, community, text)
+        return
+    try:
+        card = await context.bot.send_message(user.id, text, reply_markup=keyboard)
+    except (Forbidden, BadRequest):
+        await reply(
+            update,
+            t(community.language, "common.start_private_first"),
+            reply_markup=open_private_button(context, community.language),
+        )
+        return
+    async with context.services.uow() as uow:
+        await uow.reports.add_card(ticket.id, card.chat_id, card.message_id)
+        await uow.commit()
+    if not is_private(update):
+        await reply(update, t(community.language, "reports.sent_privately"))
+
+
+async def on_pick_ticket(update: Update, context: BotContext) -> None:
+    """A ticket picked from /ticket's list: shown like `/ticket <n>`, checked again."""
+    query = update.callback_query
+    assert query is not None and query.from_user is not None
+    args = callbacks.unpack(query.data, callbacks.REPORT_VIEW, 1)
+    ticket_id = callbacks.int_arg(args[0]) if args else None
+    if ticket_id is None or query.message is None:
+        raise UserError("common.stale_button")
+    ticket, community = await ticket_and_community(context, ticket_id)
+    actor = await actor_in(context, community, query.from_user.id)
+    staff_chat = query.message.chat.id == community.staff_chat_id
+    if not staff_chat and not is_private(update):  # a picker is sent privately or to staff
+        raise UserError("common.stale_button")
+    async with context.services.uow() as uow:
+        ticket, history = await visible_ticket(
+            uow, community=community, number=ticket.number, actor=actor, sees_all=staff_chat
+        )
+    if staff_chat:
+        text, _ = staff_card(ticket, history, community, context.services.now())
+        await send_text(context, query.message.chat.id, text)
+    else:
+        await _show_ticket(
+            update, context, community, ticket, actor_staff=is_staff_for(actor, ticket)
+        )
+    await query.answer()
 
 
 async def cmd_export_reports(update: Update, context: BotContext) -> None:
@@ -273,6 +512,7 @@ async def cmd_export_reports(update: Update, context: BotContext) -> None:
         "resolved_at",
         "rating",
         "affected_households",
+        "place",
     )
     rows = [
         (
@@ -286,6 +526,7 @@ async def cmd_export_reports(update: Update, context: BotContext) -> None:
             ticket.resolved_at.isoformat() if ticket.resolved_at else "",
             ticket.rating or "",
             ticket.affected,
+            ticket.location.part or ticket.location.place or "",  # a preset's code, or words
         )
         for ticket in tickets
     ]
@@ -331,6 +572,9 @@ def register(app: BotApplication) -> None:
     )
     app.add_handler(
         CallbackQueryHandler(on_feedback, pattern=callbacks.pattern(callbacks.REPORT_FEEDBACK))
+    )
+    app.add_handler(
+        CallbackQueryHandler(on_pick_ticket, pattern=callbacks.pattern(callbacks.REPORT_VIEW))
     )
     app.add_handler(
         MessageHandler(

@@ -67,6 +67,8 @@ async def _post_card(
                 for i, p in enumerate(ticket.photos)
             ]
             await context.bot.send_media_group(chat, media)
+        if ticket.voice is not None:
+            await context.bot.send_voice(chat, ticket.voice.file_id, caption=f"#{ticket.number}")
         return await context.bot.send_message(chat, text, reply_markup=keyboard)
 
     try:
@@ -194,10 +196,15 @@ async def deliver_ticket_notice(context: BotContext, entry: OutboxEntry) -> None
     ticket, community = found
     params = entry.intent.params
     user_id = int(str(params["user"]))
+    lang = await language_of(context, user_id, community.language)
+    if params["event"] in ("note", "appointment"):  # staff wrote to the reporter
+        key = f"reports.told_{params['event']}"
+        text = t(lang, key, number=ticket.number, category=category(ticket, lang))
+        await send_private(context, user_id, f"{text}\n{params.get('note') or ''}")
+        return
     event = Event(str(params["event"]))
     status = TicketStatus(str(params["status"]))
     note = str(params.get("note") or "")
-    lang = await language_of(context, user_id, community.language)
     if user_id == ticket.reporter_id and status is TicketStatus.RESOLVED:
         text = t(lang, "reports.ask_fixed", number=ticket.number, category=category(ticket, lang))
         if not await send_private(

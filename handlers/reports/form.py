@@ -1,6 +1,8 @@
 """The guided report in a private chat, with buttons at every step: community (if several) →
-category → description → photos (0–5, or Skip) → where (my unit, another unit, a public area,
-or a Telegram location) → confirm. /cancel or Cancel at every step.
+category → description (words, a voice message, or a photo with a caption) → photos (0–5, or
+Skip) → where (my home; another unit, picked building → unit or typed; a shared part of my
+building; a public area, preset or typed; or a Telegram location) → confirm. Back and Cancel
+at every step (/cancel too); for a lift or a safety hazard, the community's emergency numbers.
 
 The draft lives in memory (`user_data`); only the fact that a report is being written is in
 SQLite (`report_drafts`), so that after a restart the user is told to start again and nothing
@@ -29,12 +31,18 @@ from bot.reports.cases import (
 from bot.reports.model import (
     MAX_PHOTO_BYTES,
     MAX_PHOTOS,
+    MAX_VOICE_BYTES,
+    PUBLIC_AREAS,
+    SHARED_PARTS,
     Category,
     Location,
+    Voice,
     check_description,
     check_place,
+    needs_emergency_hint,
 )
 from bot.residents.model import MembershipStatus
+from bot.units.cases import buildings_in_order, units_of_building
 from handlers import callbacks
 from handlers.common import (
     display_name,
@@ -60,23 +68,47 @@ class Step(StrEnum):
     DESCRIPTION = "description"
     PHOTOS = "photos"
     WHERE = "where"
+    BUILDING = "building"
     UNIT = "unit"
-    PLACE = "place"
+    PART = "part"
+    AREA = "area"
     CONFIRM = "confirm"
     DUPLICATE = "duplicate"
+
+
+# Back from each step: the one before it (the community only when there was a choice)
+BACK: dict[Step, Step] = {
+    Step.CATEGORY: Step.COMMUNITY,
+    Step.DESCRIPTION: Step.CATEGORY,
+    Step.PHOTOS: Step.DESCRIPTION,
+    Step.WHERE: Step.PHOTOS,
+    Step.BUILDING: Step.WHERE,
+    Step.UNIT: Step.BUILDING,
+    Step.PART: Step.WHERE,
+    Step.AREA: Step.WHERE,
+    Step.CONFIRM: Step.WHERE,
+    Step.DUPLICATE: Step.CONFIRM,
+}
+PAGE_SIZE = 24
+COLUMNS = 3
 
 
 @dataclass
 class Draft:
     step: Step
     community_id: int | None = None
+    several: bool = False  # the user lives in several communities: Back reaches the choice
     household: str | None = None
     household_building: str | None = None
+    emergency: str | None = None
     category: Category | None = None
     description: str = ""
+    voice: Voice | None = None
     photos: list[str] = field(default_factory=list)
     location: Location | None = None
     duplicate_id: int | None = None
+    building_index: int = 0
+    page: int = 0
 
 
 def _draft(context: BotContext) -> Draft | None:
@@ -93,8 +125,15 @@ def _button(
     )
 
 
-def _with_cancel(lang: Language, rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([*rows, [_button(lang, "reports.flow.cancel", "cancel")]])
+def _with_cancel(
+    lang: Language, rows: list[list[InlineKeyboardButton]], back: Step | None = None
+) -> InlineKeyboardMarkup:
+    """The step's rows, then Back (to the step before `back`, named in the payload so a stale
+    Back does nothing) and Cancel."""
+    last = [_button(lang, "reports.flow.cancel", "cancel")]
+    if back is not None:
+        last.insert(0, _button(lang, "common.back", "bk", back.value))
+    return InlineKeyboardMarkup([*rows, last])
 
 
 async def begin(update: Update, context: BotContext, community_id: int | None = None) -> None:
@@ -119,43 +158,168 @@ async def begin(update: Update, context: BotContext, community_id: int | None = 
             raise UserError("reports.not_resident")
         await uow.reports.start_draft(user.id, now=context.services.now())
         await uow.commit()
+    several = community_id is None and len(communities) > 1
     if community_id is None and len(communities) == 1:
         community_id = next(iter(communities))
     if community_id is None:
-        context.user_data[DRAFT_KEY] = Draft(Step.COMMUNITY)
-        rows = [
-            [_button(lang, "me.community", "c", c.id, name=c.name)] for c in communities.values()
-        ]
-        await reply(
-            update, t(lang, "reports.flow.choose_community"), reply_markup=_with_cancel(lang, rows)
-        )
+        draft = Draft(Step.COMMUNITY, several=True)
+        context.user_data[DRAFT_KEY] = draft
+        await _show(update, context, draft, lang, communities=list(communities.values()))
         return
-    draft = Draft(Step.CATEGORY)
+    draft = Draft(Step.CATEGORY, several=several)
     await _set_community(context, draft, user, community_id)
     context.user_data[DRAFT_KEY] = draft
-    await reply(update, t(lang, "reports.flow.choose_category"), reply_markup=_categories(lang))
+    await _show(update, context, draft, lang)
 
 
 async def _set_community(context: BotContext, draft: Draft, user: User, community_id: int) -> None:
     async with context.services.uow() as uow:
         household = await reporter_household(uow, community_id, user.id)
+        draft.emergency = await uow.reports.emergency(community_id)
     draft.community_id = community_id
     draft.household = household.unit_code
     draft.household_building = household.building
 
 
-def _categories(lang: Language) -> InlineKeyboardMarkup:
+def _categories(lang: Language, back: Step | None) -> InlineKeyboardMarkup:
     buttons = [_button(lang, f"category.{c.value}", "k", CATEGORY_CODES[c]) for c in Category]
-    return _with_cancel(lang, [buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    return _with_cancel(lang, [buttons[i : i + 2] for i in range(0, len(buttons), 2)], back)
 
 
 def _where_keyboard(draft: Draft, lang: Language) -> InlineKeyboardMarkup:
     rows = [
         [_button(lang, "reports.flow.my_unit", "w", "home", unit=draft.household or "-")],
         [_button(lang, "reports.flow.other_unit", "w", "unit")],
+        [_button(lang, "reports.flow.shared_part", "w", "part")],
         [_button(lang, "reports.flow.public_area", "w", "place")],
     ]
-    return _with_cancel(lang, rows)
+    return _with_cancel(lang, rows, Step.WHERE)
+
+
+def _presets(
+    lang: Language, action: str, codes: tuple[str, ...]
+) -> list[list[InlineKeyboardButton]]:
+    buttons = [_button(lang, f"reports.part.{c}", action, i) for i, c in enumerate(codes)]
+    return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+
+
+def _emergency(draft: Draft, lang: Language) -> str:
+    """The community's emergency numbers, for a lift or a safety hazard; nothing if unset."""
+    assert draft.category is not None
+    part = draft.location.part if draft.location is not None else None
+    if draft.emergency is None or not needs_emergency_hint(draft.category, part):
+        return ""
+    return "\n\n" + t(lang, "reports.emergency_hint", numbers=draft.emergency)
+
+
+async def _show(
+    update: Update,
+    context: BotContext,
+    draft: Draft,
+    lang: Language,
+    communities: list[Community] | None = None,
+) -> None:
+    """The screen of the step the draft is at (after a press, a typed answer, or Back)."""
+    step = draft.step
+    text: str
+    keyboard: InlineKeyboardMarkup
+    if step is Step.COMMUNITY:
+        if communities is None:
+            communities = await _communities_of(context, update)
+        rows = [[_button(lang, "me.community", "c", c.id, name=c.name)] for c in communities]
+        text, keyboard = t(lang, "reports.flow.choose_community"), _with_cancel(lang, rows)
+    elif step is Step.CATEGORY:
+        back = Step.CATEGORY if draft.several else None
+        text, keyboard = t(lang, "reports.flow.choose_category"), _categories(lang, back)
+    elif step is Step.DESCRIPTION:
+        assert draft.category is not None
+        name = t(lang, f"category.{draft.category.value}")
+        text = t(lang, "reports.flow.describe", category=name) + _emergency(draft, lang)
+        keyboard = _with_cancel(lang, [], step)
+    elif step is Step.PHOTOS:
+        if draft.photos:
+            count = len(draft.photos)
+            text = t(lang, "reports.flow.photo_added", count=count, max=MAX_PHOTOS)
+            label = "reports.flow.done"
+        else:
+            text, label = t(lang, "reports.flow.photos", max=MAX_PHOTOS), "reports.flow.skip"
+        keyboard = _with_cancel(lang, [[_button(lang, label, "p")]], step)
+    elif step is Step.WHERE:
+        text, keyboard = t(lang, "reports.flow.where"), _where_keyboard(draft, lang)
+    elif step is Step.BUILDING:
+        text, keyboard = await _buildings_view(context, draft, lang)
+    elif step is Step.UNIT:
+        text, keyboard = await _units_view(context, draft, lang)
+    elif step is Step.PART:
+        text = t(lang, "reports.flow.which_part", building=draft.household_building or "-")
+        keyboard = _with_cancel(lang, _presets(lang, "sp", SHARED_PARTS), step)
+    elif step is Step.AREA:
+        text = t(lang, "reports.flow.which_place")
+        keyboard = _with_cancel(lang, _presets(lang, "pa", PUBLIC_AREAS), step)
+    elif step is Step.CONFIRM:
+        text = t(lang, "reports.flow.confirm", summary=_summary(draft, lang)) + _emergency(
+            draft, lang
+        )
+        keyboard = _with_cancel(lang, [[_button(lang, "reports.flow.submit", "ok")]], step)
+    else:
+        raise UserError("common.stale_button")
+    await _say(update, context, text, keyboard)
+
+
+async def _communities_of(context: BotContext, update: Update) -> list[Community]:
+    user = update.effective_user
+    assert user is not None
+    async with context.services.uow() as uow:
+        found = {
+            m.community_id
+            for m in await uow.residents.live_of_user(user.id)
+            if m.status is MembershipStatus.VERIFIED
+        }
+        return [c for cid in sorted(found) if (c := await uow.communities.get(cid))]
+
+
+async def _buildings_view(
+    context: BotContext, draft: Draft, lang: Language
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Another unit: the buildings of the register as buttons (as the join flow shows them)."""
+    async with context.services.uow() as uow:
+        buildings = await buildings_in_order(uow, draft.community_id or 0)
+    buttons = [
+        _button(lang, "join.building_button", "ub", i, 0, building=b)
+        for i, b in enumerate(buildings)
+    ]
+    rows = [buttons[i : i + COLUMNS] for i in range(0, len(buttons), COLUMNS)]
+    return t(lang, "reports.flow.which_building"), _with_cancel(lang, rows, Step.BUILDING)
+
+
+async def _units_view(
+    context: BotContext, draft: Draft, lang: Language
+) -> tuple[str, InlineKeyboardMarkup]:
+    async with context.services.uow() as uow:
+        buildings = await buildings_in_order(uow, draft.community_id or 0)
+        if not 0 <= draft.building_index < len(buildings):
+            raise UserError("common.stale_button")
+        building = buildings[draft.building_index]
+        units = await units_of_building(uow, draft.community_id or 0, building)
+    pages = max(1, -(-len(units) // PAGE_SIZE))
+    draft.page = min(max(draft.page, 0), pages - 1)
+    shown = units[draft.page * PAGE_SIZE : (draft.page + 1) * PAGE_SIZE]
+    buttons = [
+        InlineKeyboardButton(
+            u.code, callback_data=callbacks.pack(callbacks.REPORT_FLOW, "uu", u.id)
+        )
+        for u in shown
+    ]
+    rows = [buttons[i : i + COLUMNS] for i in range(0, len(buttons), COLUMNS)]
+    nav = []
+    if draft.page > 0:
+        nav.append(_button(lang, "common.previous", "ub", draft.building_index, draft.page - 1))
+    if draft.page < pages - 1:
+        nav.append(_button(lang, "common.next", "ub", draft.building_index, draft.page + 1))
+    if nav:
+        rows.append(nav)
+    text = t(lang, "reports.flow.which_unit", building=building)
+    return text, _with_cancel(lang, rows, Step.UNIT)
 
 
 async def _community(context: BotContext, draft: Draft) -> Community:
@@ -168,21 +332,17 @@ async def _community(context: BotContext, draft: Draft) -> Community:
 
 def _summary(draft: Draft, lang: Language) -> str:
     assert draft.category is not None and draft.location is not None
+    said = draft.description
+    if draft.voice is not None:
+        voice = t(lang, "reports.voice_description", seconds=draft.voice.seconds)
+        said = f"{voice} {said}".strip()
     return t(
         lang,
         "reports.summary",
         category=t(lang, f"category.{draft.category.value}"),
         where=where(draft.location, lang),
-        description=draft.description,
+        description=said,
         photos=len(draft.photos),
-    )
-
-
-async def _ask_confirm(update: Update, context: BotContext, draft: Draft, lang: Language) -> None:
-    draft.step = Step.CONFIRM
-    keyboard = _with_cancel(lang, [[_button(lang, "reports.flow.submit", "ok")]])
-    await _say(
-        update, context, t(lang, "reports.flow.confirm", summary=_summary(draft, lang)), keyboard
     )
 
 
@@ -249,43 +409,98 @@ async def on_flow_button(update: Update, context: BotContext) -> None:
         await _say(update, context, t(lang, "reports.flow.interrupted"), None)
         return
     action, rest = (args[0], args[1:]) if args else ("", [])
-    chosen = callbacks.int_arg(rest[0]) if action == "c" and rest else None
-    if chosen is not None and draft.step is Step.COMMUNITY:
+    if not await _apply_press(update, context, draft, lang, action, rest):
+        raise UserError("common.stale_button")
+    await query.answer()
+
+
+def _index(rest: list[str], at: int, size: int) -> int | None:
+    """The `at`-th argument as an index below `size`, or None (stale or forged)."""
+    value = callbacks.int_arg(rest[at], low=0) if len(rest) > at else None
+    return value if value is not None and value < size else None
+
+
+async def _apply_press(
+    update: Update,
+    context: BotContext,
+    draft: Draft,
+    lang: Language,
+    action: str,
+    rest: list[str],
+) -> bool:
+    """One press at the step the draft is at; False if it does not belong there."""
+    user = update.effective_user
+    assert user is not None
+    step = draft.step
+    if action == "bk" and rest[:1] == [step.value] and step in BACK:
+        if step is Step.CATEGORY and not draft.several:
+            return False
+        draft.step = BACK[step]
+        if draft.step is Step.WHERE:
+            draft.location = None
+        await _show(update, context, draft, lang)
+    elif action == "c" and step is Step.COMMUNITY and rest:
+        chosen = callbacks.int_arg(rest[0])
+        if chosen is None:
+            return False
         await _set_community(context, draft, user, chosen)
         draft.step = Step.CATEGORY
-        await _say(update, context, t(lang, "reports.flow.choose_category"), _categories(lang))
-    elif action == "k" and draft.step is Step.CATEGORY and rest and rest[0] in CATEGORIES_BY_CODE:
+        await _show(update, context, draft, lang)
+    elif action == "k" and step is Step.CATEGORY and rest and rest[0] in CATEGORIES_BY_CODE:
         draft.category = CATEGORIES_BY_CODE[rest[0]]
         draft.step = Step.DESCRIPTION
-        text = t(
-            lang, "reports.flow.describe", category=t(lang, f"category.{draft.category.value}")
-        )
-        await _say(update, context, text, _with_cancel(lang, []))
-    elif action == "p" and draft.step is Step.PHOTOS:
+        await _show(update, context, draft, lang)
+    elif action == "p" and step is Step.PHOTOS:
         draft.step = Step.WHERE
-        await _say(update, context, t(lang, "reports.flow.where"), _where_keyboard(draft, lang))
-    elif action == "w" and draft.step is Step.WHERE and rest:
+        await _show(update, context, draft, lang)
+    elif action == "w" and step is Step.WHERE and rest:
         if rest[0] == "home":
             draft.location = Location(unit=draft.household, building=draft.household_building)
-            await _ask_confirm(update, context, draft, lang)
-        elif rest[0] == "unit":
-            draft.step = Step.UNIT
-            await _say(update, context, t(lang, "reports.flow.which_unit"), _with_cancel(lang, []))
-        elif rest[0] == "place":
-            draft.step = Step.PLACE
-            await _say(update, context, t(lang, "reports.flow.which_place"), _with_cancel(lang, []))
+            draft.step = Step.CONFIRM
+        elif rest[0] in ("unit", "part", "place"):
+            draft.step = {"unit": Step.BUILDING, "part": Step.PART, "place": Step.AREA}[rest[0]]
         else:
-            raise UserError("common.stale_button")
-    elif action == "ok" and draft.step is Step.CONFIRM:
+            return False
+        await _show(update, context, draft, lang)
+    elif action == "ub" and step in (Step.BUILDING, Step.UNIT) and len(rest) == 2:
+        index, page = callbacks.int_arg(rest[0], low=0), callbacks.int_arg(rest[1], low=0)
+        if index is None or page is None:
+            return False
+        draft.building_index, draft.page, draft.step = index, page, Step.UNIT
+        await _show(update, context, draft, lang)
+    elif action == "uu" and step is Step.UNIT and rest:
+        unit_id = callbacks.int_arg(rest[0])
+        async with context.services.uow() as uow:
+            unit = await uow.units.by_id(draft.community_id or 0, unit_id) if unit_id else None
+        if unit is None or unit.retired:
+            return False
+        draft.location = Location(unit=unit.code, building=unit.building)
+        draft.step = Step.CONFIRM
+        await _show(update, context, draft, lang)
+    elif action == "sp" and step is Step.PART:
+        index = _index(rest, 0, len(SHARED_PARTS))
+        if index is None:
+            return False
+        draft.location = Location(building=draft.household_building, part=SHARED_PARTS[index])
+        draft.step = Step.CONFIRM
+        await _show(update, context, draft, lang)
+    elif action == "pa" and step is Step.AREA:
+        index = _index(rest, 0, len(PUBLIC_AREAS))
+        if index is None:
+            return False
+        draft.location = Location(part=PUBLIC_AREAS[index])
+        draft.step = Step.CONFIRM
+        await _show(update, context, draft, lang)
+    elif action == "ok" and step is Step.CONFIRM:
         await _submit(update, context, draft, lang, allow_duplicate=False)
-    elif action == "dup" and draft.step is Step.DUPLICATE and rest:
+    elif action == "dup" and step is Step.DUPLICATE and rest:
         if rest[0] == "me":
             await _me_too(update, context, draft, lang)
         else:
             await _submit(update, context, draft, lang, allow_duplicate=True)
     else:
-        raise UserError("common.stale_button")
-    await query.answer()
+        return False
+    return True
 
 
 async def _submit(
@@ -320,7 +535,7 @@ async def _submit(
                 [_button(lang, "reports.flow.me_too", "dup", "me", number=duplicate.number)],
                 [_button(lang, "reports.flow.separate", "dup", "new")],
             ]
-            await _say(update, context, text, _with_cancel(lang, rows))
+            await _say(update, context, text, _with_cancel(lang, rows, Step.DUPLICATE))
             return
     async with context.services.uow() as uow:
         ticket = await file_report(
@@ -333,6 +548,7 @@ async def _submit(
             photos=tuple(draft.photos),
             location=draft.location,
             now=now,
+            voice=draft.voice,
         )
     if context.user_data is not None:
         context.user_data.pop(DRAFT_KEY, None)
@@ -380,48 +596,74 @@ async def on_private_message(update: Update, context: BotContext) -> None:
             await on_private_text(update, context)
         return
     lang = await user_language(context, user)
-    if draft.step is Step.DESCRIPTION and message.text:
-        draft.description = check_description(message.text)
+    if draft.step is Step.DESCRIPTION and (message.text or message.voice or message.photo):
+        await _describe(message, draft)
         draft.step = Step.PHOTOS
-        keyboard = _with_cancel(lang, [[_button(lang, "reports.flow.skip", "p")]])
-        await reply(update, t(lang, "reports.flow.photos", max=MAX_PHOTOS), reply_markup=keyboard)
+        await _show(update, context, draft, lang)
     elif draft.step is Step.PHOTOS:
-        await _photo(message, draft, lang)
+        await _photo(message, draft)
         if len(draft.photos) >= MAX_PHOTOS:
             draft.step = Step.WHERE
-            await reply(
-                update, t(lang, "reports.flow.where"), reply_markup=_where_keyboard(draft, lang)
-            )
-        else:
-            keyboard = _with_cancel(lang, [[_button(lang, "reports.flow.done", "p")]])
-            await reply(
-                update,
-                t(lang, "reports.flow.photo_added", count=len(draft.photos), max=MAX_PHOTOS),
-                reply_markup=keyboard,
-            )
-    elif draft.step in (Step.WHERE, Step.UNIT, Step.PLACE) and message.location is not None:
+        await _show(update, context, draft, lang)
+    elif draft.step in LOCATION_STEPS and message.location is not None:
         draft.location = Location(
             latitude=message.location.latitude, longitude=message.location.longitude
         )
-        await _ask_confirm(update, context, draft, lang)
-    elif draft.step is Step.UNIT and message.text:
+        draft.step = Step.CONFIRM
+        await _show(update, context, draft, lang)
+    elif draft.step in (Step.BUILDING, Step.UNIT) and message.text:
         async with context.services.uow() as uow:
             draft.location = await unit_location(uow, draft.community_id or 0, message.text)
-        await _ask_confirm(update, context, draft, lang)
-    elif draft.step is Step.PLACE and message.text:
+        draft.step = Step.CONFIRM
+        await _show(update, context, draft, lang)
+    elif draft.step is Step.AREA and message.text:
         draft.location = Location(place=check_place(message.text))
-        await _ask_confirm(update, context, draft, lang)
+        draft.step = Step.CONFIRM
+        await _show(update, context, draft, lang)
     else:
         await reply(update, t(lang, "reports.flow.use_buttons"))
 
 
-async def _photo(message: Message, draft: Draft, lang: Language) -> None:
-    if not message.photo:
-        raise UserError("reports.flow.send_photo")
+LOCATION_STEPS = (Step.WHERE, Step.BUILDING, Step.UNIT, Step.PART, Step.AREA)
+
+
+async def _describe(message: Message, draft: Draft) -> None:
+    """Words; a voice message (its words optional, as a caption); or a photo with a caption
+    (the photo kept as the first photo). A refusal leaves the draft as it was."""
+    if message.voice is not None:
+        voice = message.voice
+        if voice.file_size is not None and voice.file_size > MAX_VOICE_BYTES:
+            raise UserError("reports.flow.voice_too_large", max_mb=MAX_VOICE_BYTES // (1024 * 1024))
+        caption = message.caption or ""
+        draft.description = check_description(caption) if caption.strip() else ""
+        duration = voice.duration
+        seconds = duration if isinstance(duration, int) else int(duration.total_seconds())
+        draft.voice = Voice(voice.file_id, seconds)
+        return
+    if message.photo:
+        if not (message.caption or "").strip():
+            raise UserError("reports.flow.photo_needs_caption")
+        description = check_description(message.caption or "")
+        file_id = _largest_photo(message)
+        draft.description, draft.voice = description, None
+        if file_id not in draft.photos and len(draft.photos) < MAX_PHOTOS:
+            draft.photos.insert(0, file_id)
+        return
+    draft.description = check_description(message.text or "")
+    draft.voice = None
+
+
+def _largest_photo(message: Message) -> str:
     largest = message.photo[-1]
     if largest.file_size is not None and largest.file_size > MAX_PHOTO_BYTES:
         raise UserError("reports.flow.photo_too_large", max_mb=MAX_PHOTO_BYTES // (1024 * 1024))
-    draft.photos.append(largest.file_id)
+    return largest.file_id
+
+
+async def _photo(message: Message, draft: Draft) -> None:
+    if not message.photo:
+        raise UserError("reports.flow.send_photo")
+    draft.photos.append(_largest_photo(message))
 
 
 async def start_from_link(update: Update, context: BotContext, payload: str) -> None:

@@ -15,11 +15,18 @@ from handlers import callbacks
 
 EVENT_CODES = {Event.ACKNOWLEDGE: "a", Event.START: "s", Event.RESOLVE: "r", Event.REJECT: "x"}
 EVENTS_BY_CODE = {code: event for event, code in EVENT_CODES.items()}
+REJECT_REASONS = ("duplicate", "not_ours", "cannot_reproduce")  # `x1`..`x3`; `x0` typed
+SLOTS = ("today_am", "today_pm", "tomorrow_am", "tomorrow_pm")  # `t1`..`t4`; `t0` typed
 
 
 def where(location: Location, lang: Language) -> str:
     if location.unit and location.building:
         return t(lang, "reports.where_unit", unit=location.unit, building=location.building)
+    if location.part and location.building:  # a shared part of a building, in words
+        part = t(lang, f"reports.part.{location.part}")
+        return t(lang, "reports.where_part", part=part, building=location.building)
+    if location.part:  # a public area chosen from the presets
+        return t(lang, f"reports.part.{location.part}")
     if location.place:
         return location.place
     if location.latitude is not None and location.longitude is not None:
@@ -34,6 +41,13 @@ def where(location: Location, lang: Language) -> str:
 
 def category(ticket: Ticket, lang: Language) -> str:
     return t(lang, f"category.{ticket.category.value}")
+
+
+def description(ticket: Ticket, lang: Language) -> str:
+    """The words, or (for a voice message without them) what was said and how long."""
+    if ticket.voice is not None and not ticket.description:
+        return t(lang, "reports.voice_description", seconds=ticket.voice.seconds)
+    return ticket.description
 
 
 def deadline(ticket: Ticket, community: Community, now: datetime, lang: Language) -> str:
@@ -58,7 +72,8 @@ def deadline(ticket: Ticket, community: Community, now: datetime, lang: Language
 def history_text(history: list[HistoryEntry], community: Community, lang: Language) -> str:
     lines = []
     for entry in history[-12:]:
-        note = f": {entry.note}" if entry.note and entry.event in ("reject", "confirm") else ""
+        shown = ("reject", "confirm", "note", "appointment")
+        note = f": {entry.note}" if entry.note and entry.event in shown else ""
         if entry.event == "confirm" and entry.note:
             note = f": {entry.note} ⭐"
         lines.append(
@@ -84,7 +99,7 @@ def staff_card(
         number=ticket.number,
         category=category(ticket, lang),
         where=where(ticket.location, lang),
-        description=ticket.description,
+        description=description(ticket, lang),
         name=ticket.reporter_name,
         household=ticket.household or "-",
         at=when(ticket.created_at, lang, community.timezone),
@@ -93,30 +108,96 @@ def staff_card(
         deadline=deadline(ticket, community, now, lang),
         history=history_text(history, community, lang),
     )
-    buttons = [
-        InlineKeyboardButton(
-            t(lang, f"reports.button.{event.value}"),
-            callback_data=callbacks.pack(callbacks.REPORT_STAFF, ticket.id, EVENT_CODES[event]),
-        )
+    return text[:4000], staff_keyboard(ticket, lang)
+
+
+def _staff_button(lang: Language, key: str, ticket: Ticket, code: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        t(lang, key), callback_data=callbacks.pack(callbacks.REPORT_STAFF, ticket.id, code)
+    )
+
+
+def staff_keyboard(ticket: Ticket, lang: Language, menu: str = "") -> InlineKeyboardMarkup | None:
+    """The card's buttons: the steps, then Note and Appointment; `menu` "x" shows the reject
+    reasons, "t" the appointment times, in place (Back returns)."""
+    if menu == "x":
+        reasons = [
+            _staff_button(lang, f"reports.reason.{r}", ticket, f"x{i}")
+            for i, r in enumerate(REJECT_REASONS, start=1)
+        ]
+        other = _staff_button(lang, "reports.reason.other", ticket, "x0")
+        return InlineKeyboardMarkup([reasons[:2], [reasons[2], other], [_back(lang, ticket)]])
+    if menu == "t":
+        slots = [
+            _staff_button(lang, f"reports.slot.{s}", ticket, f"t{i}")
+            for i, s in enumerate(SLOTS, start=1)
+        ]
+        typed = _staff_button(lang, "reports.slot.typed", ticket, "t0")
+        return InlineKeyboardMarkup([slots[:2], slots[2:], [typed], [_back(lang, ticket)]])
+    steps = [
+        _staff_button(lang, f"reports.button.{event.value}", ticket, EVENT_CODES[event])
         for event in events_for(ticket.status, Party.STAFF)
     ]
-    if not buttons:
-        return text[:4000], None
-    return text[:4000], InlineKeyboardMarkup([buttons[:2], buttons[2:]])
+    if not steps:
+        return None
+    tools = [
+        _staff_button(lang, "reports.button.note", ticket, "m"),
+        _staff_button(lang, "reports.button.appointment", ticket, "t"),
+    ]
+    return InlineKeyboardMarkup([steps[:2], steps[2:], tools])
+
+
+def _back(lang: Language, ticket: Ticket) -> InlineKeyboardButton:
+    return _staff_button(lang, "common.back", ticket, "b")
 
 
 def feedback_keyboard(ticket: Ticket, lang: Language) -> InlineKeyboardMarkup:
-    stars = [
-        InlineKeyboardButton(
-            "⭐" * n, callback_data=callbacks.pack(callbacks.REPORT_FEEDBACK, ticket.id, n)
-        )
-        for n in range(1, 6)
-    ]
+    """Step one of the reporter's answer: fixed, or not (reopens). Stars come only after
+    "Yes", so a star can never close a ticket that is still broken."""
+    yes = InlineKeyboardButton(
+        t(lang, "reports.fixed_yes"),
+        callback_data=callbacks.pack(callbacks.REPORT_FEEDBACK, ticket.id, "y"),
+    )
     no = InlineKeyboardButton(
         t(lang, "reports.not_fixed"),
         callback_data=callbacks.pack(callbacks.REPORT_FEEDBACK, ticket.id, "n"),
     )
-    return InlineKeyboardMarkup([stars[:3], stars[3:], [no]])
+    return InlineKeyboardMarkup([[yes], [no]])
+
+
+def stars_keyboard(ticket: Ticket, lang: Language) -> InlineKeyboardMarkup:
+    """Step two, after "Yes": 1–5 stars confirm and rate; Back asks "fixed?" again."""
+    stars = [
+        InlineKeyboardButton(
+            "⭐" * n, callback_data=callbacks.pack(callbacks.REPORT_FEEDBACK, ticket.id, f"s{n}")
+        )
+        for n in range(1, 6)
+    ]
+    back = InlineKeyboardButton(
+        t(lang, "common.back"),
+        callback_data=callbacks.pack(callbacks.REPORT_FEEDBACK, ticket.id, "q"),
+    )
+    return InlineKeyboardMarkup([stars[:3], stars[3:], [back]])
+
+
+def picker_keyboard(tickets: list[Ticket], lang: Language) -> InlineKeyboardMarkup:
+    """`/ticket` without a number: one button per open ticket (the first 30)."""
+    rows = [
+        [
+            InlineKeyboardButton(
+                t(
+                    lang,
+                    "reports.pick_item",
+                    number=ticket.number,
+                    category=category(ticket, lang),
+                    where=where(ticket.location, lang),
+                )[:60],
+                callback_data=callbacks.pack(callbacks.REPORT_VIEW, ticket.id),
+            )
+        ]
+        for ticket in tickets[:30]
+    ]
+    return InlineKeyboardMarkup(rows)
 
 
 def age(ticket: Ticket, now: datetime, lang: Language) -> str:

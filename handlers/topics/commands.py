@@ -34,6 +34,7 @@ from handlers.context import BotApplication, BotContext
 from handlers.format import duration_text
 from handlers.live_cards import Card
 from handlers.meetings.commands import MEETING_SETTINGS, apply_meeting_setting
+from handlers.reports.settings import EMERGENCY_SETTING, apply_emergency_setting
 from handlers.topics.render import topic_card, topic_list
 
 
@@ -159,6 +160,9 @@ async def cmd_settings(update: Update, context: BotContext) -> None:
     assert user is not None
     args = command_args(update)
     lang = community.language
+    if args and args[0].lower() == EMERGENCY_SETTING:  # the numbers may contain spaces
+        await apply_emergency_setting(update, context, community)
+        return
     name = args[0].lower() if len(args) == 2 else ""
     duration = parse_duration(args[1]) if name in ("response_time", "plan_time") else None
     threshold = whole_number(args[1], low=0, high=999_999) if name == "support_threshold" else None

@@ -136,6 +136,8 @@ def test_the_closed_loop_with_me_too_escalation_and_restart(
             "In progress",
             "Resolved",
             "Reject",
+            "✉️ Note to reporter",
+            "📅 Appointment",
         ]
 
         # Dan reports the same problem: offered "me too" instead of a new ticket
@@ -159,12 +161,22 @@ def test_the_closed_loop_with_me_too_escalation_and_restart(
                 m if "Status: acknowledged" in (m := latest(fake, staff, card)).content else None
             )
         )
-        assert [b.text for b in card.buttons] == ["In progress", "Resolved", "Reject"]
+        assert [b.text for b in card.buttons] == [
+            "In progress",
+            "Resolved",
+            "Reject",
+            "✉️ Note to reporter",
+            "📅 Appointment",
+        ]
         press(fake, staff, card, rep, "Resolved")
         ask = fake.wait_for_message(alice, contains="Is it fixed?")
         fake.wait_for_message(dan, contains="Your ticket #1 (🛗 Elevator): resolved")
+        press(fake, alice, ask, alice, "Yes")  # two steps: fixed? then the stars
+        stars = fake.wait_for(
+            lambda: m if "Choose 1 to 5 stars" in (m := latest(fake, alice, ask)).content else None
+        )
         assert (
-            press(fake, alice, ask, alice, "⭐⭐⭐⭐")
+            press(fake, alice, stars, alice, "⭐⭐⭐⭐")
             == "Thank you! Ticket #1 is closed with 4 ⭐."
         )
         fake.wait_for_message(dan, contains="fixed and rated")

@@ -35,9 +35,14 @@ INTERRUPTED = (
 )
 CANCELLED = "Cancelled. Nothing was saved."
 STALE = "This button is no longer valid."
+SENT_PRIVATELY = "I have sent it to you in a private chat."
+NOT_YOURS = (
+    "You can see your own tickets; a building rep sees the tickets of their buildings, "
+    "administrators all of them."
+)
 CSV_HEADER = (
     "ticket,category,building,unit,status,reported_at,acknowledged_at,resolved_at,rating,"
-    "affected_households"
+    "affected_households,place"
 )
 
 
@@ -80,6 +85,12 @@ class BotApiExtras:
                 {"status": "creator", "is_anonymous": False, "user": _member(u)} for u in people
             ]
             return 200, [*owner, {**_admin_rights(), "status": "administrator", "user": BOT}]
+        if method == "sendVoice":
+            message_id = next(self._photo_ids)
+            chat = {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
+            voice = {"file_id": params["voice"], "file_unique_id": "v", "duration": 1}
+            message = {"message_id": message_id, "date": int(NOW.timestamp()), "chat": chat}
+            return 200, {**message, "from": BOT, "voice": voice}
         if method in {"sendPhoto", "sendMediaGroup"}:
             if chat_id > 0 and chat_id not in self.request.private_open:
                 return 403, "Forbidden: bot can't initiate conversation with a user"
@@ -305,7 +316,7 @@ async def test_an_empty_or_overlong_description_keeps_the_form_at_that_step(
     assert screen(h, ALICE["id"])["text"] == "What is broken? Choose a category."
     await choose(h, ALICE, "🛗 Elevator")
     assert screen(h, ALICE["id"])["text"] == (
-        "🛗 Elevator. Describe the problem in a few words (one message)."
+        "🛗 Elevator. Describe the problem in a few words, or send a voice message (🎤) or a photo with a caption."
     )
 
     await tell(h, ALICE, "  \n  ")
@@ -363,7 +374,9 @@ async def test_a_unit_not_in_the_register_is_refused_and_asked_again(
     await residents(h)
     await form_at_where(h, ALICE)
     await choose(h, ALICE, "🚪 Another unit")
-    assert screen(h, ALICE["id"])["text"] == "Which unit? Send its number, e.g. 3-2-501."
+    assert screen(h, ALICE["id"])["text"] == (
+        "Which building? Or send the unit's number, e.g. 3-2-501."
+    )
     await tell(h, ALICE, "9-999")
     assert texts_to(h, ALICE)[-1] == (
         "There is no unit 9-999 in the register. Check the number, e.g. 3-2-501."
@@ -577,7 +590,14 @@ async def test_without_a_staff_chat_the_card_goes_to_the_admins_and_the_building
         "🛠 Ticket #1 · 📝 Other\nWhere: 2-101 (building 2)\n"
         "“Water drips from the ceiling of the lobby”\nReported by Alice (2-101)"
     )
-    assert list(keyboard(card)) == ["Acknowledge", "In progress", "Resolved", "Reject"]
+    assert list(keyboard(card)) == [
+        "Acknowledge",
+        "In progress",
+        "Resolved",
+        "Reject",
+        "✉️ Note to reporter",
+        "📅 Appointment",
+    ]
 
     # one press updates every copy of the card and tells the reporter
     await h.press(private(REP), REP, FORM, button(card, "Acknowledge"))
@@ -603,6 +623,23 @@ async def test_when_no_staff_can_be_reached_the_group_is_told(
 
 # --- staff buttons and the reject reason -----------------------------------------------------
 
+STAFF_LABELS = (
+    "Acknowledge",
+    "In progress",
+    "Resolved",
+    "Reject",
+    "✉️ Note to reporter",
+    "📅 Appointment",
+)
+
+
+async def reject_with_typed_reason(
+    h: HandlerHarness, chat: dict[str, Any], person: dict[str, Any], card: dict[str, Any]
+) -> None:
+    """Reject shows the reasons in place of the card's buttons; "Other" asks to type one."""
+    await h.press(chat, person, FORM, button(card, "Reject"))
+    await h.press(chat, person, FORM, button(screen(h, int(chat["id"])), "Other (type it)"))
+
 
 async def test_staff_buttons_pressed_by_a_resident_or_another_buildings_rep_are_refused(
     harness: HandlerHarness, api: BotApiExtras
@@ -614,7 +651,7 @@ async def test_staff_buttons_pressed_by_a_resident_or_another_buildings_rep_are_
     card = card_in(h, STAFF_GROUP["id"], 1)
     told_alice = len(texts_to(h, ALICE))
     for person in (BEN, REP_ONE):
-        for label in ("Acknowledge", "In progress", "Resolved", "Reject"):
+        for label in STAFF_LABELS:
             await h.press(STAFF_GROUP, person, FORM, button(card, label))
             assert last_answer(h)["text"] == NOT_STAFF, (person["first_name"], label)
             assert last_answer(h)["show_alert"] is True
@@ -639,7 +676,7 @@ async def test_reject_asks_for_a_reason_and_only_the_presser_can_give_it(
     ticket = await only_ticket(h)
     card = card_in(h, STAFF_GROUP["id"], 1)
 
-    await h.press(STAFF_GROUP, REP, FORM, button(card, "Reject"))
+    await reject_with_typed_reason(h, STAFF_GROUP, REP, card)
     assert last_answer(h)["text"] == "Reply to my message with the reason."
     prompt = h.request.sent("sendMessage", STAFF_GROUP["id"])[-1]
     assert prompt["text"] == "Reason for rejecting ticket #1? Reply to this message."
@@ -693,7 +730,7 @@ async def test_reject_from_a_private_card_takes_the_reason_in_the_private_chat(
     await residents(h)
     await quick_report(h, BEN, "Graffiti on the wall of building 1")
     card = card_in(h, REP_ONE["id"], 1)
-    await h.press(private(REP_ONE), REP_ONE, FORM, button(card, "Reject"))
+    await reject_with_typed_reason(h, private(REP_ONE), REP_ONE, card)
     prompt_id = api.message_id(REP_ONE["id"], "Reason for rejecting ticket #1")
     await tell(
         h, REP_ONE, "Already painted over", reply_to_message=reply_to(private(REP_ONE), prompt_id)
@@ -712,7 +749,7 @@ async def test_reject_on_a_ticket_that_cannot_be_rejected_is_refused_at_once(
     await quick_report(h, BEN, "Graffiti on the wall of building 1")
     ticket = await only_ticket(h)
     card = card_in(h, REP_ONE["id"], 1)
-    await h.press(private(REP_ONE), REP_ONE, FORM, button(card, "Reject"))
+    await reject_with_typed_reason(h, private(REP_ONE), REP_ONE, card)
     prompt_id = api.message_id(REP_ONE["id"], "Reason for rejecting ticket #1")
     await tell(h, REP_ONE, "Not ours", reply_to_message=reply_to(private(REP_ONE), prompt_id))
     assert (await only_ticket(h)).status is TicketStatus.REJECTED
@@ -745,16 +782,22 @@ async def test_rating_someone_elses_ticket_or_twice_is_refused(
     await residents(h)
     ticket = await resolved_ticket_of_ben(h)
     ask = h.request.sent("sendMessage", BEN["id"])[-1]
-    assert list(keyboard(ask)) == ["⭐", "⭐⭐", "⭐⭐⭐", "⭐⭐⭐⭐", "⭐⭐⭐⭐⭐", "❌ Not fixed"]
+    assert list(keyboard(ask)) == ["✅ Yes, it is fixed", "❌ Not fixed"]
 
     for other in (ALICE, MALLORY, CREATOR):
-        await h.press(private(other), other, FORM, f"v1:rf:{ticket.id}:5")
-        assert last_answer(h)["text"] == NOT_REPORTER
-        assert last_answer(h)["show_alert"] is True
+        for answer in ("y", "s5", "5", "n"):
+            await h.press(private(other), other, FORM, f"v1:rf:{ticket.id}:{answer}")
+            assert last_answer(h)["text"] == NOT_REPORTER
+            assert last_answer(h)["show_alert"] is True
     still = await only_ticket(h)
     assert still.status is TicketStatus.RESOLVED and still.rating is None
 
-    await h.press(private(BEN), BEN, FORM, button(ask, "⭐⭐⭐⭐"))
+    await h.press(private(BEN), BEN, FORM, button(ask, "✅ Yes"))
+    stars = screen(h, BEN["id"])
+    assert stars["text"] == "Glad it is fixed! How was the work on ticket #1? Choose 1 to 5 stars."
+    assert list(keyboard(stars)) == ["⭐", "⭐⭐", "⭐⭐⭐", "⭐⭐⭐⭐", "⭐⭐⭐⭐⭐", "◀ Back"]
+    assert (await only_ticket(h)).status is TicketStatus.RESOLVED  # a question, not a change
+    await h.press(private(BEN), BEN, FORM, button(stars, "⭐⭐⭐⭐"))
     assert last_answer(h)["text"] == "Thank you! Ticket #1 is closed with 4 ⭐."
     edits = len(h.request.sent("editMessageText"))
     await h.press(private(BEN), BEN, FORM, f"v1:rf:{ticket.id}:1")
@@ -766,7 +809,13 @@ async def test_rating_someone_elses_ticket_or_twice_is_refused(
     closed = await only_ticket(h)
     assert closed.status is TicketStatus.CLOSED and closed.rating == 4
 
-    for forged in (f"v1:rf:{ticket.id}:6", f"v1:rf:{ticket.id}:0", "v1:rf:99999:5"):
+    for forged in (
+        f"v1:rf:{ticket.id}:6",
+        f"v1:rf:{ticket.id}:0",
+        f"v1:rf:{ticket.id}:s6",
+        f"v1:rf:{ticket.id}:s0",
+        "v1:rf:99999:s5",
+    ):
         await h.press(private(BEN), BEN, FORM, forged)
         assert last_answer(h)["text"] in {STALE, "This ticket does not exist in this community."}
     assert (await only_ticket(h)).rating == 4
@@ -778,9 +827,9 @@ async def test_a_refused_transition_names_the_status_in_the_users_language(
     h = harness
     await residents(h)
     ticket = await resolved_ticket_of_ben(h)
-    await h.press(private(BEN), BEN, FORM, f"v1:rf:{ticket.id}:5")
+    await h.press(private(BEN), BEN, FORM, f"v1:rf:{ticket.id}:s5")
     ben_in_chinese = user(BEN["id"], "Ben", "zh")
-    await h.press(private(BEN), ben_in_chinese, FORM, f"v1:rf:{ticket.id}:5")
+    await h.press(private(BEN), ben_in_chinese, FORM, f"v1:rf:{ticket.id}:s5")
     assert last_answer(h)["text"] == "该报修单现在不能确认（当前：已修好并评价）。"
 
     await quick_report(h, ALICE, "The lobby light flickers")
@@ -814,13 +863,14 @@ async def test_reports_lists_the_reps_buildings_oldest_first_and_a_residents_own
     await residents(h)
     await three_tickets(h)
     await h.say(GROUP, REP, "/reports")
-    assert texts_to(h, GROUP)[-1] == (
+    assert texts_to(h, GROUP)[-1] == SENT_PRIVATELY  # units stay out of the group
+    assert texts_to(h, REP)[-1] == (
         "Open tickets of Sunny Garden, oldest first:\n"
         "#2 📝 Other · 2-102 (building 2) · reported · 5 h old\n"
         "#1 📝 Other · 2-101 (building 2) · acknowledged · 0 h old"
     )
     await h.say(GROUP, CREATOR, "/reports")
-    assert [line.split(" ", 1)[0] for line in texts_to(h, GROUP)[-1].splitlines()[1:]] == [
+    assert [line.split(" ", 1)[0] for line in texts_to(h, CREATOR)[-1].splitlines()[1:]] == [
         "#2",
         "#1",
         "#3",
@@ -834,7 +884,13 @@ async def test_reports_lists_the_reps_buildings_oldest_first_and_a_residents_own
         "Send this in your community group, or pick the community with /report."
     )
     await h.say(GROUP, MALLORY, "/reports")
-    assert texts_to(h, GROUP)[-1] == "No tickets here."
+    assert texts_to(h, GROUP)[-1] == SENT_PRIVATELY
+    assert texts_to(h, MALLORY)[-1] == "No tickets here."
+    h.request.private_open.discard(MALLORY["id"])  # never started the bot: the deep link
+    await h.say(GROUP, MALLORY, "/reports")
+    assert texts_to(h, GROUP)[-1].startswith("I cannot write to you privately yet.")
+    link = h.request.sent("sendMessage", GROUP["id"])[-1]["reply_markup"]["inline_keyboard"]
+    assert link[0][0]["url"] == "https://t.me/community_test_bot"
 
 
 async def test_ticket_shows_the_history_and_bad_arguments_get_usage(
@@ -852,13 +908,19 @@ async def test_ticket_shows_the_history_and_bad_arguments_get_usage(
     assert history[0].startswith("· ") and history[0].endswith(" reported — Alice")
     assert history[1].endswith(" acknowledged — Rep Bob")
 
-    await h.say(GROUP, REP, "/ticket #3")  # reps see every ticket
-    assert texts_to(h, GROUP)[-1].startswith("🛠 Ticket #3 · 📝 Other\nWhere: 1-101 (building 1)")
+    # the rep of building 2 does not see building 1's ticket; its rep and the admin do
+    await h.say(GROUP, REP, "/ticket #3")
+    assert texts_to(h, GROUP)[-1] == NOT_YOURS
+    await h.say(GROUP, REP_ONE, "/ticket #3")
+    assert texts_to(h, GROUP)[-1] == SENT_PRIVATELY
+    assert texts_to(h, REP_ONE)[-1].startswith("🛠 Ticket #3 · 📝 Other\nWhere: 1-101 (building 1)")
+    await h.say(GROUP, CREATOR, "/ticket 3")
+    assert texts_to(h, CREATOR)[-1].startswith("🛠 Ticket #3 · 📝 Other")
     await tell(h, ALICE, "/ticket 3")
-    assert texts_to(h, ALICE)[-1] == "You can see your own tickets; staff can see all."
+    assert texts_to(h, ALICE)[-1] == NOT_YOURS
     await tell(h, ALICE, "/ticket 99")
     assert texts_to(h, ALICE)[-1] == "There is no ticket #99 here."
-    for bad in ("/ticket", "/ticket one", "/ticket 1 2", "/ticket -1", "/ticket 1234567890"):
+    for bad in ("/ticket one", "/ticket 1 2", "/ticket -1", "/ticket 1234567890"):
         await tell(h, ALICE, bad)
         assert texts_to(h, ALICE)[-1] == "Usage: /ticket <number>, e.g. /ticket 3", bad
 
@@ -886,9 +948,9 @@ async def test_export_reports_is_for_admins_and_is_a_csv(
     rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
     now, earlier = NOW.isoformat(), (NOW - timedelta(hours=5)).isoformat()
     assert [tuple(r.values()) for r in rows] == [
-        ("2", "other", "2", "2-102", "reported", earlier, "", "", "", "1"),
-        ("1", "other", "2", "2-101", "acknowledged", now, now, "", "", "1"),
-        ("3", "other", "1", "1-101", "reported", now, "", "", "", "1"),
+        ("2", "other", "2", "2-102", "reported", earlier, "", "", "", "1", ""),
+        ("1", "other", "2", "2-101", "acknowledged", now, now, "", "", "1", ""),
+        ("3", "other", "1", "1-101", "reported", now, "", "", "", "1", ""),
     ]
 
     h.request.private_open.discard(CREATOR["id"])

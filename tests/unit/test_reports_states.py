@@ -19,6 +19,7 @@ from bot.reports.model import (
     TimerKind,
     check_description,
     events_for,
+    needs_emergency_hint,
     next_status,
     same_problem,
     timer_still_due,
@@ -115,3 +116,29 @@ def test_deadlines_matter_only_while_the_ticket_is_late() -> None:
     assert not timer_still_due(TimerKind.RESPONSE, TicketStatus.ACKNOWLEDGED)
     assert timer_still_due(TimerKind.PLAN, TicketStatus.IN_PROGRESS)
     assert not timer_still_due(TimerKind.PLAN, TicketStatus.RESOLVED)
+
+
+def test_same_problem_with_shared_parts_and_public_area_presets() -> None:
+    lift = ticket(location=Location(building="2", part="lift"))
+    assert same_problem(lift, Category.ELEVATOR, Location(building="2", part="lift"), NOW)
+    assert same_problem(lift, Category.ELEVATOR, Location("2-202", "2"), NOW)  # from a home
+    roof = Location(building="2", part="roof")  # another part of the same building
+    assert not same_problem(
+        ticket(Category.ELEVATOR, roof), Category.ELEVATOR, BUILDING_2_LIFT, NOW
+    )
+    assert not same_problem(lift, Category.ELEVATOR, Location(building="3", part="lift"), NOW)
+    gate = ticket(Category.COMMON_FACILITIES, Location(part="main_gate"))
+    assert same_problem(gate, Category.COMMON_FACILITIES, Location(part="main_gate"), NOW)
+    assert not same_problem(gate, Category.COMMON_FACILITIES, Location(part="parking"), NOW)
+    assert not same_problem(gate, Category.COMMON_FACILITIES, Location(place="main gate"), NOW)
+
+
+BUILDING_2_LIFT = Location(building="2", part="lift")
+
+
+def test_the_emergency_hint_is_for_a_lift_or_a_safety_hazard() -> None:
+    assert needs_emergency_hint(Category.ELEVATOR, None)
+    assert needs_emergency_hint(Category.SAFETY, None)
+    assert needs_emergency_hint(Category.WATER_ELECTRICITY, "lift")
+    assert not needs_emergency_hint(Category.NOISE, "stairwell")
+    assert not needs_emergency_hint(Category.OTHER, None)
