@@ -33,6 +33,9 @@ NOTICE_CANCEL: Final = "nx"  # v1:nx:<notice id>: Cancel a scheduled notice, on 
 NOTICE_WITHDRAW: Final = "nw"  # v1:nw:<notice id>: Withdraw a published notice, on /notices
 NOTICE_REMIND: Final = "nu"  # v1:nu:<notice id>: Remind them, on /unread
 PAPER_MENU: Final = "pp"  # v1:pp:<vote id>:h|b|u|c:...: paper ballots with buttons
+VOTE_PICK: Final = "vk"  # v1:vk:<c|r|m|e|v>:<vote id>: /close … /verify sent without a number
+VOTE_CLOSE: Final = "vc"  # v1:vc:<vote id>:<asker>:y|n: confirm closing by hand
+LEAVE_CONFIRM: Final = "lc"  # v1:lc:<membership id>:y|n: confirm leaving a household
 
 
 def pack(kind: str, *args: int | str) -> str:
