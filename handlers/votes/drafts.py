@@ -223,7 +223,7 @@ def register(app: BotApplication) -> None:
     )
     app.add_handler(
         MessageHandler(
-            filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, on_question_message
+            filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, on_question_message
         ),
         group=QUESTION_GROUP,
     )
