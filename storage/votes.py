@@ -127,10 +127,11 @@ class SqliteVoteRepo:
         *,
         rule: Rule,
         duration: timedelta,
-        building: str | None = None,
-        secret: bool = False,
+        building: str | None,
+        secret: bool,
         question: str | None = None,
     ) -> None:
+        """Every setting of a draft at once (the question only when given)."""
         await self._conn.execute(
             "UPDATE votes SET rule = :rule, duration_minutes = :minutes, building = :building,"
             " secret = :secret, question = COALESCE(:question, question)"

@@ -36,8 +36,8 @@ class VoteRepo(Protocol):
         *,
         rule: Rule,
         duration: timedelta,
-        building: str | None = ...,
-        secret: bool = ...,
+        building: str | None,
+        secret: bool,
         question: str | None = ...,
     ) -> None: ...
     async def delete_draft(self, vote_id: int, *, now: datetime) -> None: ...

@@ -438,3 +438,16 @@ async def test_the_confirmation_presses_delivered_twice_apply_once(
 async def test_deleting_a_draft_delivered_twice_applies_once(harness: HandlerHarness) -> None:
     harness.redeliver_each = True
     await delete_flow(harness, "en")
+
+
+async def test_a_new_question_delivered_twice_applies_once(harness: HandlerHarness) -> None:
+    h = harness
+    h.redeliver_each = True
+    await community_in(h, "zh")
+    await draft(h)
+    await h.press(GROUP, COMMITTEE, None, "v1:vd:1:q")
+    await h.say(GROUP, COMMITTEE, "加装电梯？")
+    async with h.database.unit_of_work() as uow:
+        vote = await uow.votes.get(1)
+    assert vote is not None and vote.question == "加装电梯？"
+    assert h.request.texts(GROUP["id"])[-1] == "草稿 #1 的问题已改为：加装电梯？"
