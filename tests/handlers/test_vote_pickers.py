@@ -4,6 +4,7 @@ and Chinese; the confirmation presses also delivered twice."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,16 @@ TEXTS = {
     },
 }
 LANGS = pytest.mark.parametrize("lang", ["en", "zh"])
+
+
+@pytest.fixture(autouse=True)
+def _apps_language_restored() -> Iterator[None]:
+    """`community_in` sets the shared people's app language: put back for other modules."""
+    people = (*PEOPLE.values(), COMMITTEE, CREATOR)
+    before = [person.get("language_code") for person in people]
+    yield
+    for person, language in zip(people, before, strict=True):
+        person["language_code"] = language
 
 
 async def community_in(h: HandlerHarness, lang: str) -> None:
