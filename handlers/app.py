@@ -49,8 +49,10 @@ from handlers.topics import commands as topics
 from handlers.units import commands as units
 from handlers.votes import ballots as vote_ballots
 from handlers.votes import commands as votes
+from handlers.votes import drafts as vote_drafts
 from handlers.votes import objections as vote_objections
 from handlers.votes import paper_menu as vote_paper_menu
+from handlers.votes import pickers as vote_pickers
 from handlers.votes import progress as vote_progress
 from handlers.votes.batch import stop_ballots
 from handlers.votes.jobs import rearm_votes
@@ -109,6 +111,8 @@ def register_handlers(app: BotApplication) -> None:
     meetings.register(app)
     notices.register(app)
     votes.register(app)
+    vote_drafts.register(app)  # also a message handler in group -1: a draft's awaited question
+    vote_pickers.register(app)
     vote_paper_menu.register(app)  # `/paper <vote>` before the three-word `/paper`
     vote_ballots.register(app)
     vote_objections.register(app)

@@ -36,6 +36,9 @@ NOTICE_REMIND: Final = "nu"  # v1:nu:<notice id>: Remind them, on /unread
 PAPER_MENU: Final = "pp"  # v1:pp:<vote id>:h|b|u|c:...: paper ballots with buttons
 JOIN_REJECT: Final = "jx"  # v1:jx:<membership id>:n|u|o: a join rejection's preset reason
 VOTE_PROGRESS: Final = "pg"  # v1:pg:<vote id>: Remind the reachable ones, on /progress
+VOTE_PICK: Final = "vk"  # v1:vk:<c|r|m|e|v>:<vote id>: /close … /verify sent without a number
+VOTE_CLOSE: Final = "vc"  # v1:vc:<vote id>:<asker>:y|n: confirm closing by hand
+LEAVE_CONFIRM: Final = "lc"  # v1:lc:<membership id>:y|n: confirm leaving a household
 
 
 def pack(kind: str, *args: int | str) -> str:

@@ -19,6 +19,15 @@ def _stored(row: aiosqlite.Row) -> StoredBallot:
     return StoredBallot(Choice(row["choice"]), row["cast_by"], source, row["receipt"])
 
 
+def _status(row: aiosqlite.Row) -> VoteStatus:
+    """Announced and deleted are drafts in the table (migrations 0007, 0016)."""
+    if row["status"] == "draft" and row["deleted_at"] is not None:
+        return VoteStatus.DELETED
+    if row["status"] == "draft" and row["opens_at"] is not None:
+        return VoteStatus.ANNOUNCED
+    return VoteStatus(row["status"])
+
+
 def _vote(row: aiosqlite.Row) -> Vote:
     card = (
         (row["card_chat_id"], row["card_message_id"]) if row["card_chat_id"] is not None else None
@@ -33,11 +42,7 @@ def _vote(row: aiosqlite.Row) -> Vote:
         duration=timedelta(minutes=row["duration_minutes"]),
         building=row["building"],
         secret=bool(row["secret"]),
-        status=(
-            VoteStatus.ANNOUNCED
-            if row["status"] == "draft" and row["opens_at"] is not None
-            else VoteStatus(row["status"])
-        ),
+        status=_status(row),
         created_by=row["created_by"],
         opened_at=from_text(row["opened_at"]),
         closes_at=from_text(row["closes_at"]),
@@ -116,10 +121,74 @@ class SqliteVoteRepo:
         )
         return found[0] if found else None
 
-    async def update_draft(self, vote_id: int, *, rule: Rule, duration: timedelta) -> None:
+    async def update_draft(
+        self,
+        vote_id: int,
+        *,
+        rule: Rule,
+        duration: timedelta,
+        building: str | None,
+        secret: bool,
+        question: str | None = None,
+    ) -> None:
+        """Every setting of a draft at once (the question only when given)."""
         await self._conn.execute(
-            "UPDATE votes SET rule = :rule, duration_minutes = :minutes WHERE id = :id",
-            {"rule": rule.value, "minutes": int(duration.total_seconds() // 60), "id": vote_id},
+            "UPDATE votes SET rule = :rule, duration_minutes = :minutes, building = :building,"
+            " secret = :secret, question = COALESCE(:question, question)"
+            " WHERE id = :id AND status = 'draft'",
+            {
+                "rule": rule.value,
+                "minutes": int(duration.total_seconds() // 60),
+                "building": building,
+                "secret": int(secret),
+                "question": question,
+                "id": vote_id,
+            },
+        )
+
+    async def delete_draft(self, vote_id: int, *, now: datetime) -> None:
+        """Kept as a tombstone (its number stays taken); its question prompts go with it."""
+        await self._conn.execute(
+            "UPDATE votes SET deleted_at = :now WHERE id = :id AND status = 'draft'",
+            {"now": to_text(now), "id": vote_id},
+        )
+        await self._conn.execute(
+            "DELETE FROM vote_question_prompts WHERE vote_id = :id", {"id": vote_id}
+        )
+
+    async def recent(self, community_id: int, *, since: datetime, limit: int) -> list[Vote]:
+        """Open votes and those closed since `since`, newest first."""
+        return await self._many(
+            "community_id = :cid AND (status = 'open'"
+            " OR (status = 'closed' AND closed_at >= :since)) ORDER BY number DESC LIMIT :limit",
+            {"cid": community_id, "since": to_text(since), "limit": limit},
+        )
+
+    async def ask_question(
+        self, vote_id: int, user_id: int, chat_id: int, *, now: datetime
+    ) -> None:
+        """The author's next message in `chat_id` is the draft's new question."""
+        await self._conn.execute(
+            "INSERT INTO vote_question_prompts (user_id, chat_id, vote_id, asked_at)"
+            " VALUES (:user, :chat, :vote, :now) ON CONFLICT (user_id, chat_id)"
+            " DO UPDATE SET vote_id = excluded.vote_id, asked_at = excluded.asked_at",
+            {"user": user_id, "chat": chat_id, "vote": vote_id, "now": to_text(now)},
+        )
+
+    async def question_prompt(self, user_id: int, chat_id: int) -> int | None:
+        """The draft waiting for this user's new question in this chat, if any."""
+        found = await fetch(
+            self._conn,
+            "SELECT vote_id FROM vote_question_prompts WHERE user_id = :user AND chat_id = :chat",
+            {"user": user_id, "chat": chat_id},
+        )
+        row = await found.fetchone()
+        return int(row["vote_id"]) if row else None
+
+    async def drop_question_prompt(self, user_id: int, chat_id: int) -> None:
+        await self._conn.execute(
+            "DELETE FROM vote_question_prompts WHERE user_id = :user AND chat_id = :chat",
+            {"user": user_id, "chat": chat_id},
         )
 
     async def open(self, vote_id: int, *, opened_at: datetime, closes_at: datetime) -> None:

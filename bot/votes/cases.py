@@ -21,6 +21,7 @@ from bot.votes.model import Objection, Vote, VoteStatus
 from bot.votes.options import (
     DEFAULT_DURATION,
     MAX_DURATION,
+    MAX_QUESTION,
     MIN_DURATION,
     VoteRequest,
 )
@@ -153,7 +154,48 @@ async def vote_by_number(uow: VotesUnitOfWork, community: Community, number: int
     vote = await uow.votes.by_number(community.id, number)
     if vote is None:
         raise NotFound("votes.no_such_number", number=number)
+    if vote.status is VoteStatus.DELETED:
+        raise NotFound("votes.number_deleted", number=number)
     return vote
+
+
+@dataclass(frozen=True, slots=True)
+class DraftEdit:
+    """What one press of the draft's buttons changes; None (False) leaves it as it is."""
+
+    rule: Rule | None = None
+    duration: timedelta | None = None
+    building: str | None = None  # one building of the register
+    whole_community: bool = False  # the building dropped: every household (or owner)
+    toggle_secret: bool = False
+    question: str | None = None
+    delete: bool = False
+    start: bool = False
+
+
+async def own_draft(uow: VotesUnitOfWork, community: Community, vote_id: int, actor: Actor) -> Vote:
+    """Only the committee member who started a draft may change it, while still on the
+    committee, and only while it is a draft (a deleted one answers so)."""
+    vote = await _own_vote(uow, community, vote_id)
+    if vote.status is VoteStatus.DELETED:
+        raise UserError("votes.draft_deleted")
+    if vote.created_by != actor.user_id:
+        raise NotAllowed("votes.draft_not_yours")
+    if not actor.is_committee:
+        raise NotAllowed("votes.not_committee")
+    if vote.status is not VoteStatus.DRAFT:
+        raise UserError("votes.already_started", number=vote.number)
+    return vote
+
+
+def clean_question(text: str) -> str:
+    """A question typed for a draft: its words joined by single spaces, 1 to MAX_QUESTION."""
+    clean = " ".join(text.split())
+    if not clean:
+        raise UserError("votes.question_empty")
+    if len(clean) > MAX_QUESTION:
+        raise UserError("votes.question_too_long", max=MAX_QUESTION)
+    return clean
 
 
 async def edit_draft(
@@ -162,33 +204,109 @@ async def edit_draft(
     community: Community,
     vote_id: int,
     actor: Actor,
-    rule: Rule | None = None,
-    duration: timedelta | None = None,
-    start: bool = False,
+    edit: DraftEdit,
     now: datetime,
 ) -> Vote:
-    """The draft's buttons: only the committee member who started it may press them, and only
-    while they are still on the committee; the duration stays within the bounds `/vote` has."""
-    vote = await _own_vote(uow, community, vote_id)
-    if vote.created_by != actor.user_id:
-        raise NotAllowed("votes.draft_not_yours")
-    if not actor.is_committee:
-        raise NotAllowed("votes.not_committee")
-    if vote.status is not VoteStatus.DRAFT:
-        raise UserError("votes.already_started", number=vote.number)
-    if duration is not None and not MIN_DURATION <= duration <= MAX_DURATION:
+    """The draft's buttons: rule, duration (within the bounds `/vote` has), building (one of
+    the register's, or all), secret, the question, delete, start."""
+    vote = await own_draft(uow, community, vote_id, actor)
+    if edit.duration is not None and not MIN_DURATION <= edit.duration <= MAX_DURATION:
         raise UserError("votes.duration_out_of_bounds")
-    if rule is not None or duration is not None:
-        await _check_options(uow, community.id, rule or vote.rule, vote.building)
+    if edit.delete:
+        await uow.votes.delete_draft(vote_id, now=now)
+        deleted = await uow.votes.get(vote_id)
+        assert deleted is not None
+        await uow.commit()
+        return deleted
+    building = None if edit.whole_community else (edit.building or vote.building)
+    rule = edit.rule or vote.rule
+    changed = (
+        edit.rule is not None
+        or edit.duration is not None
+        or building != vote.building
+        or edit.toggle_secret
+        or edit.question is not None
+    )
+    if changed:
+        await _check_options(uow, community.id, rule, building)
         await uow.votes.update_draft(
-            vote_id, rule=rule or vote.rule, duration=duration or vote.duration
+            vote_id,
+            rule=rule,
+            duration=edit.duration or vote.duration,
+            building=building,
+            secret=vote.secret != edit.toggle_secret,
+            question=clean_question(edit.question) if edit.question is not None else None,
         )
     updated = await uow.votes.get(vote_id)
     assert updated is not None
-    if start:
+    if edit.start:
         updated = await _start(uow, community, updated, now)
     await uow.commit()
     return updated
+
+
+async def ask_question(
+    uow: VotesUnitOfWork,
+    *,
+    community: Community,
+    vote_id: int,
+    actor: Actor,
+    chat_id: int,
+    now: datetime,
+) -> Vote:
+    """ "Edit question": the author's next message in this chat replaces the question. Stored,
+    so a restart between the press and the message keeps it."""
+    vote = await own_draft(uow, community, vote_id, actor)
+    await uow.votes.ask_question(vote_id, actor.user_id, chat_id, now=now)
+    await uow.commit()
+    return vote
+
+
+async def drop_question_prompt(uow: VotesUnitOfWork, *, user_id: int, chat_id: int) -> None:
+    """The draft waited for a question that can no longer be set (started, deleted)."""
+    await uow.votes.drop_question_prompt(user_id, chat_id)
+    await uow.commit()
+
+
+async def answer_question(
+    uow: VotesUnitOfWork,
+    *,
+    community: Community,
+    vote_id: int,
+    actor: Actor,
+    chat_id: int,
+    text: str,
+) -> Vote:
+    """The awaited message: the draft's new question (refused empty or too long, and the
+    prompt kept for another try)."""
+    vote = await own_draft(uow, community, vote_id, actor)
+    await uow.votes.update_draft(
+        vote_id,
+        rule=vote.rule,
+        duration=vote.duration,
+        building=vote.building,
+        secret=vote.secret,
+        question=clean_question(text),
+    )
+    await uow.votes.drop_question_prompt(actor.user_id, chat_id)
+    updated = await uow.votes.get(vote_id)
+    assert updated is not None
+    await uow.commit()
+    return updated
+
+
+PICKER_SIZE = 8
+RECENT = timedelta(days=90)
+
+
+async def votes_to_pick(
+    uow: VotesUnitOfWork, community_id: int, *, closed_too: bool, now: datetime
+) -> list[Vote]:
+    """What a command without a number offers: the open votes (to close or remind), or the
+    open ones and those closed in the last 90 days (result, export, verify); newest first."""
+    if closed_too:
+        return await uow.votes.recent(community_id, since=now - RECENT, limit=PICKER_SIZE)
+    return list(reversed(await open_votes_of(uow, community_id)))[:PICKER_SIZE]
 
 
 async def attach_vote_card(

@@ -17,6 +17,7 @@ class VoteStatus(StrEnum):
     ANNOUNCED = "announced"  # a Civil Code vote told to the owners ahead; opens by itself
     OPEN = "open"
     CLOSED = "closed"
+    DELETED = "deleted"  # a draft its author deleted: kept so its old buttons answer clearly
 
 
 class BallotSource(StrEnum):

@@ -406,32 +406,78 @@ async def cmd_leave(update: Update, context: BotContext) -> None:
 
 
 async def on_leave(update: Update, context: BotContext) -> None:
+    """A household picked from /leave's list: asked again, Yes / No (`on_leave_confirm`)."""
     query = update.callback_query
     assert query is not None and query.from_user is not None
     args = callbacks.unpack(query.data, callbacks.LEAVE, 1)
     membership_id = callbacks.int_arg(args[0]) if args else None
-    if membership_id is None:
+    if membership_id is None or query.message is None:
         raise UserError("common.stale_button")
-    # The list is not stored (it may be in the group): the pressed message must carry this
-    # button, and in a private chat be the presser's own.
+    membership, name = await _leaving(update, context, membership_id)
+    lang = await user_language(context, query.from_user)
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t(lang, key),
+                    callback_data=callbacks.pack(callbacks.LEAVE_CONFIRM, membership.id, answer),
+                )
+                for key, answer in (("leave.yes", "y"), ("leave.no", "n"))
+            ]
+        ]
+    )
+    text = t(lang, "leave.confirm", unit=membership.unit_code, community=name)
+    await edit_text(
+        context, query.message.chat.id, query.message.message_id, text, reply_markup=keyboard
+    )
+    await query.answer()
+
+
+async def _leaving(
+    update: Update, context: BotContext, membership_id: int
+) -> tuple[Membership, str]:
+    """The presser's own live membership a leave button names, and its community's name.
+    The list is not stored (it may be in the group): the pressed message must carry this
+    button, and in a private chat be the presser's own."""
+    query = update.callback_query
+    assert query is not None
     require_own_keyboard(query)
     if is_private(update):
         require_private_screen(query)
     async with context.services.uow() as uow:
+        membership = await uow.residents.get(membership_id)
+        community = await uow.communities.get(membership.community_id) if membership else None
+    if membership is None or membership.user_id != query.from_user.id:
+        raise NotFound("leave.not_found")
+    if not membership.is_live:
+        raise UserError("leave.already_left", unit=membership.unit_code)
+    return membership, community.name if community else "?"
+
+
+async def on_leave_confirm(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.from_user is not None
+    args = callbacks.unpack(query.data, callbacks.LEAVE_CONFIRM, 2)
+    membership_id = callbacks.int_arg(args[0]) if args else None
+    if args is None or membership_id is None or args[1] not in ("y", "n"):
+        raise UserError("common.stale_button")
+    if query.message is None:
+        raise UserError("common.stale_button")
+    membership, name = await _leaving(update, context, membership_id)
+    lang = await user_language(context, query.from_user)
+    chat_id, message_id = query.message.chat.id, query.message.message_id
+    if args[1] == "n":
+        kept = t(lang, "leave.kept", unit=membership.unit_code, community=name)
+        await edit_text(context, chat_id, message_id, kept)
+        await query.answer(kept)
+        return
+    async with context.services.uow() as uow:
         ended = await leave(
             uow, membership_id=membership_id, user_id=query.from_user.id, now=context.services.now()
         )
-        community = await uow.communities.get(ended.community_id)
-    lang = await user_language(context, query.from_user)
-    name = community.name if community else "?"
-    await query.answer(t(lang, "leave.done", unit=ended.unit_code, community=name))
-    if query.message is not None:
-        await edit_text(
-            context,
-            query.message.chat.id,
-            query.message.message_id,
-            t(lang, "leave.done", unit=ended.unit_code, community=name),
-        )
+    done = t(lang, "leave.done", unit=ended.unit_code, community=name)
+    await query.answer(done)
+    await edit_text(context, chat_id, message_id, done)
 
 
 async def cmd_members(update: Update, context: BotContext) -> None:
@@ -520,3 +566,6 @@ def register(app: BotApplication) -> None:
         group=REASON_GROUP,
     )
     app.add_handler(CallbackQueryHandler(on_leave, pattern=callbacks.pattern(callbacks.LEAVE)))
+    app.add_handler(
+        CallbackQueryHandler(on_leave_confirm, pattern=callbacks.pattern(callbacks.LEAVE_CONFIRM))
+    )

@@ -6,17 +6,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
-from telegram import InputFile, Update
-from telegram.constants import ChatType
+from telegram import InlineKeyboardMarkup, InputFile, Update, User
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.communities.model import Community
 from bot.config import Language
-from bot.errors import NotAllowed, NotFound, UserError
+from bot.errors import NotAllowed, UserError
 from bot.i18n import t, when, whole_number
 from bot.outbox import EntryStatus, OutboxEntry, Tell
 from bot.ports import UnitOfWork
@@ -25,27 +24,23 @@ from bot.votes.cases import (
     Figures,
     attach_vote_card,
     create_vote,
-    edit_draft,
     figures,
     may_remind,
     reminder_targets,
     verify_vote,
     vote_by_number,
+    votes_to_pick,
 )
 from bot.votes.chain import fingerprint
 from bot.votes.model import BallotSource, Vote, VoteStatus
 from bot.votes.options import MAX_DURATION, parse_vote_args
 from bot.votes.tally import Choice
-from handlers import callbacks
 from handlers.common import (
     actor_in,
     command_args,
-    community_of_chat,
-    edit_text,
     language_of,
     open_private_button,
     reply,
-    require_card,
     require_community,
     send_private,
     send_text,
@@ -56,14 +51,15 @@ from handlers.format import csv_file
 from handlers.live_cards import Card
 from handlers.outbox import Undeliverable
 from handlers.reports.commands import cmd_export_reports
-from handlers.votes.jobs import publish_close, schedule_close, schedule_open
+from handlers.votes.jobs import schedule_close, schedule_open
 from handlers.votes.render import (
-    RULES_BY_CODE,
     announcement_text,
     buildings_text,
+    close_confirm_card,
     current_result_text,
     draft_card,
     figures_text,
+    picker_keyboard,
     verification_text,
     vote_card,
 )
@@ -120,10 +116,10 @@ async def cmd_vote(update: Update, context: BotContext) -> None:
             async with context.services.uow() as uow:
                 await attach_vote_card(uow, vote.id, draft.chat_id, draft.message_id)
         return
-    await _post_card(context, community, vote)
+    await post_card(context, community, vote)
 
 
-async def _post_card(context: BotContext, community: Community, vote: Vote) -> None:
+async def post_card(context: BotContext, community: Community, vote: Vote) -> None:
     """The live card of an open vote, or the announcement of one that opens later: the outbox
     posts it (written when the vote started); its opening or closing is armed here."""
     if vote.status is VoteStatus.ANNOUNCED:
@@ -135,96 +131,118 @@ async def _post_card(context: BotContext, community: Community, vote: Vote) -> N
         context.services.topic_cards.touch(vote.topic_id)
 
 
-async def _community_of_vote(context: BotContext, vote_id: int) -> Community | None:
-    """The community of a draft whose card is in its author's private chat (the meeting's
-    minutes put the topic to a vote); `require_card` then checks it is that very message."""
+async def _offer_picker(
+    update: Update, context: BotContext, community: Community, action: str
+) -> None:
+    """A command sent without a number: the votes it can act on, as buttons (`pickers.py`)."""
+    closed_too = action in PICK_RECENT
     async with context.services.uow() as uow:
-        vote = await uow.votes.get(vote_id)
-        return await uow.communities.get(vote.community_id) if vote else None
-
-
-async def on_draft_button(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None and query.from_user is not None
-    args = callbacks.args_of(query.data, callbacks.VOTE_DRAFT)
-    vote_id = callbacks.int_arg(args[0]) if args else None
-    if not args or vote_id is None or query.message is None:
-        raise UserError("common.stale_button")
-    community = await community_of_chat(context, query.message.chat.id)
-    if community is None and query.message.chat.type == ChatType.PRIVATE:
-        community = await _community_of_vote(context, vote_id)  # a draft from the minutes
-    if community is None:
-        raise NotFound("votes.not_found")
-    rule = RULES_BY_CODE.get(args[2]) if len(args) == 3 and args[1] == "r" else None
-    # bounded before timedelta() sees it: a forged 20-digit number would overflow it
-    minutes = (
-        whole_number(args[2], high=MAX_DRAFT_MINUTES) if len(args) == 3 and args[1] == "d" else None
-    )
-    start = args[1:] == ["go"]
-    if rule is None and minutes is None and not start:
-        raise UserError("common.stale_button")
-    duration = timedelta(minutes=minutes) if minutes else None
-    async with context.services.uow() as uow:
-        pressed = await uow.votes.get(vote_id)
-    if pressed is not None and pressed.community_id == community.id:
-        require_card(query, pressed.card)  # the draft's own message, not the vote card or another
-    actor = await actor_in(context, community, query.from_user.id)
-    async with context.services.uow() as uow:
-        vote = await edit_draft(
-            uow,
-            community=community,
-            vote_id=vote_id,
-            actor=actor,
-            rule=rule,
-            duration=duration,
-            start=start,
-            now=context.services.now(),
+        votes = await votes_to_pick(
+            uow, community.id, closed_too=closed_too, now=context.services.now()
         )
-    chat_id, message_id = query.message.chat.id, query.message.message_id
-    if vote.status is VoteStatus.DRAFT:
-        text, keyboard = draft_card(vote, community)
-        await edit_text(context, chat_id, message_id, text, reply_markup=keyboard)
-        await query.answer()
-        return
-    started = "votes.announced_ok" if vote.status is VoteStatus.ANNOUNCED else "votes.started"
-    await query.answer(
-        t(await user_language(context, query.from_user), started, number=vote.number)
-    )
-    await _post_card(context, community, vote)
-    await edit_text(
-        context, chat_id, message_id, t(community.language, started, number=vote.number)
-    )
+    lang = community.language
+    if not votes:
+        raise UserError("votes.pick_none_recent" if closed_too else "votes.pick_none_open")
+    keyboard = picker_keyboard(votes, action, lang)
+    await reply(update, t(lang, f"votes.pick_{PICK_COMMANDS[action]}"), reply_markup=keyboard)
+
+
+# The picker's actions: the command each one stands for; result, export and verify offer the
+# votes closed in the last 90 days too.
+PICK_COMMANDS = {"c": "close", "r": "result", "m": "remind", "e": "export", "v": "verify"}
+PICK_RECENT = frozenset({"r", "e", "v"})
+
+
+def _wants_picker(update: Update) -> bool:
+    return not command_args(update)
+
+
+async def ask_close(
+    context: BotContext, community: Community, user_id: int, vote: Vote
+) -> tuple[str, InlineKeyboardMarkup]:
+    """`/close 3` (or its picker): not at once, but "Close vote #3 now? n of N have voted."
+    with Yes / No for the one who asked (`pickers.on_close_confirm`)."""
+    actor = await actor_in(context, community, user_id)
+    if not actor.is_committee:
+        raise NotAllowed("votes.close_not_allowed")
+    if vote.status is VoteStatus.CLOSED:
+        raise UserError("votes.already_closed", number=vote.number)
+    if vote.status is not VoteStatus.OPEN:
+        raise UserError("votes.not_open", number=vote.number)
+    async with context.services.uow() as uow:
+        shown = await figures(uow, vote)
+    return close_confirm_card(shown, user_id, community.language)
+
+
+async def _require_committee(
+    context: BotContext, community: Community, user_id: int, key: str
+) -> None:
+    actor = await actor_in(context, community, user_id)
+    if not actor.is_committee:
+        raise NotAllowed(key)
 
 
 async def cmd_close(update: Update, context: BotContext) -> None:
     community = await require_community(update, context)
     user = update.effective_user
     assert user is not None
+    if _wants_picker(update):
+        await _require_committee(context, community, user.id, "votes.close_not_allowed")
+        await _offer_picker(update, context, community, "c")
+        return
     number = _vote_number(update, "close")
-    actor = await actor_in(context, community, user.id)
-    if not actor.is_committee:
-        raise NotAllowed("votes.close_not_allowed")
+    await _require_committee(context, community, user.id, "votes.close_not_allowed")
     async with context.services.uow() as uow:
         vote = await vote_by_number(uow, community, number)
-    await publish_close(context, vote.id, actor=actor)
+    text, keyboard = await ask_close(context, community, user.id, vote)
+    await reply(update, text, reply_markup=keyboard)
+
+
+async def result_of(context: BotContext, community: Community, vote: Vote) -> str:
+    """What `/result 3` answers: the announcement, the figures so far, or the result."""
+    async with context.services.uow() as uow:
+        if vote.status is VoteStatus.DRAFT:
+            raise UserError("votes.not_started")
+        if vote.status is VoteStatus.ANNOUNCED:
+            return announcement_text(vote, community)
+        shown = await figures(uow, vote)
+        head = await uow.votes.chain_head(vote.id)
+    return current_result_text(
+        shown, community, community.language, fingerprint(head.hash) if head else None
+    )
 
 
 async def cmd_result(update: Update, context: BotContext) -> None:
     community = await require_community(update, context)
+    if _wants_picker(update):
+        await _offer_picker(update, context, community, "r")
+        return
     number = _vote_number(update, "result")
     async with context.services.uow() as uow:
         vote = await vote_by_number(uow, community, number)
-        if vote.status is VoteStatus.DRAFT:
-            raise UserError("votes.not_started")
-        if vote.status is VoteStatus.ANNOUNCED:
-            await reply(update, announcement_text(vote, community))
-            return
+    await reply(update, await result_of(context, community, vote))
+
+
+async def remind_now(context: BotContext, community: Community, user_id: int, vote: Vote) -> str:
+    """`/remind 3`: the round is recorded with its reminders and report in the outbox (none
+    lost, none sent twice); the header for the chat is returned."""
+    actor = await actor_in(context, community, user_id)
+    if not may_remind(actor):
+        raise NotAllowed("votes.remind_not_allowed")
+    async with context.services.uow() as uow:
+        await reminder_targets(uow, vote, actor, now=context.services.now())
         shown = await figures(uow, vote)
-        head = await uow.votes.chain_head(vote.id)
-    text = current_result_text(
-        shown, community, community.language, fingerprint(head.hash) if head else None
+    context.services.wake_outbox()  # the reminders, then the counts and who was missed
+    lang = community.language
+    closes = when(vote.closes_at, lang, community.timezone) if vote.closes_at else "-"
+    return t(
+        lang,
+        "votes.remind_header",
+        number=vote.number,
+        question=vote.question,
+        closes=closes,
+        buildings=buildings_text(shown, lang),
     )
-    await reply(update, text)
 
 
 async def cmd_remind(update: Update, context: BotContext) -> None:
@@ -233,27 +251,17 @@ async def cmd_remind(update: Update, context: BotContext) -> None:
     community = await require_community(update, context)
     user = update.effective_user
     assert user is not None
+    if _wants_picker(update):
+        if not may_remind(await actor_in(context, community, user.id)):
+            raise NotAllowed("votes.remind_not_allowed")
+        await _offer_picker(update, context, community, "m")
+        return
     number = _vote_number(update, "remind")
-    actor = await actor_in(context, community, user.id)
-    if not may_remind(actor):
+    if not may_remind(await actor_in(context, community, user.id)):
         raise NotAllowed("votes.remind_not_allowed")
     async with context.services.uow() as uow:
         vote = await vote_by_number(uow, community, number)
-        # recorded with its reminders and report in the outbox: none lost, none sent twice
-        await reminder_targets(uow, vote, actor, now=context.services.now())
-        shown = await figures(uow, vote)
-    lang = community.language
-    closes = when(vote.closes_at, lang, community.timezone) if vote.closes_at else "-"
-    header = t(
-        lang,
-        "votes.remind_header",
-        number=vote.number,
-        question=vote.question,
-        closes=closes,
-        buildings=buildings_text(shown, lang),
-    )
-    await reply(update, header)
-    context.services.wake_outbox()  # the reminders, then the counts and who was missed
+    await reply(update, await remind_now(context, community, user.id, vote))
 
 
 async def deliver_reminder(context: BotContext, entry: OutboxEntry) -> None:
@@ -374,12 +382,27 @@ async def cmd_export(update: Update, context: BotContext) -> None:
     community = await require_community(update, context)
     user = update.effective_user
     assert user is not None
+    if _wants_picker(update):
+        await _require_committee(context, community, user.id, "votes.export_not_allowed")
+        await _offer_picker(update, context, community, "e")
+        return
     number = _vote_number(update, "export")
+    await _require_committee(context, community, user.id, "votes.export_not_allowed")
+    async with context.services.uow() as uow:
+        vote = await vote_by_number(uow, community, number)
+    text, keyboard = await export_to(context, community, user, vote)
+    await reply(update, text, reply_markup=keyboard)
+
+
+async def export_to(
+    context: BotContext, community: Community, user: User, vote: Vote
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The ballots sent to `user` privately; what the chat is told (sent, or open a private
+    chat with the bot first)."""
     actor = await actor_in(context, community, user.id)
     if not actor.is_committee:
         raise NotAllowed("votes.export_not_allowed")
     async with context.services.uow() as uow:
-        vote = await vote_by_number(uow, community, number)
         if vote.status in (VoteStatus.DRAFT, VoteStatus.ANNOUNCED):
             raise UserError("votes.not_started")
         if vote.secret and vote.status is not VoteStatus.CLOSED:
@@ -416,13 +439,11 @@ async def cmd_export(update: Update, context: BotContext) -> None:
             caption=caption[:CAPTION_LIMIT],
         )
     except (Forbidden, BadRequest):
-        await reply(
-            update,
+        return (
             t(community.language, "common.start_private_first"),
-            reply_markup=open_private_button(context, community.language),
+            open_private_button(context, community.language),
         )
-        return
-    await reply(update, t(community.language, "votes.export_sent"))
+    return t(community.language, "votes.export_sent"), None
 
 
 def export_caption(shown: Figures, community: Community, lang: Language, head: str | None) -> str:
@@ -455,13 +476,21 @@ def export_caption(shown: Figures, community: Community, lang: Language, head: s
     return caption
 
 
+async def verification_of(context: BotContext, community: Community, vote: Vote) -> str:
+    async with context.services.uow() as uow:
+        checked = await verify_vote(uow, community=community, vote_id=vote.id)
+    return verification_text(vote, checked, community.language)
+
+
 async def cmd_verify(update: Update, context: BotContext) -> None:
     community = await require_community(update, context)
+    if _wants_picker(update):
+        await _offer_picker(update, context, community, "v")
+        return
     number = _vote_number(update, "verify")
     async with context.services.uow() as uow:
         vote = await vote_by_number(uow, community, number)
-        checked = await verify_vote(uow, community=community, vote_id=vote.id)
-    await reply(update, verification_text(vote, checked, community.language))
+    await reply(update, await verification_of(context, community, vote))
 
 
 def register(app: BotApplication) -> None:
@@ -471,6 +500,3 @@ def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("remind", cmd_remind))
     app.add_handler(CommandHandler("export", cmd_export))
     app.add_handler(CommandHandler("verify", cmd_verify))
-    app.add_handler(
-        CallbackQueryHandler(on_draft_button, pattern=callbacks.pattern(callbacks.VOTE_DRAFT))
-    )

@@ -30,7 +30,14 @@ RULE_CODES = {rule: str(i) for i, rule in enumerate(Rule)}
 RULES_BY_CODE = {code: rule for rule, code in RULE_CODES.items()}
 
 
-DRAFT_DURATIONS = (timedelta(hours=1), timedelta(days=1), timedelta(days=3), timedelta(days=7))
+DRAFT_DURATIONS = (
+    timedelta(hours=1),
+    timedelta(days=1),
+    timedelta(days=3),
+    timedelta(days=7),
+    timedelta(days=14),
+    timedelta(days=30),
+)
 
 
 def scope_text(vote: Vote, lang: Language) -> str:
@@ -42,9 +49,8 @@ def scope_text(vote: Vote, lang: Language) -> str:
     return f"{scope} · {t(lang, 'votes.secret')}" if vote.secret else scope
 
 
-def draft_card(vote: Vote, community: Community) -> tuple[str, InlineKeyboardMarkup]:
-    lang = community.language
-    text = t(
+def draft_text(vote: Vote, lang: Language) -> str:
+    return t(
         lang,
         "votes.draft",
         number=vote.number,
@@ -54,29 +60,55 @@ def draft_card(vote: Vote, community: Community) -> tuple[str, InlineKeyboardMar
         scope=scope_text(vote, lang),
     )
 
-    def mark(selected: bool, label: str) -> str:
-        return f"✅ {label}" if selected else label
 
+def _draft_button(label: str, vote: Vote, *args: int | str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        label, callback_data=callbacks.pack(callbacks.VOTE_DRAFT, vote.id, *args)
+    )
+
+
+def _mark(selected: bool, label: str) -> str:
+    return f"✅ {label}" if selected else label
+
+
+def draft_card(vote: Vote, community: Community) -> tuple[str, InlineKeyboardMarkup]:
+    """The draft and its buttons: rule, duration, building, secret, edit the question,
+    delete, start."""
+    lang = community.language
     rules = [
-        InlineKeyboardButton(
-            mark(rule is vote.rule, t(lang, f"rule.button.{rule.value}")),
-            callback_data=callbacks.pack(callbacks.VOTE_DRAFT, vote.id, "r", RULE_CODES[rule]),
+        _draft_button(
+            _mark(rule is vote.rule, t(lang, f"rule.button.{rule.value}")),
+            vote,
+            "r",
+            RULE_CODES[rule],
         )
         for rule in Rule
     ]
     durations = [
-        InlineKeyboardButton(
-            mark(d == vote.duration, duration_text(d, lang)),
-            callback_data=callbacks.pack(
-                callbacks.VOTE_DRAFT, vote.id, "d", int(d.total_seconds() // 60)
-            ),
+        _draft_button(
+            _mark(d == vote.duration, duration_text(d, lang)),
+            vote,
+            "d",
+            int(d.total_seconds() // 60),
         )
         for d in DRAFT_DURATIONS
     ]
-    start = InlineKeyboardButton(
-        t(lang, "votes.start"), callback_data=callbacks.pack(callbacks.VOTE_DRAFT, vote.id, "go")
+    scope = (
+        t(lang, "votes.draft_building", building=vote.building)
+        if vote.building
+        else t(lang, "votes.draft_all_buildings")
     )
-    return text, InlineKeyboardMarkup([rules[:2], rules[2:], durations, [start]])
+    options = [
+        _draft_button(f"🏢 {scope}", vote, "b"),
+        _draft_button(_mark(vote.secret, t(lang, "votes.draft_secret")), vote, "s"),
+    ]
+    edits = [
+        _draft_button(t(lang, "votes.draft_edit_question"), vote, "q"),
+        _draft_button(t(lang, "votes.draft_delete"), vote, "x"),
+    ]
+    start = _draft_button(t(lang, "votes.start"), vote, "go")
+    rows = [rules[:2], rules[2:], durations[:3], durations[3:], options, edits, [start]]
+    return draft_text(vote, lang), InlineKeyboardMarkup(rows)
 
 
 def tally_text(figures: Figures, lang: Language) -> str:
@@ -294,3 +326,83 @@ def verification_text(vote: Vote, checked: Verification, lang: Language) -> str:
     if not checked.covers_vote:
         text += "\n" + t(lang, "votes.verify_legacy")
     return text
+
+
+# --- the draft's sub-screens, and the pickers of commands sent without a number ---
+
+
+def draft_buildings_card(
+    vote: Vote, community: Community, buildings: list[str]
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Which building the vote concerns: one of the register's (by its index in the list the
+    register gives now), or all; Back keeps it as it is."""
+    lang = community.language
+    everyone = _draft_button(
+        _mark(vote.building is None, t(lang, "votes.draft_all_buildings")), vote, "ba"
+    )
+    picks = [
+        _draft_button(
+            _mark(b == vote.building, t(lang, "votes.draft_building", building=b)), vote, "bs", i
+        )
+        for i, b in enumerate(buildings)
+    ]
+    rows = [[everyone], *[picks[i : i + 3] for i in range(0, len(picks), 3)]]
+    rows.append([_draft_button(t(lang, "common.back"), vote, "m")])
+    text = f"{draft_text(vote, lang)}\n\n{t(lang, 'votes.draft_pick_building')}"
+    return text, InlineKeyboardMarkup(rows)
+
+
+def draft_delete_card(vote: Vote, community: Community) -> tuple[str, InlineKeyboardMarkup]:
+    lang = community.language
+    text = (
+        f"{draft_text(vote, lang)}\n\n{t(lang, 'votes.draft_delete_confirm', number=vote.number)}"
+    )
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                _draft_button(t(lang, "votes.draft_delete_yes"), vote, "xy"),
+                _draft_button(t(lang, "common.back"), vote, "m"),
+            ]
+        ]
+    )
+    return text, keyboard
+
+
+PICK_LABEL = 40  # characters of the question on a picker's button
+
+
+def picker_keyboard(votes: list[Vote], action: str, lang: Language) -> InlineKeyboardMarkup:
+    """One button per vote, "#3 加装电梯", each doing what `/<command> 3` does."""
+    rows = []
+    for vote in votes:
+        question = vote.question
+        if len(question) > PICK_LABEL:
+            question = f"{question[: PICK_LABEL - 1]}…"
+        label = t(lang, "votes.pick_button", number=vote.number, question=question)
+        data = callbacks.pack(callbacks.VOTE_PICK, action, vote.id)
+        rows.append([InlineKeyboardButton(label, callback_data=data)])
+    return InlineKeyboardMarkup(rows)
+
+
+def close_confirm_card(
+    figures: Figures, asker: int, lang: Language
+) -> tuple[str, InlineKeyboardMarkup]:
+    """ "Close vote #3 now? n of N have voted." Yes / No, for the one who asked."""
+    vote = figures.vote
+    tally = figures.tally
+    text = t(
+        lang,
+        "votes.close_confirm",
+        number=vote.number,
+        question=vote.question,
+        voted=number(tally.participants, lang),
+        electorate=number(tally.electorate_size, lang),
+    )
+
+    def button(key: str, answer: str) -> InlineKeyboardButton:
+        data = callbacks.pack(callbacks.VOTE_CLOSE, vote.id, asker, answer)
+        return InlineKeyboardButton(t(lang, key), callback_data=data)
+
+    return text, InlineKeyboardMarkup(
+        [[button("votes.close_yes", "y"), button("votes.close_no", "n")]]
+    )

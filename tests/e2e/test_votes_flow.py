@@ -117,6 +117,10 @@ def test_topic_to_a_published_civil_code_vote(tmp_path: Path, fake: FakeTelegram
         fake.send_message(group, owners[5], "/close 1")
         fake.wait_for_message(group, contains="Only committee members and administrators can close")
         fake.send_message(group, chair, "/close 1")
+        confirm = fake.wait_for_message(group, contains="Close vote #1 now?")
+        fake.wait_for_callback_answer(
+            fake.press_button_by_text(group, confirm, chair, "Yes, close it")
+        )
         result = fake.wait_for_message(group, contains="📢 Result of vote #1")
         assert f"For {counts['For']} owners" in result.content
         assert "Participation by owners: 40 of 40 (100%)" in result.content
@@ -197,6 +201,10 @@ def test_a_burst_of_1200_households(tmp_path: Path, fake: FakeTelegram) -> None:
         expected = f"For {counts['For']} · Against {counts['Against']} · Abstain {counts['Abstain']} (households)"
         wait_for_card(fake, group, card.message_id, expected, timeout=15)
         fake.send_message(group, chair, "/close 1")
+        confirm = fake.wait_for_message(group, contains="Close vote #1 now?")
+        fake.wait_for_callback_answer(
+            fake.press_button_by_text(group, confirm, chair, "Yes, close it")
+        )
         result = fake.wait_for_message(group, contains="📢 Result of vote #1", timeout=30)
         assert expected in result.content
         assert (

@@ -170,6 +170,12 @@ def close(estate: Estate, number: int) -> tuple[BotMessage, BotMessage]:
     fake, group = estate.fake, estate.group
     mark = fake.mark(group)
     fake.send_message(group, estate.chair, f"/close {number}")
+    confirm = fake.wait_for_message(
+        group, contains=f"Close vote #{number} now?", after=mark, timeout=SLOW
+    )
+    fake.wait_for_callback_answer(
+        fake.press_button_by_text(group, confirm, estate.chair, "Yes, close it")
+    )
     result = fake.wait_for_message(
         group, contains=f"📢 Result of vote #{number}", after=mark, timeout=SLOW
     )

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from telegram.request import RequestData
 
+from tests.handlers.closing import close_by_hand
 from tests.handlers.harness import HandlerHarness, private, user
 from tests.handlers.test_residents_handlers import ALICE, CREATOR, GROUP, keyboard_of, set_up
 from tests.handlers.test_votes_handlers import COMMITTEE, PEOPLE, last_sent, residents
@@ -86,7 +87,7 @@ async def test_the_export_caption_has_the_outcome_and_the_chain_head(
     ballot = dict(keyboard_of(last_sent(h, GROUP["id"])))
     for name in ("A", "B", "D"):
         await h.press(GROUP, PEOPLE[name], None, ballot["👍 For"])
-    await h.say(GROUP, COMMITTEE, "/close 1")
+    await close_by_hand(h, GROUP, COMMITTEE, 1)
     result = h.request.texts(GROUP["id"])[-1]
     head = result.split("Record: ")[1].split(" ")[0]
     assert head != "-"
@@ -115,7 +116,7 @@ async def test_chinese_export_headers_values_and_secret_vote(
     await h.say(GROUP, COMMITTEE, "/export 1")
     assert h.request.texts(GROUP["id"])[-1].startswith("表决 #1 为无记名投票且尚未结束")
     assert "vote-1.csv" not in uploads
-    await h.say(GROUP, COMMITTEE, "/close 1")
+    await close_by_hand(h, GROUP, COMMITTEE, 1)
     await h.say(GROUP, COMMITTEE, "/export 1")
     header, *rows = rows_of(uploads["vote-1.csv"])
     assert header == ["表决", "单元", "楼栋", "业主", "面积(㎡)", "投票人"]
@@ -229,6 +230,10 @@ async def test_buttons_pressed_on_another_message_edit_nothing(harness: HandlerH
     assert ballots == []
     # on their own messages the same buttons still work
     await h.press(GROUP, stranger, None, leave_data)
+    yes = leave_data.replace("v1:lv:", "v1:lc:") + ":y"
+    await h.press(GROUP, stranger, card["message_id"], yes)  # the Yes forged onto the vote card
+    assert h.request.answers()[-1]["text"] == STALE
+    await h.press(GROUP, stranger, None, yes)
     assert h.request.answers()[-1]["text"].startswith("You have left 3-101")
 
 

@@ -20,6 +20,7 @@ from bot.votes.model import Vote, VoteStatus
 from handlers.deliveries import start_outbox, stop_outbox
 from tests.conftest import NOW
 from tests.handlers import test_owners_handlers as owners
+from tests.handlers.closing import close_by_hand
 from tests.handlers.harness import HandlerHarness, private
 from tests.handlers.test_reports_handlers import (
     FORM,
@@ -126,8 +127,9 @@ async def test_a_result_whose_send_fails_is_retried_and_published_and_pinned_onc
 ) -> None:
     h = harness
     card = await open_and_vote(h)
-    faults.fail("sendMessage", GROUP["id"], SERVER_ERROR)
-    await h.say(GROUP, COMMITTEE, "/close 1")
+    await close_by_hand(
+        h, GROUP, COMMITTEE, 1, lambda: faults.fail("sendMessage", GROUP["id"], SERVER_ERROR)
+    )
     assert ("sendMessage", GROUP["id"]) in faults.failed
     assert results(h) == []
     vote = await vote_one(h)
@@ -138,8 +140,8 @@ async def test_a_result_whose_send_fails_is_retried_and_published_and_pinned_onc
     assert "reply_markup" not in closed_card
     assert h.request.sent("sendDocument", GROUP["id"]) == []
 
-    await h.say(GROUP, COMMITTEE, "/close 1")  # a second /close changes nothing
-    assert h.request.texts(GROUP["id"])[-1] == "Vote #1 is not open."
+    await close_by_hand(h, GROUP, COMMITTEE, 1)  # a second /close changes nothing
+    assert h.request.texts(GROUP["id"])[-1] == "Vote #1 is already closed."
 
     await later(h, 2)  # the first backoff
     (posted,) = results(h)
@@ -162,7 +164,7 @@ async def test_a_death_between_the_commit_and_the_send_is_delivered_once_at_star
     h = harness
     await open_and_vote(h)
     await stop_outbox(h.services, drain=0)  # the process "dies": nothing is sent any more
-    await h.say(GROUP, COMMITTEE, "/close 1")
+    await close_by_hand(h, GROUP, COMMITTEE, 1)
     assert (await vote_one(h)).status is VoteStatus.CLOSED
     assert results(h) == []
     assert h.request.sent("pinChatMessage") == []
@@ -189,7 +191,7 @@ async def test_a_result_stored_but_not_marked_done_is_not_posted_again(
     marked done. Drawn from state, the repeat sees the stored message and only pins it."""
     h = harness
     await open_and_vote(h)
-    await h.say(GROUP, COMMITTEE, "/close 1")
+    await close_by_hand(h, GROUP, COMMITTEE, 1)
     (posted,) = results(h)
     async with h.database.unit_of_work() as uow:  # as if "done" had never been written
         await uow.outbox.finish(
@@ -211,8 +213,9 @@ async def test_a_429_on_the_result_waits_retry_after(
 ) -> None:
     h = harness
     await open_and_vote(h)
-    faults.fail("sendMessage", GROUP["id"], flood(7))
-    await h.say(GROUP, COMMITTEE, "/close 1")
+    await close_by_hand(
+        h, GROUP, COMMITTEE, 1, lambda: faults.fail("sendMessage", GROUP["id"], flood(7))
+    )
     (waiting,) = await entries(h, Tell.VOTE_RESULT, 1)
     assert (waiting.due_at, waiting.attempts) == (NOW + timedelta(seconds=7), 0)
     await later(h, 6)
@@ -227,8 +230,14 @@ async def test_a_group_that_kicked_the_bot_is_given_up_on_and_its_lane_goes_on(
     """(That another chat is never held up meanwhile: tests/handlers/test_outbox_sender.py.)"""
     h = harness
     await open_and_vote(h)
-    faults.fail("editMessageText", GROUP["id"], KICKED, times=5)
-    await h.say(GROUP, COMMITTEE, "/close 1")
+    # one more than the card's five: the confirmation's own edit meets the first
+    await close_by_hand(
+        h,
+        GROUP,
+        COMMITTEE,
+        1,
+        lambda: faults.fail("editMessageText", GROUP["id"], KICKED, times=6),
+    )
     for step in range(1, 6):
         await later(h, 60 * step)
     opening, closing = await entries(h, Tell.VOTE_CARD, 1)

@@ -10,6 +10,7 @@ import pytest
 from bot.communities.cases import set_community_language
 from bot.outbox import EntryStatus, Tell
 from handlers.deliveries import start_outbox, stop_outbox
+from tests.handlers.closing import close_by_hand
 from tests.handlers.harness import HandlerHarness, private, user
 from tests.handlers.test_outbox_handlers import (
     KICKED,
@@ -390,7 +391,7 @@ async def test_an_objection_and_its_answer_in_chinese_reach_their_readers_after_
     chair = {**CHAIR, "language_code": "zh"}
     h.request.private_open.add(CHAIR["id"])
     await h.say(GROUP, chair, "/vote 是否加装电梯 双过半 7天")
-    await h.say(GROUP, chair, "/close 1")
+    await close_by_hand(h, GROUP, chair, 1)
     faults = Faults(h, monkeypatch)
     faults.fail("sendMessage", CHAIR["id"], SERVER_ERROR)
     await h.say(private(owner_b), owner_b, "/object 1 我的书面票没有计入")
@@ -419,7 +420,7 @@ async def test_an_answer_to_an_owner_without_a_private_chat_is_reported_to_the_a
     owner_b = PEOPLE["B"]
     h.request.private_open.add(CHAIR["id"])
     await h.say(GROUP, CHAIR, "/vote Install an elevator? double-majority 7d")
-    await h.say(GROUP, CHAIR, "/close 1")
+    await close_by_hand(h, GROUP, CHAIR, 1)
     await h.say(private(owner_b), owner_b, "/object 1 My paper ballot is missing")
     h.request.private_open.discard(owner_b["id"])
     await h.say(private(CHAIR), CHAIR, "/answer 1 1 Checked: it was entered on 24 Nov.")

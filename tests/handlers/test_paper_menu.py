@@ -16,6 +16,7 @@ from bot.votes.cases import figures
 from bot.votes.tally import Choice, Tally
 from handlers import callbacks
 from tests.conftest import NOW
+from tests.handlers.closing import close_by_hand
 from tests.handlers.harness import HandlerHarness, private
 from tests.handlers.test_residents_handlers import CREATOR, GROUP
 from tests.handlers.test_votes_trust_handlers import (
@@ -263,7 +264,7 @@ async def test_refusals_change_nothing(harness: HandlerHarness) -> None:
             buildings=(),
             now=NOW,
         )
-    await h.say(GROUP, CHAIR, "/close 1")
+    await close_by_hand(h, GROUP, CHAIR, 1)
     await h.press(private(CHAIR), CHAIR, None, enter_for)
     closed = "Vote #1 is closed; ballots can no longer be cast or changed."
     assert h.request.answers()[-1]["text"] == closed

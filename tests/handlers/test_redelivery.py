@@ -22,6 +22,7 @@ from tests.handlers import (
     test_votes_notice_handlers,
     test_votes_trust_handlers,
 )
+from tests.handlers.closing import close_by_hand
 from tests.handlers.harness import HandlerHarness, group, user
 from tests.handlers.test_reports_handlers import api  # noqa: F401 (a fixture some flows take)
 from tests.handlers.test_residents_handlers import GROUP
@@ -94,7 +95,7 @@ async def test_a_redelivered_close_publishes_once(harness: HandlerHarness) -> No
     committee = user(9, "Chair Wu")
     await h.say(GROUP, committee, "/vote Paint the gate? simple 1d")
     assert last_sent(h, GROUP["id"])["text"].startswith("🗳 Vote #1")
-    await h.say(GROUP, committee, "/close 1")
+    await close_by_hand(h, GROUP, committee, 1)
     results = [t for t in h.request.texts(GROUP["id"]) if t.startswith("📢 Result of vote #1")]
     await h.redeliver()
     assert [t for t in h.request.texts(GROUP["id"]) if t.startswith("📢 Result")] == results

@@ -277,7 +277,13 @@ async def test_leave_with_a_button_and_only_ones_own(harness: HandlerHarness) ->
     assert label == "Leave 1-101 · Sunny Garden"
     await h.press(GROUP, MALLORY, None, data)
     assert h.request.answers()[-1]["text"] == "This is not one of your households."
-    await h.press(GROUP, ALICE, None, data)
+    await h.press(GROUP, ALICE, None, data)  # asked first
+    asked = h.request.sent("editMessageText")[-1]
+    assert asked["text"] == "Leave 1-101 in Sunny Garden? You can join again later."
+    (_, yes), (_, _no) = keyboard_of(asked)
+    await h.press(GROUP, MALLORY, None, yes)
+    assert h.request.answers()[-1]["text"] == "This is not one of your households."
+    await h.press(GROUP, ALICE, None, yes)
     assert h.request.answers()[-1]["text"] == "You have left 1-101 in Sunny Garden."
     await h.say(GROUP, ALICE, "/leave")
     assert h.request.texts(GROUP["id"])[-1] == "You have no household to leave here."

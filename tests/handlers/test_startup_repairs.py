@@ -9,6 +9,7 @@ from typing import Any
 from handlers.app import repair_live_cards
 from handlers.context import Services
 from storage.database import Database
+from tests.handlers.closing import close_by_hand
 from tests.handlers.harness import HandlerHarness
 from tests.handlers.test_residents_handlers import GROUP, keyboard_of
 from tests.handlers.test_votes_handlers import COMMITTEE, PEOPLE, last_sent, residents
@@ -37,7 +38,7 @@ async def stale_cards(
 
     await h.say(GROUP, COMMITTEE, "/vote Close the gate at night? simple 1d")
     closed_card = last_sent(h, GROUP["id"])
-    await h.say(GROUP, COMMITTEE, "/close 1")  # a closed vote's card is not live any more
+    await close_by_hand(h, GROUP, COMMITTEE, 1)  # a closed vote's card is not live any more
     await h.say(GROUP, COMMITTEE, "/vote Repair the gate? simple 1d")
     vote_card = last_sent(h, GROUP["id"])
     assert vote_card["text"].startswith("🗳 Vote #2: Repair the gate?")

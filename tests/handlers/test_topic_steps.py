@@ -11,6 +11,7 @@ from bot.communities.model import Community
 from bot.topics.model import AgendaSlot, Step, Topic, TopicStatus, step_of
 from handlers.topics.commands import render_topic_card
 from handlers.topics.render import topic_card, topic_list
+from tests.handlers.closing import close_by_hand
 from tests.handlers.harness import HandlerHarness
 from tests.handlers.test_residents_handlers import CREATOR, GROUP, keyboard_of
 from tests.handlers.test_votes_handlers import COMMITTEE, PEOPLE, last_sent, residents
@@ -120,7 +121,7 @@ async def _walk_the_steps(h: HandlerHarness, texts: dict[str, str]) -> None:
     )
     for name in ("A", "B", "C"):
         await h.press(GROUP, PEOPLE[name], None, keyboard_of(vote_card)[0][1])
-    await h.say(GROUP, COMMITTEE, "/close 1")
+    await close_by_hand(h, GROUP, COMMITTEE, 1)
     moved = h.request.sent("editMessageText", GROUP["id"])
     topic_edits = [e for e in moved if e["message_id"] == card["message_id"]]
     assert topic_edits[-1]["text"].endswith(texts["publish"])

@@ -12,6 +12,7 @@ from bot.communities.cases import set_community_language
 from bot.config import Language
 from bot.votes.model import BallotRow
 from tests.conftest import NOW
+from tests.handlers.closing import close_by_hand
 from tests.handlers.harness import HandlerHarness, user
 from tests.handlers.test_residents_handlers import GROUP
 from tests.handlers.test_votes_trust_handlers import CHAIR, PEOPLE, community_of, open_vote, prepare
@@ -53,7 +54,7 @@ async def test_a_press_after_close_is_told_the_vote_closed_and_changes_nothing(
     card, buttons = await open_in(h, language)
     first, other = speaking("A", language), speaking("B", language)
     await h.press(GROUP, first, card, buttons["For"])
-    await h.say(GROUP, CHAIR, "/close 1")
+    await close_by_hand(h, GROUP, CHAIR, 1)
     stored = await ballots(h)
     assert [row.choice.value for row in stored] == ["for"]
     sent = len(h.request.sent("sendMessage"))

@@ -9,6 +9,7 @@ import io
 from bot.residents.cases import claim_ownership, decide_ownership
 from bot.roles.model import Actor
 from tests.conftest import NOW
+from tests.handlers.closing import close_by_hand
 from tests.handlers.harness import HandlerHarness, group, private, user
 from tests.handlers.test_residents_handlers import CREATOR, GROUP, keyboard_of, set_up
 
@@ -139,11 +140,11 @@ async def test_propose_support_vote_close_publish(harness: HandlerHarness) -> No
 
     await h.say(GROUP, COMMITTEE, "/result 1")
     assert "still open" in h.request.texts(GROUP["id"])[-1]
-    await h.say(GROUP, PEOPLE["A"], "/close 1")
+    await close_by_hand(h, GROUP, PEOPLE["A"], 1)
     assert h.request.texts(GROUP["id"])[-1].startswith(
         "Only committee members and administrators can close"
     )
-    await h.say(GROUP, COMMITTEE, "/close 1")
+    await close_by_hand(h, GROUP, COMMITTEE, 1)
     result = h.request.texts(GROUP["id"])[-1]
     assert result.startswith("📢 Result of vote #1: Install an elevator in building 2\nPASSED")
     assert "Participation by owners: 6 of 8 (75%) — needs ≥ 2/3 ✓" in result
@@ -158,8 +159,8 @@ async def test_propose_support_vote_close_publish(harness: HandlerHarness) -> No
         h.request.answers()[-1]["text"]
         == "Vote #1 is closed; ballots can no longer be cast or changed."
     )
-    await h.say(GROUP, COMMITTEE, "/close 1")
-    assert h.request.texts(GROUP["id"])[-1] == "Vote #1 is not open."
+    await close_by_hand(h, GROUP, COMMITTEE, 1)
+    assert h.request.texts(GROUP["id"])[-1] == "Vote #1 is already closed."
     await h.say(GROUP, PEOPLE["A"], "/verify 1")
     assert h.request.texts(GROUP["id"])[-1].startswith(
         "✅ The record of vote #1 is intact: 10 entries"  # opening + 8 ballots + close
@@ -206,7 +207,7 @@ async def test_a_free_question_vote_with_options_and_export(harness: HandlerHarn
         h.request.texts(GROUP["id"])[-1]
         == "Reminded 0 residents privately; 1 have not started a chat with me and were skipped."
     )
-    await h.say(GROUP, COMMITTEE, "/close 1")
+    await close_by_hand(h, GROUP, COMMITTEE, 1)
     await h.say(GROUP, COMMITTEE, "/export 1")
     document = h.request.sent("sendDocument", COMMITTEE["id"])[-1]
     assert "Secret ballot" in document["caption"]
@@ -221,7 +222,8 @@ async def test_bad_vote_commands(harness: HandlerHarness) -> None:
         ("/vote 1 unanimous", "I don't understand “unanimous”."),
         ("/vote Paint it? 3w", "“3w” is not a duration I accept"),
         ("/vote Paint it? 2d building 9", "Building 9 is not in the register."),
-        ("/close", "Usage: /close <vote number>"),
+        ("/close", "There is no open vote now."),  # a picker, with nothing to pick
+        ("/close x", "Usage: /close <vote number>"),
         ("/result x", "Usage: /result <vote number>"),
         ("/verify 4", "There is no vote #4 here."),
         ("/settings support_threshold 0", "The threshold must be a whole number from 1 to 1000."),

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from handlers.votes.jobs import rearm_votes
 from tests.conftest import NOW
+from tests.handlers.closing import close_by_hand
 from tests.handlers.harness import HandlerHarness, private
 from tests.handlers.test_residents_handlers import CREATOR, GROUP, keyboard_of
 from tests.handlers.test_votes_trust_handlers import CHAIR, PEOPLE, prepare
@@ -65,7 +66,7 @@ async def test_objections_in_chinese_reach_the_committee_and_are_answered(
     await h.say(GROUP, chair, "/vote 是否加装电梯 双过半 7天")
     await h.say(private(owner_b), owner_b, "/object 1 我的书面票没有计入")
     assert h.request.texts(owner_b["id"])[-1] == "表决 #1 还没有公示结果，无法提出异议。"
-    await h.say(GROUP, chair, "/close 1")
+    await close_by_hand(h, GROUP, chair, 1)
     result = h.request.texts(GROUP["id"])[-1]
     assert "公示期至 2026年11月29日 17:30：有异议的业主可发送 /object 1 <理由>。" in result
 

@@ -18,6 +18,7 @@ from bot.roles.cases import set_role
 from bot.roles.model import Role
 from storage.database import connect
 from tests.conftest import NOW, WORKED_EXAMPLE_CSV
+from tests.handlers.closing import close_by_hand
 from tests.handlers.harness import HandlerHarness, private, user
 from tests.handlers.test_residents_handlers import CREATOR, GROUP, REP, keyboard_of, set_up
 from tests.unit.test_usecases import ADMIN
@@ -130,7 +131,7 @@ async def test_receipts_paper_ballots_notes_ledger_and_verify_in_english(
     assert "paper ballot for 1-201, 1-202: Against" in h.request.texts(PEOPLE["C"]["id"])[-1]
     await h.press(GROUP, PEOPLE["D"], card, buttons["👎 Against"])
 
-    await h.say(GROUP, CHAIR, "/close 1")
+    await close_by_hand(h, GROUP, CHAIR, 1)
     result = h.request.texts(GROUP["id"])[-1]
     assert result.startswith("📢 Result of vote #1: Install an elevator?\nNO QUORUM")
     assert "of which entered from paper: 2" in result
@@ -191,7 +192,7 @@ async def test_in_chinese_paper_ballot_receipt_and_ledger_without_names(
     assert h.request.texts(GROUP["id"])[-1] == (
         "9-999 不在表决 #1 的投票范围内（请核对房号和表决的楼栋）。"
     )
-    await h.say(GROUP, CHAIR, "/close 1")
+    await close_by_hand(h, GROUP, CHAIR, 1)
     result = h.request.texts(GROUP["id"])[-1]
     assert "其中书面表决票：1" in result
     caption = h.request.sent("sendDocument", GROUP["id"])[-1]["caption"]
@@ -262,7 +263,7 @@ async def test_a_secret_votes_ledger_never_ties_a_unit_to_a_choice(harness: Hand
     for name, label in [("A", "👍 For"), ("B", "👎 Against"), ("D", "👍 For")]:
         await h.press(GROUP, PEOPLE[name], card, buttons[label])
         receipts[name] = h.request.answers()[-1]["text"].rsplit(" ", 1)[1]
-    await h.say(GROUP, CHAIR, "/close 1")
+    await close_by_hand(h, GROUP, CHAIR, 1)
     header, *rows = ledger_rows(h)
     assert header == ["section", "units", "buildings", "area_m2", "choice", "source", "receipt"]
     ballots = [row for row in rows if row[0] == "ballots"]

@@ -23,6 +23,7 @@ from bot.topics.cases import propose_topic, toggle_support
 from bot.topics.model import TopicStatus
 from bot.votes.ballots import cast_ballot
 from bot.votes.cases import (
+    DraftEdit,
     close_vote,
     create_vote,
     edit_draft,
@@ -265,7 +266,7 @@ async def test_topics_to_a_vote(db: Database) -> None:
                 community=community,
                 vote_id=draft.id,
                 actor=Actor(USER["A"]),
-                rule=Rule.TWO_THIRDS,
+                edit=DraftEdit(rule=Rule.TWO_THIRDS),
                 now=NOW,
             )
         await edit_draft(
@@ -273,7 +274,7 @@ async def test_topics_to_a_vote(db: Database) -> None:
             community=community,
             vote_id=draft.id,
             actor=COMMITTEE,
-            rule=Rule.TWO_THIRDS,
+            edit=DraftEdit(rule=Rule.TWO_THIRDS),
             now=NOW,
         )
         opened = await edit_draft(
@@ -281,8 +282,7 @@ async def test_topics_to_a_vote(db: Database) -> None:
             community=community,
             vote_id=draft.id,
             actor=COMMITTEE,
-            duration=timedelta(hours=12),
-            start=True,
+            edit=DraftEdit(duration=timedelta(hours=12), start=True),
             now=NOW,
         )
         topic_now = await uow.topics.get(topic.id)
