@@ -38,7 +38,7 @@ from handlers.votes.render import CHOICE_CODES, units_text
 
 VOTES_PAYLOAD = "votes-"
 MAX_LISTED = 10  # open votes listed at once (one message each)
-SUPERGROUP_PREFIX = "-100"
+SUPERGROUP_BASE = -(10**12)  # a supergroup's id is -100 followed by its own id; never a group's
 
 
 def card_link(card: tuple[int, int] | None) -> str | None:
@@ -47,10 +47,9 @@ def card_link(card: tuple[int, int] | None) -> str | None:
     if card is None:
         return None
     chat_id, message_id = card
-    text = str(chat_id)
-    if not text.startswith(SUPERGROUP_PREFIX) or len(text) <= len(SUPERGROUP_PREFIX):
+    if chat_id > SUPERGROUP_BASE:
         return None
-    return f"https://t.me/c/{text.removeprefix(SUPERGROUP_PREFIX)}/{message_id}"
+    return f"https://t.me/c/{SUPERGROUP_BASE - chat_id}/{message_id}"
 
 
 def ballot_keyboard(

@@ -182,9 +182,7 @@ async def test_a_death_between_the_commit_and_the_send_is_delivered_once_at_star
     assert counts.pending == 3  # the card redrawn, the result posted and pinned, the ledger
     await h.settle()
     (posted,) = results(h)
-    assert [int(p["message_id"]) for p in result_pins(h)] == [
-        posted["message_id"]
-    ]
+    assert [int(p["message_id"]) for p in result_pins(h)] == [posted["message_id"]]
     assert len(h.request.sent("sendDocument", GROUP["id"])) == 1
 
     again = await start_outbox(h.app, h.services)  # and once more: nothing is left to resend
