@@ -8,7 +8,10 @@ only in the presser's own private chat on a message carrying it (see `require_pr
 
 from __future__ import annotations
 
+import logging
+
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 from telegram.ext import CommandHandler, filters
 
 from bot.communities.model import Community
@@ -35,6 +38,8 @@ from handlers.context import BotApplication, BotContext
 from handlers.menus import home_keyboard
 from handlers.outbox import Undeliverable
 from handlers.votes.render import CHOICE_CODES, units_text
+
+log = logging.getLogger(__name__)
 
 VOTES_PAYLOAD = "votes-"
 MAX_LISTED = 10  # open votes listed at once (one message each)
@@ -171,7 +176,10 @@ async def redraw_private(context: BotContext, query: CallbackQuery, vote_id: int
         return
     lang = await user_language(context, query.from_user)
     text, keyboard = private_view(found, lang)
-    await edit_text(context, message.chat.id, message.message_id, text, reply_markup=keyboard)
+    try:
+        await edit_text(context, message.chat.id, message.message_id, text, reply_markup=keyboard)
+    except BadRequest as exc:  # the ballot stands and was confirmed; only the redraw is lost
+        log.info("could not redraw the private list of vote %s: %s", vote_id, exc)
 
 
 async def deliver_vote_reminder(context: BotContext, entry: OutboxEntry) -> None:
