@@ -24,7 +24,7 @@ from bot.meetings.cases import live_meeting_cards
 from bot.notices.cases import live_notice_cards
 from bot.topics.cases import live_topic_cards
 from bot.votes.cases import live_vote_cards
-from handlers import codes, communities, language, start
+from handlers import codes, communities, home, language, start
 from handlers.context import BotApplication, BotContext, Services, utc_now
 from handlers.deliveries import start_outbox, stop_outbox
 from handlers.errors import on_error
@@ -53,6 +53,7 @@ from handlers.votes import drafts as vote_drafts
 from handlers.votes import objections as vote_objections
 from handlers.votes import paper_menu as vote_paper_menu
 from handlers.votes import pickers as vote_pickers
+from handlers.votes import private as vote_private
 from handlers.votes import progress as vote_progress
 from handlers.votes.batch import stop_ballots
 from handlers.votes.jobs import rearm_votes
@@ -98,6 +99,7 @@ def register_handlers(app: BotApplication) -> None:
     """Order matters twice: /start with a report or ticket link before the plain /start, and
     the private-message handler of the report form, then the fallbacks, last."""
     reports.register_start_links(app)
+    vote_private.register_start_links(app)
     start.register(app)
     communities.register(app)
     units.register(app)
@@ -119,6 +121,7 @@ def register_handlers(app: BotApplication) -> None:
     vote_progress.register(app)
     reports.register(app)
     report_form.register(app)
+    home.register(app)  # the home keyboard's labels, before the private-message fallback
     report_form.register_private_messages(app)
     start.register_fallbacks(app)
     app.add_error_handler(on_error)

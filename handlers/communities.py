@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from telegram import ChatMember, ChatMemberUpdated, Update
+import logging
+
+from telegram import (
+    ChatMember,
+    ChatMemberUpdated,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import ChatMemberHandler, CommandHandler, MessageHandler, filters
 
 from bot.communities.cases import setup_community
+from bot.communities.model import Community
 from bot.config import Language
 from bot.errors import UserError
 from bot.i18n import t
@@ -13,6 +23,7 @@ from handlers.common import (
     chat_language,
     command_text,
     community_of_chat,
+    deep_link,
     follow_chat,
     is_chat_admin,
     is_private,
@@ -20,6 +31,10 @@ from handlers.common import (
     sent_by_anonymous_admin,
 )
 from handlers.context import BotApplication, BotContext
+from handlers.start import JOIN_PAYLOAD
+from handlers.votes.private import VOTES_PAYLOAD
+
+log = logging.getLogger(__name__)
 
 _PRESENT = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER)
 
@@ -75,6 +90,46 @@ async def cmd_setup(update: Update, context: BotContext) -> None:
         await reply(
             update, t(lang, "setup.renamed", old=result.old_name or "", name=community.name)
         )
+    await post_front_door(update, context, community, lang)
+
+
+def front_door_keyboard(
+    context: BotContext, community: Community, lang: Language
+) -> InlineKeyboardMarkup:
+    """Deep links into the private chat: join by buttons, the repair form, the open votes."""
+    links = (
+        ("setup.join_button", f"{JOIN_PAYLOAD}{community.id}"),
+        ("setup.report_button", f"report-{community.id}"),
+        ("setup.votes_button", f"{VOTES_PAYLOAD}{community.id}"),
+    )
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(t(lang, key), url=deep_link(context, payload))]
+            for key, payload in links
+        ]
+    )
+
+
+async def post_front_door(
+    update: Update, context: BotContext, community: Community, lang: Language
+) -> None:
+    """The group's "start here" message, pinned. A plain reply like /setup's own (nothing of
+    it is stored, and a redelivered /setup is not applied again); a pin the bot may not make
+    is told to the admin, and the message stays unpinned."""
+    posted = await reply(
+        update,
+        t(lang, "setup.front_door", name=community.name),
+        reply_markup=front_door_keyboard(context, community, lang),
+    )
+    if posted is None:
+        return
+    try:
+        await context.bot.pin_chat_message(
+            posted.chat_id, posted.message_id, disable_notification=True
+        )
+    except (BadRequest, Forbidden) as exc:
+        log.info("could not pin the start-here message of community %s: %s", community.id, exc)
+        await reply(update, t(lang, "setup.pin_failed"))
 
 
 async def on_chat_migrated(update: Update, context: BotContext) -> None:

@@ -37,8 +37,8 @@ from handlers.topics.commands import deliver_reached, deliver_topic_card
 from handlers.votes import delivery as votes
 from handlers.votes.ballots import deliver_change_note, deliver_paper_note
 from handlers.votes.commands import deliver_reminded
-from handlers.votes.commands import deliver_reminder as deliver_vote_reminder
 from handlers.votes.objections import deliver_objection, deliver_objection_answer
+from handlers.votes.private import deliver_vote_reminder
 
 DELIVERERS: dict[Tell, Callable[[BotContext, OutboxEntry], Awaitable[None]]] = {
     Tell.VOTE_CARD: votes.deliver_card,

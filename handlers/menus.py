@@ -13,6 +13,8 @@ from telegram import (
     BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
 )
 
 from bot.config import Language
@@ -114,3 +116,20 @@ async def set_command_menus(bot: Bot, default_language: Language) -> None:
         await bot.set_my_commands(
             bot_commands(default_language, private=private, audience=audience), scope=scope
         )
+
+
+# The home keyboard of a private chat (`handlers/home.py` routes its labels), two per row.
+HOME_BUTTONS: tuple[tuple[str, str], ...] = (
+    ("home.me", "home.votes"),
+    ("home.report", "home.reports"),
+    ("home.notices", "home.help"),
+)
+
+
+def home_keyboard(lang: Language) -> ReplyKeyboardMarkup:
+    """Big buttons that stay under the chat: every command a resident needs, no typing."""
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(t(lang, key)) for key in row] for row in HOME_BUTTONS],
+        resize_keyboard=True,
+        is_persistent=True,
+    )

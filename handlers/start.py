@@ -3,7 +3,7 @@ the bot does not understand: unknown commands, stray text in private, stale butt
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Update, User
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.errors import UserError
@@ -21,7 +21,7 @@ from handlers.common import (
     user_language,
 )
 from handlers.context import BotApplication, BotContext
-from handlers.menus import Audience, help_text
+from handlers.menus import Audience, help_text, home_keyboard
 from handlers.residents.buttons import buildings_keyboard
 
 JOIN_PAYLOAD = "join-"
@@ -54,10 +54,34 @@ async def _audience(update: Update, context: BotContext) -> Audience:
 
 async def cmd_help(update: Update, context: BotContext) -> None:
     lang = await chat_language(update, context)
+    private = is_private(update)
     await reply(
         update,
-        help_text(lang, private=is_private(update), audience=await _audience(update, context)),
+        help_text(lang, private=private, audience=await _audience(update, context)),
+        reply_markup=home_keyboard(lang) if private else None,
     )
+
+
+async def _first_screen(update: Update, context: BotContext, user: User) -> None:
+    """/start in private: one line saying what to press. Not yet living anywhere but sent here
+    by a group's link before: that community's building buttons; else the home keyboard."""
+    async with context.services.uow() as uow:
+        live = await uow.residents.live_of_user(user.id)
+        profile = await uow.users.get(user.id)
+        chosen = (
+            await uow.communities.get(profile.context_community_id)
+            if not live and profile is not None and profile.context_community_id is not None
+            else None
+        )
+    lang = await user_language(context, user)
+    if chosen is not None:
+        keyboard = await buildings_keyboard(context, chosen, lang)
+        await reply(
+            update, t(lang, "start.join_context", community=chosen.name), reply_markup=keyboard
+        )
+        return
+    key = "start.home" if live else "start.home_new"
+    await reply(update, t(lang, key), reply_markup=home_keyboard(lang))
 
 
 async def cmd_start(update: Update, context: BotContext) -> None:
@@ -84,6 +108,9 @@ async def cmd_start(update: Update, context: BotContext) -> None:
         await reply(
             update, t(lang, "start.join_context", community=community.name), reply_markup=keyboard
         )
+        return
+    if is_private(update):
+        await _first_screen(update, context, user)
         return
     await cmd_help(update, context)
 

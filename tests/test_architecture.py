@@ -21,6 +21,7 @@ HANDLER_INFRA = {
     "deliveries",
     "errors",
     "format",
+    "home",  # the private chat's home keyboard: routes to the features' commands
     "language",
     "live_cards",
     "menus",

@@ -14,16 +14,47 @@ TEXTS: dict[str, str] = {
     "cmd.role": "Give a member a role (reply to their message)",
     "help.header": "What you can do:",
     "help.footer_private": (
-        "To join your household, open the link from your community group, or use the code "
-        "from your letterbox: /join <unit> <code>."
+        "To join your household, press “Join my home” in the message pinned in your community "
+        "group. Typed instead: /join <unit> [owner|tenant], e.g. /join 3-2-501; with the code "
+        "from your letterbox it is at once: /join 3-2-501 ABCD-EFGH."
     ),
     "help.footer_group": "Join your household here with /join <unit>, e.g. /join 3-2-501.",
-    "start.join_context": (
-        "You are joining {community}. Tap your building below, or type /join <unit> [owner|tenant], "
-        "e.g. /join 3-2-501. A building rep will check it; with the code from your letterbox it is "
-        "at once: /join 3-2-501 ABCD-EFGH."
-    ),
+    "start.join_context": "You are joining {community}: press your building below.",
     "start.unknown_link": "This link is not valid any more. Ask in your community group for a new one.",
+    # issue 11 "home": the home keyboard, the first screen, the group's front door, voting in private
+    "home.me": "🏠 My home",
+    "home.votes": "🗳 Open votes",
+    "home.report": "🛠 Report a repair",
+    "home.reports": "📋 My reports",
+    "home.notices": "📢 Notices",
+    "home.help": "❓ Help",
+    "home.ready": "From now on, the buttons at the bottom of the screen do everything: press one.",
+    "start.home": "Welcome back! Press a button at the bottom of the screen.",
+    "start.home_new": (
+        "Welcome! To verify your home, press “Join my home” in the message pinned in your "
+        "community group. The buttons at the bottom of the screen do the rest."
+    ),
+    "setup.front_door": (
+        "🏠 Start here, residents of {name}:\n"
+        "• Join my home: once, by buttons (building → unit).\n"
+        "• Report a repair: a broken lift, a leak, a light…\n"
+        "• Open votes: vote in your private chat with me.\n"
+        "Each button opens a private chat with me."
+    ),
+    "setup.join_button": "🏠 Join my home",
+    "setup.report_button": "🛠 Report a repair",
+    "setup.votes_button": "🗳 Open votes",
+    "setup.pin_failed": (
+        "I could not pin the “start here” message. Please make me an administrator who may pin "
+        "messages, then pin it yourself or send /setup again."
+    ),
+    "votes.private_head": "Open votes in {community} that you can vote in:",
+    "votes.private_card": "🗳 Vote #{number}: {question}\n{community} · closes {closes}\n{ballots}",
+    "votes.private_ballot": "{units}: {choice}",
+    "votes.private_not_cast": "not voted yet",
+    "votes.private_none": "There is no open vote you can vote in right now.",
+    "votes.card_link_button": "📌 The vote card in the group",
+    "votes.changed_from": " (changed from {previous})",
     # common answers
     "common.group_only": "Please send this in your community group.",
     "common.not_set_up": (
@@ -392,7 +423,7 @@ TEXTS: dict[str, str] = {
         "For {for_} owners, {for_area}\nAgainst {against} owners, {against_area}\nAbstain {abstain} owners, {abstain_area}\n"
         "Participation: {participants} of {electorate} owners ({share}), {area} of {total_area} ({area_share})"
     ),
-    "votes.recorded": "Recorded: {choice} — {units}. You can change it until {until}. Receipt: {receipt}",
+    "votes.recorded": "Recorded: {choice} — {units}{previous}. You can change it until {until}. Receipt: {receipt}",
     "votes.started": "🗳 Vote #{number} has started. Press a button on the card to vote.",
     "votes.result": "📢 Result of vote #{number}: {question}\n{outcome}\n\n{figures}\n\nBy building: {buildings}\nRecord: {head} (check with /verify {number})",
     "votes.result_open": "🗳 Vote #{number}: {question} — still open, closes {closes}\n\n{figures}\n\nBy building: {buildings}",
@@ -404,7 +435,7 @@ TEXTS: dict[str, str] = {
     "votes.check.approval_owners": "Approval by participating owners",
     "votes.check.approval_area": "Approval by participating area",
     "votes.remind_header": "⏰ Vote #{number} “{question}” closes {closes}. Participation by building: {buildings}",
-    "votes.remind_private": "⏰ Reminder: vote #{number} “{question}” in {community} closes {closes}. Your household has not voted yet; please vote on the card in the group.",
+    "votes.remind_private": "⏰ Reminder: vote #{number} “{question}” in {community} closes {closes}. Your household has not voted yet: press a button below.",
     "votes.remind_done": "Reminded {sent} residents privately; {unreachable} have not started a chat with me and were skipped.",
     "votes.export_secret": " Secret ballot: choices are left out; totals: For {for_}, Against {against}, Abstain {abstain}.",
     "votes.export_sent": "I have sent the ballots to you in a private chat.",

@@ -13,13 +13,38 @@ TEXTS: dict[str, str] = {
     "cmd.codes": "信箱验证码（私聊发送）",
     "cmd.role": "设置成员角色（回复该成员的消息）",
     "help.header": "您可以：",
-    "help.footer_private": "加入住户：请点开社区群里的链接，或使用信箱里的验证码：/join <房号> <验证码>。",
+    "help.footer_private": "认证我家房屋：请在社区群里的置顶消息中点“认证我家房屋”。也可以打字：/join <房号> [owner|tenant]，例如 /join 3-2-501；有信箱里的验证码可立即认证：/join 3-2-501 ABCD-EFGH。",
     "help.footer_group": "在本群发送 /join <房号> 加入您的住户，例如 /join 3-2-501。",
-    "start.join_context": (
-        "您正在加入{community}。请点下面您住的楼栋，或输入 /join <房号> [owner|tenant]，例如 /join 3-2-501。"
-        "楼栋长审核后即可加入；使用信箱里的验证码可立即认证：/join 3-2-501 ABCD-EFGH。"
-    ),
+    "start.join_context": "您正在认证{community}的房屋：请点下面您住的楼栋。",
     "start.unknown_link": "这个链接已失效，请在社区群里重新获取。",
+    # 第 11 号“首页”：首页按钮、第一屏、群里的入口、私聊投票
+    "home.me": "🏠 我的房屋",
+    "home.votes": "🗳 正在表决",
+    "home.report": "🛠 报修",
+    "home.reports": "📋 我的报修",
+    "home.notices": "📢 通知",
+    "home.help": "❓ 帮助",
+    "home.ready": "以后点屏幕下方的按钮就能办事，请点一个。",
+    "start.home": "欢迎回来！请点屏幕下方的按钮。",
+    "start.home_new": "欢迎！认证我家房屋：请在社区群里的置顶消息中点“认证我家房屋”。其他事点屏幕下方的按钮。",
+    "setup.front_door": (
+        "🏠 {name}的住户，请从这里开始：\n"
+        "・认证我家房屋：只需一次，点按钮选楼栋和房号。\n"
+        "・报修：电梯坏了、漏水、灯不亮等。\n"
+        "・正在表决：在和我的私聊里投票。\n"
+        "点按钮会打开和我的私聊。"
+    ),
+    "setup.join_button": "🏠 认证我家房屋",
+    "setup.report_button": "🛠 报修",
+    "setup.votes_button": "🗳 正在表决",
+    "setup.pin_failed": "我没能置顶“从这里开始”这条消息。请把我设为可以置顶消息的管理员，然后您自己置顶，或再发一次 /setup。",
+    "votes.private_head": "{community}正在表决、您可以参加的事项：",
+    "votes.private_card": "🗳 表决 #{number}：{question}\n{community}・{closes} 截止\n{ballots}",
+    "votes.private_ballot": "{units}：{choice}",
+    "votes.private_not_cast": "还没投票",
+    "votes.private_none": "目前没有您可以参加的表决。",
+    "votes.card_link_button": "📌 群里的表决卡片",
+    "votes.changed_from": "（原为{previous}）",
     # 通用回复
     "common.group_only": "请在社区群里发送此命令。",
     "common.not_set_up": "本群还没有设为社区。请管理员发送 /setup <社区名称>。",
@@ -358,7 +383,7 @@ TEXTS: dict[str, str] = {
         "赞成 {for_} 人，{for_area}\n反对 {against} 人，{against_area}\n弃权 {abstain} 人，{abstain_area}\n"
         "参与：{participants} / {electorate} 名业主（{share}），{area} / {total_area}（{area_share}）"
     ),
-    "votes.recorded": "已记录：{choice} — {units}。截止 {until} 前可以改票。回执：{receipt}",
+    "votes.recorded": "已记录：{choice} — {units}{previous}。截止 {until} 前可以改票。回执：{receipt}",
     "votes.started": "🗳 表决 #{number} 已开始。请点卡片上的按钮投票。",
     "votes.result": "📢 表决 #{number} 结果：{question}\n{outcome}\n\n{figures}\n\n各楼栋参与：{buildings}\n记录：{head}（可用 /verify {number} 核验）",
     "votes.result_open": "🗳 表决 #{number}：{question} — 进行中，截止 {closes}\n\n{figures}\n\n各楼栋参与：{buildings}",
@@ -370,7 +395,7 @@ TEXTS: dict[str, str] = {
     "votes.check.approval_owners": "赞成业主人数（占参与者）",
     "votes.check.approval_area": "赞成专有面积（占参与面积）",
     "votes.remind_header": "⏰ 表决 #{number}“{question}”将于 {closes} 截止。各楼栋参与：{buildings}",
-    "votes.remind_private": "⏰ 提醒：{community}的表决 #{number}“{question}”将于 {closes} 截止。您家尚未投票，请在群里的表决卡片上投票。",
+    "votes.remind_private": "⏰ 提醒：{community}的表决 #{number}“{question}”将于 {closes} 截止。您家尚未投票，请点下面的按钮投票。",
     "votes.remind_done": "已私聊提醒 {sent} 位居民；{unreachable} 位从未与我私聊，已跳过。",
     "votes.export_secret": " 无记名投票：不导出每张票的选择；合计：赞成 {for_}，反对 {against}，弃权 {abstain}。",
     "votes.export_sent": "选票已私聊发给您。",

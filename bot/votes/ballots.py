@@ -45,6 +45,7 @@ class CastResult:
     changed: bool
     receipts: tuple[str, ...]  # one per voter key the ballot was cast for
     notes: tuple[ChangeNote, ...] = ()
+    previous: tuple[Choice, ...] = ()  # the other choices this ballot replaced, in order
 
 
 def _check_open(vote: Vote, now: datetime) -> None:
@@ -195,6 +196,7 @@ class _Chain:
         self.head = head
         self._ballots: dict[str, StoredBallot] = {}
         self._records: list[ChainRecord] = []
+        self.replaced: list[Choice] = []  # the choices the last `record` replaced
 
     async def write(self, uow: VotesUnitOfWork, vote: Vote, now: datetime) -> None:
         if self._records:
@@ -212,6 +214,8 @@ class _Chain:
         source: BallotSource,
         now: datetime,
     ) -> tuple[bool, tuple[str, ...], list[tuple[Voter, Choice]]]:
+        """Record `choice` for each key; what the chain replaced is kept in `replaced`."""
+        self.replaced = []
         changed = False
         receipts: list[str] = []
         taken_over: list[tuple[Voter, Choice]] = []
@@ -219,6 +223,12 @@ class _Chain:
             previous = self.current.get(key)
             if previous is not None and previous.choice is choice and previous.source is source:
                 continue
+            if (
+                previous is not None
+                and previous.choice is not choice
+                and previous.choice not in self.replaced
+            ):
+                self.replaced.append(previous.choice)
             kind = RecordKind.CAST if previous is None else RecordKind.CHANGE
             data = ballot_data(key, choice, source=source, by=by, at=now)
             self.head = append(vote.id, self.head, kind, data)
@@ -241,6 +251,14 @@ class BallotPress:
     choice: Choice
     pressed_on: tuple[int, int] | None = None
     user_name: str = ""
+
+
+def _pressed_where_allowed(press: BallotPress, vote: Vote) -> bool:
+    """A ballot button has two legitimate places: the vote's card in the group, and a message
+    in the presser's own private chat (the open-votes list, a reminder; a private chat's id is
+    the user's id, so no one presses on another's). Anywhere else it is a forged payload."""
+    where = press.pressed_on
+    return where is None or where == vote.card or where[0] == press.user_id
 
 
 async def tell_change(
@@ -272,8 +290,9 @@ async def cast_ballot(
 ) -> CastResult:
     """Record the user's ballot for each key they may vote for; the latest stands.
     `pressed_on`: the (chat, message) the button was pressed on, which must be the vote's card
-    (a payload is forgeable); checked here so that a press reads the vote once. The other
-    voters of a ballot someone else changed are told (by `user_name`) through the outbox."""
+    or the presser's own private chat (a payload is forgeable); checked here so that a press
+    reads the vote once. The other voters of a ballot someone else changed are told (by
+    `user_name`) through the outbox."""
     press = BallotPress(user_id, choice, pressed_on, user_name)
     (cast,) = await cast_ballots(
         uow, community=community, vote_id=vote_id, presses=[press], now=now
@@ -304,7 +323,7 @@ async def cast_ballots(
         _check_open(vote, now)
     except UserError as refusal:
         closed = refusal
-    on_card = [p.pressed_on is None or p.pressed_on == vote.card for p in presses]
+    on_card = [_pressed_where_allowed(p, vote) for p in presses]
     standing: dict[int, Standing] = {}
     candidates: dict[str, Voter] = {}
     if closed is None and any(on_card):
@@ -323,9 +342,11 @@ async def cast_ballots(
     keys = {key for voters in chosen if not isinstance(voters, UserError) for key in voters}
     chain = _Chain(await uow.votes.ballots_of(vote.id, keys), await uow.votes.chain_head(vote.id))
     recorded: list[tuple[bool, tuple[str, ...], list[tuple[Voter, Choice]]] | None] = []
+    replaced: list[tuple[Choice, ...]] = []
     for press, voters in zip(presses, chosen, strict=True):
         if isinstance(voters, UserError):
             recorded.append(None)
+            replaced.append(())
             continue
         recorded.append(
             chain.record(
@@ -337,11 +358,12 @@ async def cast_ballots(
                 now=now,
             )
         )
+        replaced.append(tuple(chain.replaced))
     await chain.write(uow, vote, now)
     taken = {voter.key: voter for r in recorded if r for voter, _ in r[2]}
     users = await voter_users(uow, vote, taken) if taken else {}
     results: list[CastResult | UserError] = []
-    for press, voters, outcome in zip(presses, chosen, recorded, strict=True):
+    for press, voters, outcome, before in zip(presses, chosen, recorded, replaced, strict=True):
         if isinstance(voters, UserError) or outcome is None:
             results.append(
                 voters if isinstance(voters, UserError) else UserError("common.stale_button")
@@ -367,7 +389,7 @@ async def cast_ballots(
         )
         for note in notes:
             await tell_change(uow, vote, note, press.user_name, now)
-        results.append(CastResult(vote, press.choice, covers, changed, receipts, notes))
+        results.append(CastResult(vote, press.choice, covers, changed, receipts, notes, before))
     await uow.commit()
     return results
 
@@ -464,3 +486,51 @@ async def my_ballots(
     if set(cast) - set(voters):
         voters |= await uow.votes.voters_by_key(vote.id, set(cast) - set(voters))
     return vote, await _rows_of(uow, vote, voters)
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdBallot:
+    """One key a user may cast for in an open vote, and its standing choice (None: not yet)."""
+
+    units: tuple[str, ...]
+    choice: Choice | None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenBallot:
+    """An open vote a user may vote in, with the standing ballot of each key they cast for."""
+
+    vote: Vote
+    community: Community
+    households: tuple[HouseholdBallot, ...]
+
+
+async def open_ballots(
+    uow: VotesUnitOfWork, *, user_id: int, now: datetime, community_id: int | None = None
+) -> list[OpenBallot]:
+    """The open votes this user may vote in (as `cast_ballots` decides: their verified
+    households, or the units they own under the Civil Code), oldest first, in every community
+    they live in or only in `community_id`. Votes they may not vote in are left out."""
+    memberships = await uow.residents.live_of_users([user_id])
+    ownerships = await uow.ownerships.live_of_users([user_id])
+    mine = {m.community_id for m in memberships} | {o.community_id for o in ownerships}
+    if community_id is not None:
+        mine &= {community_id}
+    listed: list[OpenBallot] = []
+    for vote in sorted(await uow.votes.open_votes(), key=lambda v: (v.community_id, v.number)):
+        if vote.community_id not in mine or (vote.closes_at is not None and now >= vote.closes_at):
+            continue
+        community = await uow.communities.get(vote.community_id)
+        if community is None:
+            continue
+        try:
+            voters = await eligible_voters(uow, vote, user_id)
+        except UserError:
+            continue
+        standing = await uow.votes.ballots_of(vote.id, list(voters))
+        households = tuple(
+            HouseholdBallot(voters[key].units, standing[key].choice if key in standing else None)
+            for key in sorted(voters)
+        )
+        listed.append(OpenBallot(vote, community, households))
+    return listed

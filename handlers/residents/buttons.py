@@ -17,8 +17,9 @@ from bot.i18n import t
 from bot.residents.model import Relation
 from bot.units.cases import buildings_in_order, units_of_building
 from handlers import callbacks
-from handlers.common import display_name, edit_text, is_private, user_language
+from handlers.common import display_name, edit_text, is_private, send_text, user_language
 from handlers.context import BotApplication, BotContext
+from handlers.menus import home_keyboard
 from handlers.residents.join_cards import submit_join_request
 
 PAGE_SIZE = 24
@@ -169,6 +170,10 @@ async def on_join_pick(update: Update, context: BotContext) -> None:
                 lang, "join.requested_private", unit=membership.unit_code, community=community.name
             )
             await edit_text(context, chat_id, message_id, text)
+            # joined: from now on the home keyboard stays under the chat
+            await send_text(
+                context, chat_id, t(lang, "home.ready"), reply_markup=home_keyboard(lang)
+            )
         else:
             raise UserError("common.stale_button")
     else:

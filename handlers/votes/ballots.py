@@ -13,7 +13,13 @@ from bot.config import Language
 from bot.errors import NotFound, UserError
 from bot.i18n import t, when
 from bot.outbox import OutboxEntry
-from bot.votes.ballots import BallotPress, PaperResult, enter_paper_ballot, my_ballots
+from bot.votes.ballots import (
+    BallotPress,
+    CastResult,
+    PaperResult,
+    enter_paper_ballot,
+    my_ballots,
+)
 from bot.votes.cases import vote_by_number
 from bot.votes.model import Vote
 from bot.votes.options import parse_choice
@@ -35,6 +41,7 @@ from handlers.common import (
 )
 from handlers.context import BotApplication, BotContext
 from handlers.votes.batch import ballot_batcher
+from handlers.votes.private import redraw_private, require_private_ballot
 from handlers.votes.render import CHOICES_BY_CODE, units_text
 
 log = logging.getLogger(__name__)
@@ -53,6 +60,9 @@ async def on_ballot(update: Update, context: BotContext) -> None:
     choice = CHOICES_BY_CODE.get(args[1]) if args else None
     if vote_id is None or choice is None or query.message is None:
         raise UserError("common.stale_button")
+    private = is_private(update)
+    if private:  # the open-votes list or a reminder: the presser's own chat, this very button
+        require_private_ballot(query)
     # Cast together with the presses waiting at the same moment (one commit for all of them).
     press = BallotPress(
         query.from_user.id,
@@ -62,22 +72,39 @@ async def on_ballot(update: Update, context: BotContext) -> None:
         user_name=display_name(query.from_user),
     )
     batcher = ballot_batcher(context)
-    community, cast, profile = await batcher.cast(query.message.chat.id, vote_id, press)
+    group = None if private else query.message.chat.id
+    community, cast, profile = await batcher.cast(group, vote_id, press)
     context.services.vote_cards.touch(vote_id)
     lang = preferred_language(
         profile, query.from_user.language_code, context.services.settings.bot_language
     )
-    text = t(
+    await query.answer(recorded_text(cast, community, lang)[:POPUP_LIMIT], show_alert=True)
+    if cast.notes:
+        context.services.wake_outbox()  # the household's other voters are told
+    if private:
+        await redraw_private(context, query, vote_id)
+
+
+def recorded_text(cast: CastResult, community: Community, lang: Language) -> str:
+    """The alert after a ballot: the household, the choice, what it replaced, the receipt."""
+    previous = (
+        t(
+            lang,
+            "votes.changed_from",
+            previous="/".join(t(lang, f"choice.{c.value}") for c in cast.previous),
+        )
+        if cast.previous
+        else ""
+    )
+    return t(
         lang,
         "votes.recorded",
-        choice=t(lang, f"choice.{choice.value}"),
+        choice=t(lang, f"choice.{cast.choice.value}"),
         units=units_text(cast.covers),
+        previous=previous,
         receipt=", ".join(cast.receipts) or "-",
         until=_until(cast.vote, community, lang),
     )
-    await query.answer(text[:POPUP_LIMIT], show_alert=True)
-    if cast.notes:
-        context.services.wake_outbox()  # the household's other voters are told
 
 
 async def _vote_and_community(context: BotContext, vote_id: int) -> tuple[Vote, Community] | None:

@@ -38,7 +38,7 @@ Cast = tuple[Community, CastResult | UserError, UserProfile | None]
 
 @dataclass(slots=True)
 class _Waiting:
-    chat_id: int  # the group the press came from: its community
+    chat_id: int | None  # the group the press came from (its community); None: in private
     vote_id: int
     press: BallotPress
     updates: tuple[int, ...]
@@ -55,10 +55,11 @@ class BallotBatcher:
         self._worker: asyncio.Task[None] | None = None
 
     async def cast(
-        self, chat_id: int, vote_id: int, press: BallotPress
+        self, chat_id: int | None, vote_id: int, press: BallotPress
     ) -> tuple[Community, CastResult, UserProfile | None]:
-        """Cast one press made in `chat_id` (with the others waiting now): the community, the
-        result and the presser's profile. A refusal is raised as the `UserError` it is."""
+        """Cast one press made in the group `chat_id`, or in a private chat (None: the vote's
+        own community), with the others waiting now: the community, the result and the
+        presser's profile. A refusal is raised as the `UserError` it is."""
         waiting = _Waiting(chat_id, vote_id, press, APPLYING.get())
         if self._worker is None or self._worker.done():
             self._worker = asyncio.get_running_loop().create_task(self._run(), name="ballots")
@@ -80,7 +81,7 @@ class BallotBatcher:
             batch = [await self._queue.get()]
             while len(batch) < MAX_BATCH and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
-            groups: dict[tuple[int, int], list[_Waiting]] = {}
+            groups: dict[tuple[int | None, int], list[_Waiting]] = {}
             for waiting in batch:
                 groups.setdefault((waiting.chat_id, waiting.vote_id), []).append(waiting)
             for group in groups.values():
@@ -90,7 +91,7 @@ class BallotBatcher:
         token = APPLYING.set(tuple(u for waiting in group for u in waiting.updates))
         try:
             async with self._uow() as uow:
-                community = await uow.communities.by_chat(group[0].chat_id)
+                community = await _community(uow, group[0].chat_id, group[0].vote_id)
                 if community is None:
                     raise NotFound("votes.not_found")
                 results = await cast_ballots(
@@ -117,6 +118,15 @@ class BallotBatcher:
         for waiting, result in zip(group, results, strict=True):
             if not waiting.cast.done():  # its handler may have been cancelled meanwhile
                 waiting.cast.set_result((community, result, profiles.get(waiting.press.user_id)))
+
+
+async def _community(uow: UnitOfWork, chat_id: int | None, vote_id: int) -> Community | None:
+    """The group's community; for a private press, the vote's (`cast_ballots` then checks
+    that it was pressed in the presser's own chat)."""
+    if chat_id is not None:
+        return await uow.communities.by_chat(chat_id)
+    vote = await uow.votes.get(vote_id)
+    return await uow.communities.get(vote.community_id) if vote is not None else None
 
 
 def ballot_batcher(context: BotContext) -> BallotBatcher:

@@ -49,7 +49,6 @@ from handlers.common import (
 from handlers.context import BotApplication, BotContext
 from handlers.format import csv_file
 from handlers.live_cards import Card
-from handlers.outbox import Undeliverable
 from handlers.reports.commands import cmd_export_reports
 from handlers.votes.jobs import schedule_close, schedule_open
 from handlers.votes.render import (
@@ -262,32 +261,6 @@ async def cmd_remind(update: Update, context: BotContext) -> None:
     async with context.services.uow() as uow:
         vote = await vote_by_number(uow, community, number)
     await reply(update, await remind_now(context, community, user.id, vote))
-
-
-async def deliver_reminder(context: BotContext, entry: OutboxEntry) -> None:
-    """`Tell.VOTE_REMINDER`: one voter reminded privately, unless the ballot was cast or the
-    vote closed meanwhile. One who never started a chat with the bot is `Undeliverable`: the
-    entry is marked failed at once, and the round's report after it counts them."""
-    async with context.services.uow() as uow:
-        vote = await uow.votes.get(entry.intent.subject)
-        community = await uow.communities.get(vote.community_id) if vote else None
-        key = str(entry.intent.params["key"])
-        cast = await uow.votes.ballots_of(vote.id, [key]) if vote else {}
-    if vote is None or community is None or vote.status is not VoteStatus.OPEN or key in cast:
-        return
-    user_id = int(str(entry.intent.params["user"]))
-    lang = await language_of(context, user_id, community.language)
-    closes = when(vote.closes_at, lang, community.timezone) if vote.closes_at else "-"
-    text = t(
-        lang,
-        "votes.remind_private",
-        number=vote.number,
-        question=vote.question,
-        community=community.name,
-        closes=closes,
-    )
-    if not await send_private(context, user_id, text):
-        raise Undeliverable(f"user {user_id} has no private chat with the bot")
 
 
 async def deliver_reminded(context: BotContext, entry: OutboxEntry) -> None:

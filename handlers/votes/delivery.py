@@ -2,7 +2,8 @@
 from the database when it goes out, so a repeated delivery edits or skips what is already
 there. The card is posted if it has no message yet and redrawn otherwise; the result is posted
 only while no result message is stored (then pinned, which Telegram does once however often it
-is asked); "vote started" and the ledger are plain sends (at least once)."""
+is asked); "vote started" and the ledger are plain sends (at least once). The card of an open
+vote is pinned, and unpinned once the result is pinned; a failed pin or unpin is only logged."""
 
 from __future__ import annotations
 
@@ -61,11 +62,15 @@ async def deliver_card(context: BotContext, entry: OutboxEntry) -> None:
     vote, community, text, keyboard = drawn
     draft = entry.intent.params.get("replaces")
     if vote.card is not None and vote.card[1] != draft:
-        await edit_text(context, vote.card[0], vote.card[1], text, reply_markup=keyboard)
+        card = vote.card
+        await edit_text(context, card[0], card[1], text, reply_markup=keyboard)
     else:
-        card = await send_text(context, community.chat_id, text, reply_markup=keyboard)
+        posted = await send_text(context, community.chat_id, text, reply_markup=keyboard)
+        card = (posted.chat_id, posted.message_id)
         async with context.services.uow() as uow:
-            await attach_vote_card(uow, vote.id, card.chat_id, card.message_id)
+            await attach_vote_card(uow, vote.id, *card)
+    if vote.status is VoteStatus.OPEN:  # pinned while open (Telegram pins once however asked)
+        await _pin(context, vote, card, pin=True)
     if vote.topic_id is not None:
         context.services.topic_cards.touch(vote.topic_id)
 
@@ -114,6 +119,20 @@ async def deliver_result(context: BotContext, entry: OutboxEntry) -> None:
         await context.bot.pin_chat_message(chat_id, message_id, disable_notification=True)
     except (BadRequest, Forbidden) as exc:  # not an admin: the result stands unpinned
         log.warning("could not pin the result of vote %s: %s", vote.id, exc)
+    if vote.card is not None:  # the card was pinned while the vote was open; the result now is
+        await _pin(context, vote, vote.card, pin=False)
+
+
+async def _pin(context: BotContext, vote: Vote, card: tuple[int, int], *, pin: bool) -> None:
+    """Pin or unpin the group card; a bot that may not (no admin rights, the message gone) is
+    logged, and the vote goes on."""
+    try:
+        if pin:
+            await context.bot.pin_chat_message(card[0], card[1], disable_notification=True)
+        else:
+            await context.bot.unpin_chat_message(card[0], message_id=card[1])
+    except (BadRequest, Forbidden) as exc:
+        log.warning("could not %s the card of vote %s: %s", "pin" if pin else "unpin", vote.id, exc)
 
 
 async def deliver_ledger(context: BotContext, entry: OutboxEntry) -> None:

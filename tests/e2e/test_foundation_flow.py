@@ -96,7 +96,7 @@ def test_group_to_verified_households_and_restart(fake: FakeTelegram, bot: BotPr
 
     # Alice opened a private chat: she hears by DM; Bert did not: he hears in the group
     fake.open_private_chat(alice)
-    fake.wait_for_message(alice, contains="What you can do")
+    fake.wait_for_message(alice, contains="Welcome")
     approved = fake.press_button_by_text(rob, alice_card, rob, "Approve")
     assert fake.wait_for_callback_answer(approved).text == "Approved: 2-101"
     fake.wait_for_message(alice, contains="approved. Welcome!")
@@ -158,7 +158,7 @@ def test_group_to_verified_households_and_restart(fake: FakeTelegram, bot: BotPr
 
     # Erin verifies with the letterbox code in a private chat, no rep needed
     fake.open_private_chat(erin)
-    fake.wait_for_message(erin, contains="What you can do")
+    fake.wait_for_message(erin, contains="Welcome")
     fake.send_message(erin, erin, "/join 3-101 WRONGCDE")
     fake.wait_for_message(erin, contains="not right for this unit")
     fake.send_message(erin, erin, f"/join 3-101 {code_3101} tenant")

@@ -57,7 +57,7 @@ def test_reads_from_two_buildings_unread_and_a_scheduled_notice_across_a_restart
         fake.wait_for_message(group, contains="Rep Ron is now building rep")
         for person in (admin, ron, *(p for name, p in people.items() if name != "Ben")):
             fake.open_private_chat(person)
-            fake.wait_for_message(person, contains="What you can do")
+            fake.wait_for_message(person, contains="Welcome")
 
         # #1 for building 1: the group card, and copies to Amy and Cara (Ben: 403)
         fake.send_message(group, ron, "/notice building 1 Water is off on Friday 9-12")

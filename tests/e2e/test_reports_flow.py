@@ -115,7 +115,7 @@ def test_the_closed_loop_with_me_too_escalation_and_restart(
         fake.wait_for_message(staff, contains="This group is now the staff chat of Maple Court")
         for person in (alice, dan, admin):
             fake.open_private_chat(person)
-            fake.wait_for_message(person, contains="What you can do")
+            fake.wait_for_message(person, contains="Welcome")
 
         # Alice reports with a photo; the ticket reaches the staff chat with its photo
         form = report(
@@ -239,7 +239,7 @@ def test_a_report_with_several_photos_reaches_the_staff_chat_as_one_album(
         fake.send_message(staff, admin, "/staffchat")
         fake.wait_for_message(staff, contains="This group is now the staff chat of Maple Court")
         fake.open_private_chat(alice)
-        fake.wait_for_message(alice, contains="What you can do")
+        fake.wait_for_message(alice, contains="Welcome")
         mark = fake.mark(staff)
 
         form = report(

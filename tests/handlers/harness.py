@@ -142,6 +142,7 @@ class RecordingRequest(BaseRequest):
             "answerCallbackQuery",
             "setMyCommands",
             "pinChatMessage",
+            "unpinChatMessage",
         }:
             return 200, True
         if method == "getChatMember":

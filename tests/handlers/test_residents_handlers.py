@@ -48,11 +48,12 @@ async def test_setup_units_join_and_review(harness: HandlerHarness) -> None:
     await set_up(h)
     texts = h.request.texts(GROUP["id"])
     assert texts[0].startswith("This group is now the community “Sunny Garden”")
-    assert texts[1].startswith(
+    assert texts[1].startswith("🏠 Start here, residents of Sunny Garden:")  # pinned (issue 11)
+    assert texts[2].startswith(
         "Unit register saved: 10 units in 3 buildings, 8 owners by headcount"
     )
-    assert "total area 860 m²" in texts[1]
-    assert texts[2] == "Rep Bob is now building rep of building(s) 2."
+    assert "total area 860 m²" in texts[2]
+    assert texts[3] == "Rep Bob is now building rep of building(s) 2."
 
     h.request.private_open.update({REP["id"], MALLORY["id"]})
     await h.say(GROUP, ALICE, "/join 2-101 tenant")
