@@ -15,8 +15,10 @@ from handlers.context import BotApplication, BotContext
 from handlers.notices.listing import cmd_notices
 from handlers.reports.commands import cmd_report, cmd_reports
 from handlers.residents.commands import cmd_me
+from handlers.residents.pending import cmd_pending
 from handlers.start import cmd_help
 from handlers.votes.private import cmd_open_votes
+from handlers.votes.progress import cmd_progress
 
 Handler = Callable[[Update, BotContext], Awaitable[None]]
 
@@ -27,6 +29,8 @@ ROUTES: dict[str, Handler] = {
     "home.reports": cmd_reports,
     "home.notices": cmd_notices,
     "home.help": cmd_help,
+    "home.pending": cmd_pending,
+    "home.progress": cmd_progress,
 }
 
 

@@ -19,6 +19,7 @@ from telegram import (
 
 from bot.config import Language
 from bot.i18n import LANGUAGES, t
+from handlers.context import BotContext
 
 
 class Audience(IntEnum):
@@ -126,10 +127,29 @@ HOME_BUTTONS: tuple[tuple[str, str], ...] = (
 )
 
 
-def home_keyboard(lang: Language) -> ReplyKeyboardMarkup:
-    """Big buttons that stay under the chat: every command a resident needs, no typing."""
+# The second row, for those who hold a role (admins, committee members, reps).
+HOME_STAFF_BUTTONS: tuple[str, str] = ("home.pending", "home.progress")
+
+
+def home_keyboard(lang: Language, *, staff: bool = False) -> ReplyKeyboardMarkup:
+    """Big buttons that stay under the chat: every command a resident needs, no typing; for
+    staff, a row more (Pending joins, Vote progress). Each new keyboard replaces the one shown,
+    so every screen that sends one must know whether its reader is staff."""
+    rows = [*HOME_BUTTONS, HOME_STAFF_BUTTONS] if staff else list(HOME_BUTTONS)
     return ReplyKeyboardMarkup(
-        [[KeyboardButton(t(lang, key)) for key in row] for row in HOME_BUTTONS],
+        [[KeyboardButton(t(lang, key)) for key in row] for row in rows],
         resize_keyboard=True,
         is_persistent=True,
     )
+
+
+async def home_keyboard_for(
+    context: BotContext, user_id: int, lang: Language
+) -> ReplyKeyboardMarkup:
+    """The home keyboard with the staff row if the user holds a stored role anywhere or set up
+    a community (a Telegram-only admin types /pending or /progress instead)."""
+    async with context.services.uow() as uow:
+        staff = bool(await uow.roles.of_user(user_id)) or bool(
+            await uow.communities.created_by(user_id)
+        )
+    return home_keyboard(lang, staff=staff)

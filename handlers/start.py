@@ -21,7 +21,7 @@ from handlers.common import (
     user_language,
 )
 from handlers.context import BotApplication, BotContext
-from handlers.menus import Audience, help_text, home_keyboard
+from handlers.menus import Audience, help_text, home_keyboard_for
 from handlers.residents.buttons import buildings_keyboard
 
 JOIN_PAYLOAD = "join-"
@@ -58,7 +58,9 @@ async def cmd_help(update: Update, context: BotContext) -> None:
     await reply(
         update,
         help_text(lang, private=private, audience=await _audience(update, context)),
-        reply_markup=home_keyboard(lang) if private else None,
+        reply_markup=await home_keyboard_for(context, update.effective_user.id, lang)
+        if private and update.effective_user is not None
+        else None,
     )
 
 
@@ -81,7 +83,7 @@ async def _first_screen(update: Update, context: BotContext, user: User) -> None
         )
         return
     key = "start.home" if live else "start.home_new"
-    await reply(update, t(lang, key), reply_markup=home_keyboard(lang))
+    await reply(update, t(lang, key), reply_markup=await home_keyboard_for(context, user.id, lang))
 
 
 async def cmd_start(update: Update, context: BotContext) -> None:

@@ -28,6 +28,8 @@ TEXTS: dict[str, str] = {
     "home.reports": "📋 My reports",
     "home.notices": "📢 Notices",
     "home.help": "❓ Help",
+    "home.pending": "🧾 Pending joins",
+    "home.progress": "📊 Vote progress",
     "home.ready": "From now on, the buttons at the bottom of the screen do everything: press one.",
     "start.home": "Welcome back! Press a button at the bottom of the screen.",
     "start.home_new": (

@@ -24,6 +24,8 @@ TEXTS: dict[str, str] = {
     "home.reports": "📋 我的报修",
     "home.notices": "📢 通知",
     "home.help": "❓ 帮助",
+    "home.pending": "🧾 待审核申请",
+    "home.progress": "📊 表决进度",
     "home.ready": "以后点屏幕下方的按钮就能办事，请点一个。",
     "start.home": "欢迎回来！请点屏幕下方的按钮。",
     "start.home_new": "欢迎！认证我家房屋：请在社区群里的置顶消息中点“认证我家房屋”。其他事点屏幕下方的按钮。",

@@ -19,7 +19,7 @@ from bot.units.cases import buildings_in_order, units_of_building
 from handlers import callbacks
 from handlers.common import display_name, edit_text, is_private, send_text, user_language
 from handlers.context import BotApplication, BotContext
-from handlers.menus import home_keyboard
+from handlers.menus import home_keyboard_for
 from handlers.residents.join_cards import submit_join_request
 
 PAGE_SIZE = 24
@@ -171,9 +171,8 @@ async def on_join_pick(update: Update, context: BotContext) -> None:
             )
             await edit_text(context, chat_id, message_id, text)
             # joined: from now on the home keyboard stays under the chat
-            await send_text(
-                context, chat_id, t(lang, "home.ready"), reply_markup=home_keyboard(lang)
-            )
+            home = await home_keyboard_for(context, query.from_user.id, lang)
+            await send_text(context, chat_id, t(lang, "home.ready"), reply_markup=home)
         else:
             raise UserError("common.stale_button")
     else:

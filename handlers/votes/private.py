@@ -35,7 +35,7 @@ from handlers.common import (
     user_language,
 )
 from handlers.context import BotApplication, BotContext
-from handlers.menus import home_keyboard
+from handlers.menus import home_keyboard_for
 from handlers.outbox import Undeliverable
 from handlers.votes.render import CHOICE_CODES, units_text
 
@@ -122,7 +122,8 @@ async def show_open_votes(
         )
     lang = await user_language(context, user)
     if not listed:
-        await reply(update, t(lang, "votes.private_none"), reply_markup=home_keyboard(lang))
+        home = await home_keyboard_for(context, user.id, lang)
+        await reply(update, t(lang, "votes.private_none"), reply_markup=home)
         return
     for item in listed[:MAX_LISTED]:
         text, keyboard = private_view(item, lang)
@@ -150,7 +151,7 @@ async def cmd_start_votes(update: Update, context: BotContext) -> None:
     await reply(
         update,
         t(lang, "votes.private_head", community=community.name),
-        reply_markup=home_keyboard(lang),
+        reply_markup=await home_keyboard_for(context, user.id, lang),
     )
     await show_open_votes(update, context, community.id)
 

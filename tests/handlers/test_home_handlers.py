@@ -175,6 +175,36 @@ async def test_start_in_private_shows_the_home_keyboard_and_each_label_routes(
     )
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_staff_get_a_second_row_that_opens_pending_joins_and_vote_progress(
+    harness: HandlerHarness, lang: str
+) -> None:
+    """Item 1: admins and reps (here the committee chair and the community's creator) have
+    🧾 Pending joins · 📊 Vote progress under the resident's rows; residents do not."""
+    h = harness
+    await set_up(h, SUPER, lang)
+    staff_row = (
+        ["🧾 Pending joins", "📊 Vote progress"]
+        if lang == "en"
+        else ["🧾 待审核申请", "📊 表决进度"]
+    )
+    resident_rows = HOME_EN if lang == "en" else HOME_ZH
+    for person in (CHAIR, CREATOR):
+        h.request.private_open.add(person["id"])
+        speaker = as_lang(person, lang)
+        await h.say(private(speaker), speaker, "/start")
+        assert home_rows(last_private(h, speaker)) == [*resident_rows, staff_row]
+        # each label answers as its command does
+        for label, command in zip(staff_row, ("/pending", "/progress"), strict=True):
+            await h.say(private(speaker), speaker, command)
+            typed = last_private(h, speaker)["text"]
+            await h.say(private(speaker), speaker, label)
+            assert last_private(h, speaker)["text"] == typed, label
+    anna = as_lang(ANNA, lang)
+    await h.say(private(anna), anna, "/start")
+    assert home_rows(last_private(h, anna)) == resident_rows
+
+
 # --- item 2: the front door --------------------------------------------------------------------
 
 
