@@ -33,6 +33,8 @@ NOTICE_CANCEL: Final = "nx"  # v1:nx:<notice id>: Cancel a scheduled notice, on 
 NOTICE_WITHDRAW: Final = "nw"  # v1:nw:<notice id>: Withdraw a published notice, on /notices
 NOTICE_REMIND: Final = "nu"  # v1:nu:<notice id>: Remind them, on /unread
 PAPER_MENU: Final = "pp"  # v1:pp:<vote id>:h|b|u|c:...: paper ballots with buttons
+CODE_RELATION: Final = "cq"  # v1:cq:<membership id>:o|t: owner or tenant, after a code join
+UNITS_PICK: Final = "ug"  # v1:ug:<community id>:<file digest>: /units in private, which community
 
 
 def pack(kind: str, *args: int | str) -> str:
