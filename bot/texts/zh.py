@@ -143,8 +143,8 @@ TEXTS: dict[str, str] = {
     "codes.slip_unit": "房号：{unit}",
     "codes.slip_code": "验证码：{code}",
     "codes.slip_steps": (
-        "① 用手机相机扫右边的二维码，在 Telegram 里点“开始”，就认证好了。\n"
-        "② 或在 Telegram 搜索 @{bot}，发送：\n/join {unit} {code}"
+        "① 用手机相机扫右边的二维码，\n在 Telegram 里点“开始”，就认证好了。\n"
+        "② 或在 Telegram 搜索 @{bot}，\n发送：/join {unit} {code}"
     ),
     "codes.slip_note": "验证码只给本户使用，请勿外传，也不要发到群里。",
     "codes.slips_caption": "{community}的 {count} 张住户认证单，每张 A4 纸 8 张：请打印出来，沿虚线剪开，投入对应的信箱。",

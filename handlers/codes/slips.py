@@ -24,7 +24,7 @@ SLIP_W: Final = PAGE_W / COLUMNS
 SLIP_H: Final = PAGE_H / ROWS
 MARGIN: Final = 6.0
 QR_SIZE: Final = 36.0
-TEXT_W: Final = SLIP_W - 2 * MARGIN - QR_SIZE - 3
+TEXT_W: Final = SLIP_W - 2 * MARGIN - QR_SIZE - 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +77,9 @@ def _draw(pdf: FPDF, slip: Slip, x: float, y: float) -> None:
     _fitted(pdf, slip.code_line, TEXT_W, 14)
     pdf.set_xy(left, top + 18)
     pdf.cell(TEXT_W, 8, slip.code_line)
-    pdf.set_font(FONT_NAME, size=8)
+    pdf.set_font(FONT_NAME, size=9)
     pdf.set_xy(left, top + 28)
-    pdf.multi_cell(TEXT_W, 3.8, slip.steps)
+    pdf.multi_cell(TEXT_W, 4.4, slip.steps, align="L")
     pdf.image(io.BytesIO(qr_png(slip.link)), x=x + SLIP_W - MARGIN - QR_SIZE, y=top + 8, w=QR_SIZE)
     _fitted(pdf, slip.note, full, 7.5)
     pdf.set_xy(left, y + SLIP_H - MARGIN - 4)
