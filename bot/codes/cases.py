@@ -16,6 +16,7 @@ from bot.codes.model import (
 )
 from bot.codes.ports import CodesUnitOfWork
 from bot.errors import NotAllowed, NotFound, UserError
+from bot.outbox import Intent, Param, Tell, staff_lane, tell
 from bot.residents.cases import check_can_join
 from bot.residents.model import Membership, MembershipStatus, Relation, Verification
 from bot.roles.model import Actor
@@ -77,12 +78,17 @@ async def replace_exposed_code(
 ) -> UnitCode | None:
     """Someone typed a code where everyone can read it (the group): if it is a working code of
     this community, it is replaced at once, whoever typed it; the new one is not returned to
-    them (they may not live there). None: not a working code here, nothing changed."""
+    them (they may not live there); the admins are told, with the new slip. None: not a working
+    code here, nothing changed."""
     record = await uow.codes.find(normalize_code(typed))
     if record is None or record.revoked or record.community_id != community_id:
         return None
     unit = await uow.units.get(community_id, record.unit_code)
     await _replace(uow, community_id, record.unit_code, now)
+    if unit is not None:  # the admins hear of it, with the unit's new slip to print
+        params: dict[str, Param] = {"community": community_id, "unit": record.unit_code}
+        intent = Intent(Tell.CODE_REPLACED, unit.id, staff_lane(community_id), params)
+        await tell(uow, intent, now=now)
     await uow.commit()
     return UnitCode(record.unit_code, unit.building if unit else "", "")
 

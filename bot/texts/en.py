@@ -190,6 +190,7 @@ TEXTS: dict[str, str] = {
     "codes.exposed_replaced": "You posted the code of {unit} in the group, where everyone can read it. I deleted that message and replaced the code, so the old one no longer works. Ask your administrator for a new slip, and send codes only here, in our private chat. Or pick your building below and ask for a review:",
     "codes.exposed_deleted": "I deleted your message in the group: letterbox codes go only here, in our private chat, never in the group.",
     "codes.exposed_group": "{name}: I deleted a message with a letterbox code, which everyone here could read. Codes go only to me in a private chat: open it with the button below.",
+    "codes.replaced_admins": "The code of {unit} in {community} was posted in the group, so I deleted the message and replaced the code. Here is the unit's new slip: please put it in its letterbox.",
     "units.pick_community": "Which community is this unit register for?",
     "units.no_community": "You are not an administrator of any community, so you cannot import a unit register.",
     "units.for_community": "🏘 {community}",

@@ -159,6 +159,7 @@ TEXTS: dict[str, str] = {
     "codes.exposed_replaced": "您把 {unit} 的验证码发到了群里，群里每个人都能看到。我已经删除了那条消息，并给这户换了新的验证码，旧码不能再用了。请向管理员要一张新的认证单，以后验证码只在这里私聊发给我。也可以点下面的楼栋，申请人工审核：",
     "codes.exposed_deleted": "我删除了您在群里发的消息：信箱验证码只能在这里私聊发给我，不要发到群里。",
     "codes.exposed_group": "{name}：您的消息里有验证码，群里每个人都能看到，我已经删除了。验证码只能私聊发给我：请点下面的按钮打开私聊。",
+    "codes.replaced_admins": "有人把{community} {unit} 的验证码发到了群里，我已删除那条消息并换了新码。这是这户新的认证单，请打印后投入信箱。",
     "units.pick_community": "这份房屋登记表要导入哪个社区？",
     "units.no_community": "您不是任何社区的管理员，不能导入房屋登记表。",
     "units.for_community": "🏘 {community}",

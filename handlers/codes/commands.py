@@ -26,15 +26,18 @@ from bot.config import Language
 from bot.errors import UserError
 from bot.i18n import t
 from bot.notices.cases import note_private_chat
+from bot.outbox import OutboxEntry
 from bot.residents.model import parse_relation
 from handlers import callbacks
 from handlers.codes.fonts import FontMissing
 from handlers.codes.slips import Slip, slips_pdf
 from handlers.common import (
     actor_in,
+    admins_of,
     command_args,
     display_name,
     edit_text,
+    language_of,
     open_private_button,
     reply,
     require_community,
@@ -78,7 +81,13 @@ def slips_of(context: BotContext, community: Community, codes: Sequence[UnitCode
 
 
 async def send_slips(
-    context: BotContext, user_id: int, lang: Language, community: Community, codes: list[UnitCode]
+    context: BotContext,
+    user_id: int,
+    lang: Language,
+    community: Community,
+    codes: list[UnitCode],
+    *,
+    caption: bool = True,
 ) -> None:
     """The slips PDF, drawn in a worker thread (a thousand QR codes take seconds)."""
     title = t(community.language, "codes.slips_title", community=community.name)
@@ -91,8 +100,31 @@ async def send_slips(
     await context.bot.send_document(
         user_id,
         InputFile(pdf, filename=f"slips-{community.id}.pdf"),
-        caption=t(lang, "codes.slips_caption", count=len(codes), community=community.name),
+        caption=t(lang, "codes.slips_caption", count=len(codes), community=community.name)
+        if caption
+        else None,
     )
+
+
+async def deliver_code_replaced(context: BotContext, entry: OutboxEntry) -> None:
+    """`Tell.CODE_REPLACED`, written with the replacement: each admin the bot may write to gets
+    the unit's slip as its code stands now (replaced again meanwhile: the latest)."""
+    unit_code = str(entry.intent.params.get("unit") or "")
+    community_id = int(entry.intent.params.get("community") or 0)
+    async with context.services.uow() as uow:
+        community = await uow.communities.get(community_id)
+        unit = await uow.units.get(community_id, unit_code) if community else None
+        code = (await uow.codes.active(community_id)).get(unit_code) if unit else None
+    if community is None or unit is None or unit.id != entry.intent.subject or code is None:
+        return
+    current = [UnitCode(unit_code, unit.building, code)]
+    for admin_id in await admins_of(context, community):
+        lang = await language_of(context, admin_id, community.language)
+        text = t(lang, "codes.replaced_admins", unit=unit_code, community=community.name)
+        if not await send_private(context, admin_id, text):
+            log.info("admin %s of community %s has no private chat", admin_id, community.id)
+            continue
+        await send_slips(context, admin_id, lang, community, current, caption=False)
 
 
 async def cmd_codes(update: Update, context: BotContext) -> None:

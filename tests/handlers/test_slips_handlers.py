@@ -301,9 +301,14 @@ async def test_someone_elses_or_a_forged_relation_button_is_refused(
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 async def test_a_code_typed_in_the_group_is_deleted_and_replaced(
-    harness: HandlerHarness, lang: str
+    harness: HandlerHarness, lang: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     h = harness
+
+    async def the_admins(context: object, community: object) -> list[int]:
+        return [CREATOR["id"]]  # as getChatAdministrators would answer (not modelled here)
+
+    monkeypatch.setattr(codes_commands, "admins_of", the_admins)
     community_id = await set_up(h, lang)
     codes = await issue(h, community_id)
     who = ALICE if lang == "en" else ALICE_ZH
@@ -326,6 +331,17 @@ async def test_a_code_typed_in_the_group_is_deleted_and_replaced(
     for text in h.request.texts(GROUP["id"]) + h.request.texts(who["id"]):
         assert codes["2-201"][:4] not in text and fresh[:4] not in text
     assert await memberships(h, who["id"]) == []
+    # the admin is told privately (no language chosen: the community's), with the new slip
+    assert (
+        h.request.texts(CREATOR["id"])[-1]
+        == {
+            "en": "The code of 2-201 in Sunny Garden was posted in the group, so I deleted the message and replaced the code. Here is the unit's new slip: please put it in its letterbox.",
+            "zh": "有人把Sunny Garden 2-201 的验证码发到了群里，我已删除那条消息并换了新码。这是这户新的认证单，请打印后投入信箱。",
+        }[lang]
+    )
+    slip = read_slips(h.request.uploaded("sendDocument", CREATOR["id"]))
+    assert slip.pages == 1 and slip.links == [LINK + fresh]
+    assert f"/join2-201{dashed(fresh)}" in slip.text
     # the old code is dead; the sender is told so if they try it privately
     await h.say(private(who), who, f"/join 2-201 {codes['2-201']}")
     assert await memberships(h, who["id"]) == []
