@@ -1,17 +1,27 @@
 """`/codes` (all units) and `/codes <unit>` (regenerate one): letterbox codes, sent privately as
 a list and as printable slips with a QR code; `/start c-<code>`, the slip's QR code, verifies
 residence in one tap and then asks owner or tenant (`v1:cq:<membership id>:o|t`); a code typed
-in the group is deleted and replaced."""
+in the group (in `/join`, or a working code in any message the bot sees) is deleted and
+replaced."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
+import unicodedata
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    Update,
+    User,
+)
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.codes.cases import (
     declare_tenant,
@@ -20,7 +30,14 @@ from bot.codes.cases import (
     regenerate_code,
     replace_exposed_code,
 )
-from bot.codes.model import CODE_LENGTH, SpentCode, UnitCode, display_code, normalize_code
+from bot.codes.model import (
+    CODE_LENGTH,
+    SpentCode,
+    UnitCode,
+    display_code,
+    looks_like_code,
+    normalize_code,
+)
 from bot.communities.model import Community
 from bot.config import Language
 from bot.errors import UserError
@@ -35,6 +52,7 @@ from handlers.common import (
     actor_in,
     admins_of,
     command_args,
+    community_of_chat,
     display_name,
     edit_text,
     language_of,
@@ -54,6 +72,8 @@ from handlers.residents.owners import offer_owner_verification
 log = logging.getLogger(__name__)
 
 SLIP_PAYLOAD = "c-"
+CODE_TOKEN = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}(?![0-9A-Za-z])")
+CODE_WATCH_GROUP = 1  # the PTB handler group of the watch over plain messages
 
 
 def codes_csv(rows: list[tuple[str, str, str]]) -> bytes:
@@ -290,14 +310,55 @@ async def on_code_in_group(update: Update, context: BotContext) -> None:
     user = update.effective_user
     typed = _typed_code(message)
     assert message is not None and user is not None and typed is not None
-    try:
-        await message.delete()
-    except TelegramError as exc:
-        log.warning("could not delete a code typed in chat %s: %s", message.chat.id, exc)
+    await _delete(message)
     async with context.services.uow() as uow:
         replaced = await replace_exposed_code(
             uow, community_id=community.id, typed=typed, now=context.services.now()
         )
+    await _tell_sender(context, community, user, replaced)
+
+
+def _tokens(text: str) -> list[str]:
+    """The words of a message that look like a letterbox code (`ABCD-EFGH`, full-width too)."""
+    normalized = unicodedata.normalize("NFKC", text)
+    return [w for w in CODE_TOKEN.findall(normalized) if looks_like_code(w)]
+
+
+async def on_code_in_text(update: Update, context: BotContext) -> None:
+    """A plain message in the group with a working code of this community (the bot sees every
+    message as an administrator): deleted and replaced like a typed /join. Code-like words that
+    are no working code change nothing: an ordinary message is never deleted."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None or message.text is None:
+        return
+    community = await community_of_chat(context, message.chat.id)
+    if community is None:
+        return
+    replaced: UnitCode | None = None
+    for token in _tokens(message.text):
+        async with context.services.uow() as uow:
+            found = await replace_exposed_code(
+                uow, community_id=community.id, typed=token, now=context.services.now()
+            )
+        replaced = replaced or found
+    if replaced is None:
+        return
+    await _delete(message)
+    await _tell_sender(context, community, user, replaced)
+
+
+async def _delete(message: Message) -> None:
+    try:
+        await message.delete()
+    except TelegramError as exc:
+        log.warning("could not delete a code typed in chat %s: %s", message.chat.id, exc)
+
+
+async def _tell_sender(
+    context: BotContext, community: Community, user: User, replaced: UnitCode | None
+) -> None:
+    """Privately why the message went (and the review buttons); else the group's fallback."""
     lang = await user_language(context, user)
     if replaced is None:
         told = await send_private(context, user.id, t(lang, "codes.exposed_deleted"))
@@ -322,6 +383,13 @@ class _CodeTyped(filters.MessageFilter):
         return _typed_code(message) is not None
 
 
+class _CodeInText(filters.MessageFilter):
+    """A group message with a word that looks like a letterbox code."""
+
+    def filter(self, message: Message) -> bool:
+        return bool(message.text and _tokens(message.text))
+
+
 def register_first(app: BotApplication) -> None:
     """Before the plain /start and residents' /join: the slip's deep link, and a code typed in
     the group."""
@@ -329,6 +397,9 @@ def register_first(app: BotApplication) -> None:
     app.add_handler(CommandHandler("start", start_slip_link, filters=link))
     typed = filters.ChatType.GROUPS & _CodeTyped()
     app.add_handler(CommandHandler("join", on_code_in_group, filters=typed))
+    # in a handler group of its own, so it never takes a message from another handler
+    plain = filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND & _CodeInText()
+    app.add_handler(MessageHandler(plain, on_code_in_text), group=CODE_WATCH_GROUP)
 
 
 def register(app: BotApplication) -> None:

@@ -537,3 +537,39 @@ async def test_units_in_private_by_someone_who_administers_nothing(
     async with h.database.unit_of_work() as uow:
         sunny = await uow.communities.by_chat(GROUP["id"])
         assert sunny is not None and await uow.units.in_register(sunny.id) == []
+
+
+async def test_a_working_code_in_a_plain_group_message_is_deleted_and_replaced(
+    harness: HandlerHarness,
+) -> None:
+    h = harness
+    community_id = await set_up(h)
+    codes = await issue(h, community_id)
+    h.request.private_open.add(ALICE_ZH["id"])
+    # full-width letters, as a Chinese keyboard may type them
+    code = codes["1-202"]
+    wide = "".join(chr(ord(ch) + 0xFEE0) for ch in dashed(code))
+    posted = h.message(GROUP, ALICE_ZH, f"我家的验证码是{wide}，怎么用？")
+    await h.feed({"message": posted})
+    assert [int(d["message_id"]) for d in h.request.sent("deleteMessage", GROUP["id"])][-1] == (
+        posted["message_id"]
+    )
+    assert (await active_codes(h, community_id))["1-202"] != code
+    assert h.request.texts(ALICE_ZH["id"])[-1].startswith("您把 1-202 的验证码发到了群里")
+
+
+async def test_code_like_words_that_are_no_working_code_change_nothing(
+    harness: HandlerHarness,
+) -> None:
+    h = harness
+    community_id = await set_up(h)
+    codes = await issue(h, community_id)
+    deleted = len(h.request.sent("deleteMessage"))
+    calls = len(h.request.calls)
+    await h.say(GROUP, ALICE, "STRENGTH and ABCD-EFGH are just words here")
+    await h.say(
+        group(-3003, "Elsewhere"), ALICE, f"a code in a chat of no community: {codes['1-101']}"
+    )
+    assert len(h.request.sent("deleteMessage")) == deleted
+    assert len(h.request.calls) == calls  # nothing sent, nothing deleted
+    assert await active_codes(h, community_id) == codes
