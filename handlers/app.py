@@ -24,7 +24,8 @@ from bot.meetings.cases import live_meeting_cards
 from bot.notices.cases import live_notice_cards
 from bot.topics.cases import live_topic_cards
 from bot.votes.cases import live_vote_cards
-from handlers import codes, communities, home, language, start
+from handlers import communities, home, language, start
+from handlers.codes import commands as codes
 from handlers.context import BotApplication, BotContext, Services, utc_now
 from handlers.deliveries import start_outbox, stop_outbox
 from handlers.errors import on_error
@@ -99,6 +100,7 @@ def register_handlers(app: BotApplication) -> None:
     """Order matters twice: /start with a report or ticket link before the plain /start, and
     the private-message handler of the report form, then the fallbacks, last."""
     reports.register_start_links(app)
+    codes.register_first(app)  # the slip's `c-<code>` link; a code typed in the group
     vote_private.register_start_links(app)
     start.register(app)
     communities.register(app)

@@ -39,6 +39,8 @@ VOTE_PROGRESS: Final = "pg"  # v1:pg:<vote id>: Remind the reachable ones, on /p
 VOTE_PICK: Final = "vk"  # v1:vk:<c|r|m|e|v>:<vote id>: /close … /verify sent without a number
 VOTE_CLOSE: Final = "vc"  # v1:vc:<vote id>:<asker>:y|n: confirm closing by hand
 LEAVE_CONFIRM: Final = "lc"  # v1:lc:<membership id>:y|n: confirm leaving a household
+CODE_RELATION: Final = "cq"  # v1:cq:<membership id>:o|t: owner or tenant, after a code join
+UNITS_PICK: Final = "ug"  # v1:ug:<community id>:<file digest>: /units in private, which community
 
 
 def pack(kind: str, *args: int | str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.outbox import OutboxEntry, Tell
+from handlers.codes.commands import deliver_code_replaced
 from handlers.context import BotApplication, BotContext, Services
 from handlers.meetings.delivery import (
     deliver_changed,
@@ -71,6 +72,7 @@ DELIVERERS: dict[Tell, Callable[[BotContext, OutboxEntry], Awaitable[None]]] = {
     Tell.NOTICE_CARD: deliver_notice_card,
     Tell.NOTICE_COPY: deliver_notice_copy,
     Tell.NOTICE_REMINDER: deliver_notice_reminder,
+    Tell.CODE_REPLACED: deliver_code_replaced,
 }
 # At a clean stop, what is due gets this long; the rest is delivered at the next start.
 DRAIN_SECONDS = 5.0

@@ -72,7 +72,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("objections", Audience.COMMITTEE),
     Command("answer", Audience.COMMITTEE),
     Command("setup", Audience.ADMIN, in_private=False),
-    Command("units", Audience.ADMIN, in_private=False),
+    Command("units", Audience.ADMIN),  # also privately: the community picked with a button
     Command("codes", Audience.ADMIN, in_private=False),
     Command("role", Audience.ADMIN, in_private=False),
     Command("settings", Audience.ADMIN, in_private=False),

@@ -8,7 +8,10 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Final
+from typing import Any, Final
+
+from bot.errors import UserError
+from bot.residents.model import Membership
 
 ALPHABET: Final = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read aloud
 CODE_LENGTH: Final = 8
@@ -51,3 +54,21 @@ class UnitCode:
     unit_code: str
     building: str
     code: str
+
+
+class SpentCode(UserError):
+    """A real code that no longer verifies (used up, or replaced by a new one): whoever holds
+    it still lives there most likely, so the handler offers the community's review instead."""
+
+    def __init__(self, key: str, *, community_id: int, **params: Any) -> None:
+        super().__init__(key, **params)
+        self.community_id = community_id
+
+
+@dataclass(frozen=True, slots=True)
+class SlipJoin:
+    """The outcome of a slip's QR code: the membership, and whether it was verified just now
+    (False: the same resident scanned it again, and nothing was used)."""
+
+    membership: Membership
+    fresh: bool

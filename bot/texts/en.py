@@ -201,6 +201,32 @@ TEXTS: dict[str, str] = {
         "Codes are sent only privately. Open a private chat with me (button below), press Start, "
         "then send /codes here again."
     ),
+    # letterbox slips (PDF with QR codes), the c-<code> deep link, codes typed in the group, /units in private
+    "codes.slips_title": "{community}: letterbox slips",
+    "codes.slip_heading": "{community} · Home verification slip",
+    "codes.slip_unit": "Unit: {unit}",
+    "codes.slip_code": "Code: {code}",
+    "codes.slip_steps": (
+        "1. Scan the QR code with your phone's camera and press Start in Telegram. That is all.\n"
+        "2. Or find @{bot} in Telegram and send:\n/join {unit} {code}"
+    ),
+    "codes.slip_note": "For your household only: keep it private, never post it in the group.",
+    "codes.slips_caption": "{count} letterbox slips for {community}, 8 to an A4 page: print them, cut along the dashed lines and put each into its unit's letterbox.",
+    "codes.slips_unavailable": "The printable slips (PDF) could not be made just now; the list of codes still works. The problem was logged for the technician.",
+    "code.replaced": "This code has been replaced by a new one and no longer works. Please ask your administrator for a new slip.",
+    "codes.review_instead": "Or pick your building below and ask for a review:",
+    "codes.ask_relation": "Are you the owner of {unit}, or a tenant?",
+    "codes.owner_button": "🏠 I am the owner",
+    "codes.tenant_button": "🔑 I am a tenant",
+    "codes.said_owner": "You are the owner of {unit}: verify it in one of the ways below.",
+    "codes.said_tenant": "Done: you are verified as a tenant of {unit} in {community}.",
+    "codes.exposed_replaced": "You posted the code of {unit} in the group, where everyone can read it. I deleted that message and replaced the code, so the old one no longer works. Ask your administrator for a new slip, and send codes only here, in our private chat. Or pick your building below and ask for a review:",
+    "codes.exposed_deleted": "I deleted your message in the group: letterbox codes go only here, in our private chat, never in the group.",
+    "codes.exposed_group": "{name}: I deleted a message with a letterbox code, which everyone here could read. Codes go only to me in a private chat: open it with the button below.",
+    "codes.replaced_admins": "The code of {unit} in {community} was posted in the group, so I deleted the message and replaced the code. Here is the unit's new slip: please put it in its letterbox.",
+    "units.pick_community": "Which community is this unit register for?",
+    "units.no_community": "You are not an administrator of any community, so you cannot import a unit register.",
+    "units.for_community": "🏘 {community}",
     # profile, leaving, members, roles
     "me.nothing": "You are not a member of any community yet. Send /join <unit> in your community group.",
     "me.header": "Your communities:",

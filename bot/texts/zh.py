@@ -164,6 +164,32 @@ TEXTS: dict[str, str] = {
     "codes.regenerated": "{community} {unit} 的新验证码：{code}。旧验证码已失效。",
     "codes.sent_privately": "验证码已私聊发给您。",
     "codes.start_private_first": "验证码只能私聊发送。请点下面的按钮打开私聊，点“开始”，然后在这里再发送 /codes。",
+    # 信箱认证单（带二维码的 PDF）、c-<验证码> 链接、群里发的验证码、私聊中的 /units
+    "codes.slips_title": "{community}：住户认证单",
+    "codes.slip_heading": "{community} · 住户认证单",
+    "codes.slip_unit": "房号：{unit}",
+    "codes.slip_code": "验证码：{code}",
+    "codes.slip_steps": (
+        "① 用手机相机扫右边的二维码，\n在 Telegram 里点“开始”，就认证好了。\n"
+        "② 或在 Telegram 搜索 @{bot}，\n发送：/join {unit} {code}"
+    ),
+    "codes.slip_note": "验证码只给本户使用，请勿外传，也不要发到群里。",
+    "codes.slips_caption": "{community}的 {count} 张住户认证单，每张 A4 纸 8 张：请打印出来，沿虚线剪开，投入对应的信箱。",
+    "codes.slips_unavailable": "可打印的认证单（PDF）暂时做不出来，验证码表格仍然可以用。问题已经记下，请联系技术人员。",
+    "code.replaced": "这个验证码已经换了新码，旧码不能再用了。请向管理员要一张新的认证单。",
+    "codes.review_instead": "也可以点下面的楼栋，申请人工审核：",
+    "codes.ask_relation": "您是 {unit} 的业主，还是租户？",
+    "codes.owner_button": "🏠 我是业主",
+    "codes.tenant_button": "🔑 我是租户",
+    "codes.said_owner": "您是 {unit} 的业主：请用下面的一种方法认证业主身份。",
+    "codes.said_tenant": "好了：您已认证为{community} {unit} 的租户。",
+    "codes.exposed_replaced": "您把 {unit} 的验证码发到了群里，群里每个人都能看到。我已经删除了那条消息，并给这户换了新的验证码，旧码不能再用了。请向管理员要一张新的认证单，以后验证码只在这里私聊发给我。也可以点下面的楼栋，申请人工审核：",
+    "codes.exposed_deleted": "我删除了您在群里发的消息：信箱验证码只能在这里私聊发给我，不要发到群里。",
+    "codes.exposed_group": "{name}：您的消息里有验证码，群里每个人都能看到，我已经删除了。验证码只能私聊发给我：请点下面的按钮打开私聊。",
+    "codes.replaced_admins": "有人把{community} {unit} 的验证码发到了群里，我已删除那条消息并换了新码。这是这户新的认证单，请打印后投入信箱。",
+    "units.pick_community": "这份房屋登记表要导入哪个社区？",
+    "units.no_community": "您不是任何社区的管理员，不能导入房屋登记表。",
+    "units.for_community": "🏘 {community}",
     # 我的信息、退出、住户名单、角色
     "me.nothing": "您还没有加入任何社区。请在社区群里发送 /join <房号>。",
     "me.header": "我的社区：",

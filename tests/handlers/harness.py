@@ -55,6 +55,8 @@ class RecordingRequest(BaseRequest):
     migrated: dict[int, int] = field(default_factory=dict)
     # pinChatMessage answers 400 (the bot is no administrator)
     pin_fails: bool = False
+    # deleteMessage answers 400 (the bot may not delete messages in the group)
+    delete_fails: bool = False
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
 
     async def initialize(self) -> None:
@@ -110,6 +112,8 @@ class RecordingRequest(BaseRequest):
             return 200, BOT
         if method == "pinChatMessage" and self.pin_fails:
             return 400, "Bad Request: not enough rights to manage pinned messages in the chat"
+        if method == "deleteMessage" and self.delete_fails:
+            return 400, "Bad Request: message can't be deleted"
         if method in {"sendMessage", "sendDocument", "sendPhoto"}:
             if chat_id > 0 and chat_id not in self.private_open:
                 return 403, "Forbidden: bot can't initiate conversation with a user"
@@ -143,6 +147,7 @@ class RecordingRequest(BaseRequest):
             "setMyCommands",
             "pinChatMessage",
             "unpinChatMessage",
+            "deleteMessage",
         }:
             return 200, True
         if method == "getChatMember":

@@ -311,7 +311,8 @@ async def test_codes_verify_at_once_and_are_throttled(db: Database) -> None:
         )
     old_1102 = next(c.code for c in issued if c.unit_code == "1-102")
     async with db.unit_of_work() as uow:
-        with pytest.raises(UserError, match="code.wrong"):
+        # a replaced code says so (and counts as a wrong guess)
+        with pytest.raises(UserError, match="code.replaced"):
             await join_with_code(
                 uow,
                 user_id=70,
