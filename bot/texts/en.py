@@ -814,6 +814,16 @@ TEXTS: dict[str, str] = {
     ),
     "owner.method.review": "by review",
     "owner.method.phone": "by phone",
+    "owner.waiting_in_group": (
+        "A request to be verified as owner waits for review. Reps and administrators: open "
+        "/pending in a private chat with me."
+    ),
+    "owner.self_review_private": (
+        "{name} asks to be verified as owner of {unit} (building {building}) in {community}. As "
+        "a reviewer they may not approve their own request: please review it with /pending."
+    ),
+    "owner.pending_header": "{community}: {count} owner check(s) waiting:",
+    "owner.pending_line": "• {unit}: {name} asks to be verified as owner, {at}",
     "me.owner": "  {unit} — verified owner ({how})",
     "me.owner_pending": "  {unit} — owner, waiting for review",
     "units.problem.bad_phone": "owner_phone “{detail}” is not a valid phone number",

@@ -59,6 +59,7 @@ from handlers.common import (
 )
 from handlers.context import BotApplication, BotContext
 from handlers.errors import tell_refusal
+from handlers.menus import home_keyboard_for
 from handlers.residents.buttons import buildings_keyboard
 from handlers.residents.join_cards import redraw_join_cards, submit_join_request
 from handlers.residents.owners import offer_owner_verification
@@ -136,8 +137,12 @@ async def cmd_join(update: Update, context: BotContext) -> None:
             joined = await uow.communities.get(membership.community_id)
         lang = await user_language(context, user)
         name = joined.name if joined else "?"
+        # joined: from now on the home keyboard stays under the chat (as after the buttons)
+        home = await home_keyboard_for(context, user.id, lang)
         await reply(
-            update, t(lang, "join.verified_by_code", unit=membership.unit_code, community=name)
+            update,
+            t(lang, "join.verified_by_code", unit=membership.unit_code, community=name),
+            reply_markup=home,
         )
         if relation is not Relation.TENANT:  # a code proves residence: offer the owner's ways
             await offer_owner_verification(
