@@ -382,6 +382,8 @@ async def cmd_me(update: Update, context: BotContext) -> None:
 
 
 async def cmd_leave(update: Update, context: BotContext) -> None:
+    """The asker's households, each a Leave button, always privately (asked in the group:
+    that community's only, and the group hears just that the list went out)."""
     user = update.effective_user
     assert user is not None
     async with context.services.uow() as uow:
@@ -390,6 +392,7 @@ async def cmd_leave(update: Update, context: BotContext) -> None:
         for m in live:
             found = await uow.communities.get(m.community_id)
             names[m.community_id] = found.name if found else "?"
+    community: Community | None = None
     if not is_private(update):
         community = await require_community(update, context)
         live = [m for m in live if m.community_id == community.id]
@@ -407,7 +410,9 @@ async def cmd_leave(update: Update, context: BotContext) -> None:
                 )
             ]
         )
-    await reply(update, t(lang, "leave.choose"), reply_markup=InlineKeyboardMarkup(rows))
+    # the buttons name the asker's units: asked in the group, they go privately
+    choose = [(t(lang, "leave.choose"), InlineKeyboardMarkup(rows))]
+    await answer_privately(update, context, community, choose)
 
 
 async def on_leave(update: Update, context: BotContext) -> None:
