@@ -824,6 +824,11 @@ TEXTS: dict[str, str] = {
     ),
     "owner.pending_header": "{community}: {count} owner check(s) waiting:",
     "owner.pending_line": "• {unit}: {name} asks to be verified as owner, {at}",
+    "owner.too_many_pending_here": (
+        "You already have {count} join requests waiting for review. Please wait until a building "
+        "rep or an administrator has answered them, or withdraw one with /leave in a private "
+        "chat with me."
+    ),
     "me.owner": "  {unit} — verified owner ({how})",
     "me.owner_pending": "  {unit} — owner, waiting for review",
     "units.problem.bad_phone": "owner_phone “{detail}” is not a valid phone number",

@@ -748,6 +748,7 @@ TEXTS: dict[str, str] = {
     ),
     "owner.pending_header": "{community}：有 {count} 条业主认证申请等待审核：",
     "owner.pending_line": "• {unit}：{name} 申请认证为业主，{at}",
+    "owner.too_many_pending_here": "您已有 {count} 个入户申请在等待审核。请等楼栋长或管理员处理，或私聊我发送 /leave 撤回其中一个。",
     "me.owner": "  {unit} — 认证业主（{how}）",
     "me.owner_pending": "  {unit} — 业主，等待审核",
     "units.problem.bad_phone": "业主手机号“{detail}”无效",

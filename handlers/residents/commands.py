@@ -44,6 +44,7 @@ from handlers.common import (
     chat_language,
     command_args,
     community_here,
+    community_of_chat,
     display_name,
     edit_text,
     is_private,
@@ -152,15 +153,20 @@ async def cmd_join(update: Update, context: BotContext) -> None:
     community = await _community_for_join(update, context, user)
     in_group = not is_private(update)
     message = update.effective_message
-    membership = await submit_join_request(
-        context,
-        community,
-        user_id=user.id,
-        user_name=display_name(user),
-        unit_code=unit,
-        relation=relation or Relation.OWNER,
-        reply_to_message_id=message.message_id if in_group and message else None,
-    )
+    try:
+        membership = await submit_join_request(
+            context,
+            community,
+            user_id=user.id,
+            user_name=display_name(user),
+            unit_code=unit,
+            relation=relation or Relation.OWNER,
+            reply_to_message_id=message.message_id if in_group and message else None,
+        )
+    except UserError as refusal:
+        if in_group and refusal.key == "join.too_many_pending":  # it lists the asker's units
+            raise UserError("owner.too_many_pending_here", count=refusal.params["count"]) from None
+        raise
     if not in_group:
         lang = await user_language(context, user)
         await reply(
@@ -374,11 +380,16 @@ async def deliver_join_outcome(context: BotContext, entry: OutboxEntry) -> None:
 
 
 async def cmd_me(update: Update, context: BotContext) -> None:
+    """One's communities, role and households: always privately (the group hears only that
+    the answer went out), since it names one's units."""
     user = update.effective_user
-    assert user is not None
+    chat = update.effective_chat
+    assert user is not None and chat is not None
     async with context.services.uow() as uow:
         profiles = await load_profile(uow, user.id)
-    await reply(update, profile(profiles, await user_language(context, user)))
+    here = None if is_private(update) else await community_of_chat(context, chat.id)
+    text = profile(profiles, await user_language(context, user))
+    await answer_privately(update, context, here, [(c, None) for c in chunks_of(text)])
 
 
 async def cmd_leave(update: Update, context: BotContext) -> None:

@@ -317,3 +317,41 @@ async def test_a_join_by_letterbox_code_brings_the_home_keyboard(
     assert [[b["text"] for b in row] for row in keyboard] == home
     assert verified["reply_markup"]["is_persistent"] is True
     group_never_names(h, "Erin", "1-101")
+
+
+@pytest.mark.parametrize(
+    ("language", "too_many", "sent_privately"),
+    [
+        (
+            "en",
+            "You already have 3 join requests waiting for review. Please wait until a building "
+            "rep or an administrator has answered them, or withdraw one with /leave in a private "
+            "chat with me.",
+            "I have sent it to you in a private chat.",
+        ),
+        (
+            "zh",
+            "您已有 3 个入户申请在等待审核。请等楼栋长或管理员处理，或私聊我发送 /leave 撤回其中一个。",
+            "已私聊发给您。",
+        ),
+    ],
+)
+async def test_the_groups_answers_to_join_me_and_leave_name_no_unit_the_user_did_not_type(
+    harness: HandlerHarness, language: str, too_many: str, sent_privately: str
+) -> None:
+    """Before, the group saw "(1-101, 1-102, 1-201)" on a fourth /join, the households of
+    /me, and /leave's buttons. The unit one typed oneself may be answered ("no unit 9-999")."""
+    h = harness
+    await community_in(h, language)
+    h.request.private_open.update({ALICE["id"], REP["id"]})
+    for unit in ("1-101", "1-102", "1-201"):
+        await h.say(GROUP, ALICE, f"/join {unit}")
+    await h.say(GROUP, ALICE, "/join 1-202")
+    assert h.request.texts(GROUP["id"])[-1] == too_many
+    for command in ("/me", "/leave"):
+        await h.say(GROUP, ALICE, command)
+        assert h.request.texts(GROUP["id"])[-1] == sent_privately
+    me, leave = h.request.sent("sendMessage", ALICE["id"])[-2:]
+    assert "1-101" in me["text"] and "1-201" in me["text"]
+    assert "1-101" in buttons(leave)[0][0]
+    group_never_names(h, "1-101", "1-102", "1-201")
