@@ -824,7 +824,11 @@ TEXTS: dict[str, str] = {
     ),
     "owner.pending_header": "{community}: {count} owner check(s) waiting:",
     "owner.pending_line": "• {unit}: {name} asks to be verified as owner, {at}",
-    "owner.too_many_pending_here": (
+    "join.still_pending_here": (
+        "Your join request is still waiting for a building rep or an administrator. Once it is "
+        "approved you can vote, support topics and report repairs."
+    ),
+    "join.too_many_pending_here": (
         "You already have {count} join requests waiting for review. Please wait until a building "
         "rep or an administrator has answered them, or withdraw one with /leave in a private "
         "chat with me."

@@ -153,20 +153,15 @@ async def cmd_join(update: Update, context: BotContext) -> None:
     community = await _community_for_join(update, context, user)
     in_group = not is_private(update)
     message = update.effective_message
-    try:
-        membership = await submit_join_request(
-            context,
-            community,
-            user_id=user.id,
-            user_name=display_name(user),
-            unit_code=unit,
-            relation=relation or Relation.OWNER,
-            reply_to_message_id=message.message_id if in_group and message else None,
-        )
-    except UserError as refusal:
-        if in_group and refusal.key == "join.too_many_pending":  # it lists the asker's units
-            raise UserError("owner.too_many_pending_here", count=refusal.params["count"]) from None
-        raise
+    membership = await submit_join_request(
+        context,
+        community,
+        user_id=user.id,
+        user_name=display_name(user),
+        unit_code=unit,
+        relation=relation or Relation.OWNER,
+        reply_to_message_id=message.message_id if in_group and message else None,
+    )
     if not in_group:
         lang = await user_language(context, user)
         await reply(

@@ -320,7 +320,7 @@ async def test_a_join_by_letterbox_code_brings_the_home_keyboard(
 
 
 @pytest.mark.parametrize(
-    ("language", "too_many", "sent_privately"),
+    ("language", "too_many", "sent_privately", "still_waiting"),
     [
         (
             "en",
@@ -328,19 +328,22 @@ async def test_a_join_by_letterbox_code_brings_the_home_keyboard(
             "rep or an administrator has answered them, or withdraw one with /leave in a private "
             "chat with me.",
             "I have sent it to you in a private chat.",
+            "Your join request is still waiting for a building rep or an administrator. Once it "
+            "is approved you can vote, support topics and report repairs.",
         ),
         (
             "zh",
             "您已有 3 个入户申请在等待审核。请等楼栋长或管理员处理，或私聊我发送 /leave 撤回其中一个。",
             "已私聊发给您。",
+            "您的入户申请还在等待楼栋长或管理员审核。通过后即可投票、附议议题和报修。",
         ),
     ],
 )
 async def test_the_groups_answers_to_join_me_and_leave_name_no_unit_the_user_did_not_type(
-    harness: HandlerHarness, language: str, too_many: str, sent_privately: str
+    harness: HandlerHarness, language: str, too_many: str, sent_privately: str, still_waiting: str
 ) -> None:
-    """Before, the group saw "(1-101, 1-102, 1-201)" on a fourth /join, the households of
-    /me, and /leave's buttons. The unit one typed oneself may be answered ("no unit 9-999")."""
+    """Before, the group saw "(1-101, 1-102, 1-201)" on a fourth /join, "your request to join
+    1-101 is still waiting" on /propose, the households of /me, and /leave's buttons. The unit one typed oneself may be answered ("no unit 9-999")."""
     h = harness
     await community_in(h, language)
     h.request.private_open.update({ALICE["id"], REP["id"]})
@@ -348,6 +351,8 @@ async def test_the_groups_answers_to_join_me_and_leave_name_no_unit_the_user_did
         await h.say(GROUP, ALICE, f"/join {unit}")
     await h.say(GROUP, ALICE, "/join 1-202")
     assert h.request.texts(GROUP["id"])[-1] == too_many
+    await h.say(GROUP, ALICE, "/propose Fix the gate")  # not verified yet
+    assert h.request.texts(GROUP["id"])[-1] == still_waiting
     for command in ("/me", "/leave"):
         await h.say(GROUP, ALICE, command)
         assert h.request.texts(GROUP["id"])[-1] == sent_privately
