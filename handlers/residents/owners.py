@@ -15,7 +15,6 @@ from telegram import (
     InlineKeyboardMarkup,
     KeyboardButton,
     ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
     Update,
 )
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
@@ -45,6 +44,7 @@ from handlers.common import (
     user_language,
 )
 from handlers.context import BotApplication, BotContext
+from handlers.menus import home_keyboard_for
 from handlers.residents.owner_cards import redraw_owner_cards
 
 log = logging.getLogger(__name__)
@@ -128,10 +128,11 @@ async def on_contact(update: Update, context: BotContext) -> None:
                 names[community_id] = found.name if found else "?"
     lang = await user_language(context, user)
     units = ", ".join(f"{unit} ({names[cid]})" for cid, unit in result.units)
+    # the one-tap phone keyboard gives way to the home keyboard (not to none at all)
     await reply(
         update,
         t(lang, "owner.verified_by_phone", units=units),
-        reply_markup=ReplyKeyboardRemove(),
+        reply_markup=await home_keyboard_for(context, user.id, lang),
     )
     if result.settled:
         context.services.wake_outbox()  # the review cards this settled are redrawn

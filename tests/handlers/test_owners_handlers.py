@@ -98,7 +98,8 @@ async def test_join_with_code_then_share_phone_makes_a_verified_owner(
         "✅ Your phone number matches the register: you are now a verified owner of "
         "1-201 (Sunny Garden), 1-202 (Sunny Garden)."
     )
-    assert done["reply_markup"] == {"remove_keyboard": True}
+    # the phone keyboard gives way to the home keyboard, not to none at all
+    assert done["reply_markup"]["keyboard"][0] == [{"text": "🏠 My home"}, {"text": "🗳 Open votes"}]
     assert await owned(h, community_id, ALICE["id"]) == frozenset({"1-201", "1-202"})
     await h.say(private(ALICE), ALICE, "/me")
     me = h.request.texts(ALICE["id"])[-1]
