@@ -360,3 +360,35 @@ async def test_the_groups_answers_to_join_me_and_leave_name_no_unit_the_user_did
     assert "1-101" in me["text"] and "1-201" in me["text"]
     assert "1-101" in buttons(leave)[0][0]
     group_never_names(h, "1-101", "1-102", "1-201")
+
+
+@pytest.mark.parametrize(
+    ("language", "by_phone"),
+    [
+        ("en", "✅ Verified owner by the phone number in the register, 22 Nov 2026 17:30."),
+        ("zh", "✅ 已通过登记表中的手机号认证为业主，"),
+    ],
+)
+async def test_a_shared_phone_settles_every_private_copy_and_the_group_hears_nothing(
+    harness: HandlerHarness, language: str, by_phone: str
+) -> None:
+    h = harness
+    community_id = await community_in(h, language)
+    await make(h, "rep 2", ANN)
+    h.request.private_open.update({REP["id"], ANN["id"]})
+    await ask_as_owner(h, community_id, "2-202")
+    cards = [
+        (REP["id"], owner_cards_to(h, REP["id"])[0]),
+        (ANN["id"], owner_cards_to(h, ANN["id"])[0]),
+    ]
+    h.redeliver_each = True
+    await h.feed(owners.contact(h, ALICE, ALICE["id"], "+86 137 0013 7000"))
+    assert await status_of(h, ALICE["id"]) is OwnershipStatus.VERIFIED
+    for chat_id, card in cards:
+        (edited, *_) = [
+            p
+            for p in h.request.sent("editMessageText", chat_id)
+            if p["message_id"] == card["message_id"]
+        ]
+        assert by_phone in edited["text"] and "reply_markup" not in edited
+    group_never_names(h, "Alice", "2-202")
