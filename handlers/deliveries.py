@@ -29,11 +29,8 @@ from handlers.reports.delivery import (
 )
 from handlers.residents.commands import deliver_join_outcome
 from handlers.residents.join_cards import deliver_join_card
-from handlers.residents.owners import (
-    deliver_owner_card,
-    deliver_owner_outcome,
-    deliver_self_review,
-)
+from handlers.residents.owner_cards import deliver_owner_card
+from handlers.residents.owners import deliver_owner_outcome, deliver_self_review
 from handlers.topics.commands import deliver_reached, deliver_topic_card
 from handlers.votes import delivery as votes
 from handlers.votes.ballots import deliver_change_note, deliver_paper_note

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot.errors import UserError, shown_params
@@ -21,6 +22,12 @@ from handlers.units.render import unit_file_problems
 log = logging.getLogger(__name__)
 # Telegram's limits: a button's pop-up shows up to 200 characters, a message up to 4,096.
 MESSAGE_LIMIT = 4096
+# Refusals that name the asker's units they did not type, and their words for a group
+# (which never hears a resident's unit): the same, without the units.
+IN_GROUP = {
+    "join.still_pending": "join.still_pending_here",
+    "join.too_many_pending": "join.too_many_pending_here",
+}
 
 
 async def on_error(update: object, context: BotContext) -> None:
@@ -50,7 +57,11 @@ async def tell_refusal(update: Update, context: BotContext, error: UserError) ->
         await update.callback_query.answer(text[:POPUP_LIMIT], show_alert=True)
         return
     lang = await chat_language(update, context)
-    text = t(lang, error.key, **shown_params(error))
+    chat = update.effective_chat
+    key = error.key
+    if chat is not None and chat.type != ChatType.PRIVATE:
+        key = IN_GROUP.get(key, key)
+    text = t(lang, key, **shown_params(error))
     if isinstance(error, UnitFileRejected) and error.row_errors:
         text = f"{text}\n{unit_file_problems(error.row_errors, lang)}"
     await reply(update, text[:MESSAGE_LIMIT])

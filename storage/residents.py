@@ -336,6 +336,46 @@ class SqliteOwnershipRepo:
     async def card(self, ownership_id: int) -> tuple[int, int] | None:
         return await _card(self._conn, "ownerships", ownership_id)
 
+    async def add_card(self, ownership_id: int, chat_id: int, message_id: int) -> None:
+        """One reviewer's (or the staff chat's) copy of the review card (`ownership_cards`)."""
+        await self._conn.execute(
+            "INSERT OR REPLACE INTO ownership_cards (ownership_id, chat_id, message_id)"
+            " VALUES (:id, :chat, :msg)",
+            {"id": ownership_id, "chat": chat_id, "msg": message_id},
+        )
+
+    async def cards(self, ownership_id: int) -> list[tuple[int, int]]:
+        rows = await fetch(
+            self._conn,
+            "SELECT chat_id, message_id FROM ownership_cards WHERE ownership_id = :id"
+            " ORDER BY chat_id",
+            {"id": ownership_id},
+        )
+        return [(int(r["chat_id"]), int(r["message_id"])) for r in await rows.fetchall()]
+
+    async def add_review_miss(self, ownership_id: int, chat_id: int) -> int:
+        """A reviewer the card could not reach; how many of its reviewers are missed now."""
+        await self._conn.execute(
+            "INSERT OR IGNORE INTO ownership_review_misses (ownership_id, chat_id)"
+            " VALUES (:id, :chat)",
+            {"id": ownership_id, "chat": chat_id},
+        )
+        rows = await fetch(
+            self._conn,
+            "SELECT COUNT(*) AS n FROM ownership_review_misses WHERE ownership_id = :id",
+            {"id": ownership_id},
+        )
+        row = await rows.fetchone()
+        return int(row["n"]) if row is not None else 0
+
+    async def pending(self, community_id: int) -> list[Ownership]:
+        """The requests by review waiting in the community, oldest first."""
+        return await self._many(
+            "u.community_id = :cid AND o.status = 'pending' AND o.method = 'review'"
+            " ORDER BY o.requested_at, o.id",
+            {"cid": community_id},
+        )
+
     async def verified(self, community_id: int) -> list[Ownership]:
         return await self._many(
             "u.community_id = :cid AND o.status = 'verified' ORDER BY u.building, u.code, o.id",

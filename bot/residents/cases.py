@@ -87,19 +87,31 @@ async def request_join(
         verification=Verification.REVIEW,
         now=now,
     )
-    if community.staff_chat_id is not None:
-        routes = [(staff_lane(community.id), 0)]
-    else:
-        grants = await uow.roles.of_community(community.id)
-        reviewers = join_reviewers(grants, building, applicant_id=user_id, chat_admins=chat_admins)
-        routes = [(person_lane(reviewer), reviewer) for reviewer in reviewers]
-        routes = routes or [(group_lane(community.id), -1)]  # nobody: the group is told
-    for lane, to in routes:
-        params: dict[str, Param] = {"to": to, "of": len(routes), "reply_to": reply_to}
+    for lane, to, of in await _review_routes(uow, community, building, user_id, chat_admins):
+        params: dict[str, Param] = {"to": to, "of": of, "reply_to": reply_to}
         await tell(uow, Intent(Tell.JOIN_CARD, membership.id, lane, params), now=now)
     await _tell_if_self_review(uow, community, applicant, building, "join", membership.id, now)
     await uow.commit()
     return membership
+
+
+async def _review_routes(
+    uow: ResidentsUnitOfWork,
+    community: Community,
+    building: str,
+    applicant_id: int,
+    chat_admins: Collection[int],
+) -> list[tuple[str, int, int]]:
+    """Where a review card goes (lane, `to`, how many): the staff chat (`to` 0) if the
+    community has one, else each of `join_reviewers` in their own lane; nobody at all: the
+    group's lane with `to` -1 (the group hears only that a request waits)."""
+    if community.staff_chat_id is not None:
+        return [(staff_lane(community.id), 0, 1)]
+    grants = await uow.roles.of_community(community.id)
+    reviewers = join_reviewers(grants, building, applicant_id=applicant_id, chat_admins=chat_admins)
+    if not reviewers:
+        return [(group_lane(community.id), -1, 1)]
+    return [(person_lane(reviewer), reviewer, len(reviewers)) for reviewer in reviewers]
 
 
 async def _tell_if_self_review(
@@ -383,10 +395,12 @@ async def claim_ownership(
     unit_code: str,
     now: datetime,
     applicant: Actor | None = None,
+    chat_admins: Collection[int] = (),
 ) -> Ownership:
     """Ask to be verified as an owner of a unit by review (an admin or the building's rep who
     is not the applicant; an `applicant` who is a reviewer there has the admins told). Its
-    review card is posted in the group through the outbox."""
+    review card goes to the reviewers only, as a join request's does (`request_join`): never
+    to the whole group, which hears at most that a request waits."""
     code = normalize_unit_code(unit_code)
     unit = await _ownable(uow, community.id, code)
     live = await uow.ownerships.live_for(unit.id, user_id)
@@ -402,7 +416,10 @@ async def claim_ownership(
         method=OwnershipMethod.REVIEW,
         now=now,
     )
-    await tell(uow, Intent(Tell.OWNER_CARD, claim.id, group_lane(community.id), {}), now=now)
+    routes = await _review_routes(uow, community, claim.building, user_id, chat_admins)
+    for lane, to, of in routes:
+        card = Intent(Tell.OWNER_CARD, claim.id, lane, {"to": to, "of": of})
+        await tell(uow, card, now=now)
     await _tell_if_self_review(uow, community, applicant, claim.building, "owner", claim.id, now)
     await uow.commit()
     return claim
@@ -411,8 +428,28 @@ async def claim_ownership(
 async def attach_ownership_card(
     uow: ResidentsUnitOfWork, ownership_id: int, chat_id: int, message_id: int
 ) -> None:
-    await uow.ownerships.set_card(ownership_id, chat_id, message_id)
+    """Remember one reviewer's copy of an ownership request's card (one per chat)."""
+    await uow.ownerships.add_card(ownership_id, chat_id, message_id)
     await uow.commit()
+
+
+async def ownership_review_missed(uow: ResidentsUnitOfWork, ownership_id: int, chat_id: int) -> int:
+    """A reviewer the card could not reach; how many of the request's reviewers are missed."""
+    missed = await uow.ownerships.add_review_miss(ownership_id, chat_id)
+    await uow.commit()
+    return missed
+
+
+async def owner_pending_for(
+    uow: ResidentsUnitOfWork, community_id: int, actor: Actor
+) -> list[Ownership]:
+    """The requests to be verified as owner waiting in this community that the actor may
+    decide (their buildings for a rep, all for an admin), never their own, oldest first."""
+    return [
+        o
+        for o in await uow.ownerships.pending(community_id)
+        if actor.can_review(o.building) and o.user_id != actor.user_id
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -503,7 +540,7 @@ async def verify_owner_by_phone(
         if (community_id, unit.code) in pending:
             claim = pending[(community_id, unit.code)]
             settled.append(claim)  # its review card is redrawn
-            redraw = Intent(Tell.OWNER_CARD, claim.id, group_lane(community_id), {})
+            redraw = Intent(Tell.OWNER_CARD, claim.id, staff_lane(community_id), {})
             await tell(uow, redraw, now=now)
     refreshed = [await uow.ownerships.get(o.id) for o in settled]
     await uow.commit()

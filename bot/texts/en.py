@@ -840,6 +840,25 @@ TEXTS: dict[str, str] = {
     ),
     "owner.method.review": "by review",
     "owner.method.phone": "by phone",
+    "owner.waiting_in_group": (
+        "A request to be verified as owner waits for review. Reps and administrators: open "
+        "/pending in a private chat with me."
+    ),
+    "owner.self_review_private": (
+        "{name} asks to be verified as owner of {unit} (building {building}) in {community}. As "
+        "a reviewer they may not approve their own request: please review it with /pending."
+    ),
+    "owner.pending_header": "{community}: {count} owner check(s) waiting:",
+    "owner.pending_line": "• {unit}: {name} asks to be verified as owner, {at}",
+    "join.still_pending_here": (
+        "Your join request is still waiting for a building rep or an administrator. Once it is "
+        "approved you can vote, support topics and report repairs."
+    ),
+    "join.too_many_pending_here": (
+        "You already have {count} join requests waiting for review. Please wait until a building "
+        "rep or an administrator has answered them, or withdraw one with /leave in a private "
+        "chat with me."
+    ),
     "me.owner": "  {unit} — verified owner ({how})",
     "me.owner_pending": "  {unit} — owner, waiting for review",
     "units.problem.bad_phone": "owner_phone “{detail}” is not a valid phone number",

@@ -767,6 +767,15 @@ TEXTS: dict[str, str] = {
     ),
     "owner.method.review": "审核认证",
     "owner.method.phone": "手机号认证",
+    "owner.waiting_in_group": "有一条业主认证申请等待审核。请楼栋长和管理员私聊我，发送 /pending 查看。",
+    "owner.self_review_private": (
+        "{name} 申请认证为{community} {unit}（{building} 号楼）的业主。审核人不能审核自己的申请，"
+        "请您私聊我发送 /pending 审核。"
+    ),
+    "owner.pending_header": "{community}：有 {count} 条业主认证申请等待审核：",
+    "owner.pending_line": "• {unit}：{name} 申请认证为业主，{at}",
+    "join.still_pending_here": "您的入户申请还在等待楼栋长或管理员审核。通过后即可投票、附议议题和报修。",
+    "join.too_many_pending_here": "您已有 {count} 个入户申请在等待审核。请等楼栋长或管理员处理，或私聊我发送 /leave 撤回其中一个。",
     "me.owner": "  {unit} — 认证业主（{how}）",
     "me.owner_pending": "  {unit} — 业主，等待审核",
     "units.problem.bad_phone": "业主手机号“{detail}”无效",

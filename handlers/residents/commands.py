@@ -44,6 +44,7 @@ from handlers.common import (
     chat_language,
     command_args,
     community_here,
+    community_of_chat,
     display_name,
     edit_text,
     is_private,
@@ -59,6 +60,7 @@ from handlers.common import (
 )
 from handlers.context import BotApplication, BotContext
 from handlers.errors import tell_refusal
+from handlers.menus import home_keyboard_for
 from handlers.residents.buttons import buildings_keyboard
 from handlers.residents.join_cards import redraw_join_cards, submit_join_request
 from handlers.residents.owners import offer_owner_verification
@@ -136,8 +138,12 @@ async def cmd_join(update: Update, context: BotContext) -> None:
             joined = await uow.communities.get(membership.community_id)
         lang = await user_language(context, user)
         name = joined.name if joined else "?"
+        # joined: from now on the home keyboard stays under the chat (as after the buttons)
+        home = await home_keyboard_for(context, user.id, lang)
         await reply(
-            update, t(lang, "join.verified_by_code", unit=membership.unit_code, community=name)
+            update,
+            t(lang, "join.verified_by_code", unit=membership.unit_code, community=name),
+            reply_markup=home,
         )
         if relation is not Relation.TENANT:  # a code proves residence: offer the owner's ways
             await offer_owner_verification(
@@ -369,14 +375,21 @@ async def deliver_join_outcome(context: BotContext, entry: OutboxEntry) -> None:
 
 
 async def cmd_me(update: Update, context: BotContext) -> None:
+    """One's communities, role and households: always privately (the group hears only that
+    the answer went out), since it names one's units."""
     user = update.effective_user
-    assert user is not None
+    chat = update.effective_chat
+    assert user is not None and chat is not None
     async with context.services.uow() as uow:
         profiles = await load_profile(uow, user.id)
-    await reply(update, profile(profiles, await user_language(context, user)))
+    here = None if is_private(update) else await community_of_chat(context, chat.id)
+    text = profile(profiles, await user_language(context, user))
+    await answer_privately(update, context, here, [(c, None) for c in chunks_of(text)])
 
 
 async def cmd_leave(update: Update, context: BotContext) -> None:
+    """The asker's households, each a Leave button, always privately (asked in the group:
+    that community's only, and the group hears just that the list went out)."""
     user = update.effective_user
     assert user is not None
     async with context.services.uow() as uow:
@@ -385,6 +398,7 @@ async def cmd_leave(update: Update, context: BotContext) -> None:
         for m in live:
             found = await uow.communities.get(m.community_id)
             names[m.community_id] = found.name if found else "?"
+    community: Community | None = None
     if not is_private(update):
         community = await require_community(update, context)
         live = [m for m in live if m.community_id == community.id]
@@ -402,7 +416,9 @@ async def cmd_leave(update: Update, context: BotContext) -> None:
                 )
             ]
         )
-    await reply(update, t(lang, "leave.choose"), reply_markup=InlineKeyboardMarkup(rows))
+    # the buttons name the asker's units: asked in the group, they go privately
+    choose = [(t(lang, "leave.choose"), InlineKeyboardMarkup(rows))]
+    await answer_privately(update, context, community, choose)
 
 
 async def on_leave(update: Update, context: BotContext) -> None:

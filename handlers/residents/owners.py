@@ -3,7 +3,8 @@ button and a review request), the shared contact, the owner review card and its 
 private notice to the admins when a reviewer applies (they never decide their own request).
 
 Payloads: `v1:oc:<community>:<unit id>` (ask for a review as owner, in private) and
-`v1:or:<ownership id>:a|r` (approve or reject, on the card in the group)."""
+`v1:or:<ownership id>:a|r` (approve or reject, on a reviewer's private copy of the card, the
+staff chat's, or the reviewer's /pending list: see `owner_cards.py`)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from telegram import (
     InlineKeyboardMarkup,
     KeyboardButton,
     ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
     Update,
 )
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
@@ -24,31 +24,28 @@ from bot.errors import NotFound, UserError
 from bot.i18n import t
 from bot.outbox import OutboxEntry
 from bot.residents.cases import (
-    attach_ownership_card,
     claim_ownership,
     decide_ownership,
     verify_owner_by_phone,
 )
-from bot.residents.model import Membership, Ownership, OwnershipStatus
+from bot.residents.model import Membership, Ownership
 from handlers import callbacks
 from handlers.common import (
     actor_in,
     admins_of,
-    community_of_chat,
     display_name,
     edit_text,
     is_private,
     language_of,
     reply,
-    require_card,
     require_own_keyboard,
     require_private_screen,
     send_private,
-    send_text,
     user_language,
 )
 from handlers.context import BotApplication, BotContext
-from handlers.residents.render import owner_card
+from handlers.menus import home_keyboard_for
+from handlers.residents.owner_cards import redraw_owner_cards
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +96,7 @@ async def deliver_self_review(context: BotContext, entry: OutboxEntry) -> None:
         lang = await language_of(context, admin_id, community.language)
         text = t(
             lang,
-            "join.self_review_notice" if kind == "join" else "owner.self_review_notice",
+            "join.self_review_notice" if kind == "join" else "owner.self_review_private",
             name=request.user_name,
             unit=request.unit_code,
             building=request.building,
@@ -131,17 +128,19 @@ async def on_contact(update: Update, context: BotContext) -> None:
                 names[community_id] = found.name if found else "?"
     lang = await user_language(context, user)
     units = ", ".join(f"{unit} ({names[cid]})" for cid, unit in result.units)
+    # the one-tap phone keyboard gives way to the home keyboard (not to none at all)
     await reply(
         update,
         t(lang, "owner.verified_by_phone", units=units),
-        reply_markup=ReplyKeyboardRemove(),
+        reply_markup=await home_keyboard_for(context, user.id, lang),
     )
     if result.settled:
         context.services.wake_outbox()  # the review cards this settled are redrawn
 
 
 async def on_owner_claim(update: Update, context: BotContext) -> None:
-    """`v1:oc:<community>:<unit id>` in private: file a review request as owner, post its card."""
+    """`v1:oc:<community>:<unit id>` in private: file a review request as owner; its card goes
+    to the reviewers privately."""
     query = update.callback_query
     assert query is not None and query.from_user is not None
     args = callbacks.unpack(query.data, callbacks.OWNER_CLAIM, 2)
@@ -159,6 +158,8 @@ async def on_owner_claim(update: Update, context: BotContext) -> None:
         raise UserError("common.stale_button")
     user = query.from_user
     applicant = await actor_in(context, community, user.id)
+    # the group's Telegram administrators review when no rep or stored admin does
+    chat_admins = await admins_of(context, community) if community.staff_chat_id is None else []
     async with context.services.uow() as uow:
         claim = await claim_ownership(
             uow,
@@ -168,6 +169,7 @@ async def on_owner_claim(update: Update, context: BotContext) -> None:
             unit_code=unit.code,
             now=context.services.now(),
             applicant=applicant,
+            chat_admins=chat_admins,
         )
     context.services.wake_outbox()  # the review card; the admins, if a reviewer applied
     lang = await user_language(context, user)
@@ -176,44 +178,25 @@ async def on_owner_claim(update: Update, context: BotContext) -> None:
     await query.answer()
 
 
-async def deliver_owner_card(context: BotContext, entry: OutboxEntry) -> None:
-    """`Tell.OWNER_CARD`: the ownership request's review card in the group, drawn as the
-    request stands: redrawn where it was posted (after a decision, or a shared phone that
-    settled it); posted once while it waits; never posted once decided."""
-    ownership_id = entry.intent.subject
-    async with context.services.uow() as uow:
-        claim = await uow.ownerships.get(ownership_id)
-        community = await uow.communities.get(claim.community_id) if claim else None
-        posted = await uow.ownerships.card(ownership_id)
-    if claim is None or community is None:
-        return
-    text, keyboard = owner_card(claim, community)
-    if posted is not None:
-        await edit_text(context, posted[0], posted[1], text, reply_markup=keyboard)
-        return
-    if claim.status is not OwnershipStatus.PENDING:
-        return
-    card = await send_text(context, community.chat_id, text, reply_markup=keyboard)
-    async with context.services.uow() as uow:
-        await attach_ownership_card(uow, claim.id, card.chat_id, card.message_id)
-
-
 async def on_owner_review(update: Update, context: BotContext) -> None:
-    """`v1:or:<ownership id>:a|r` on the card in the group."""
+    """`v1:or:<ownership id>:a|r` on a reviewer's copy of the card, the staff chat's, or the
+    presser's own /pending list: re-checked against the stored copies (or the private screen
+    carrying this very button), then the presser as reviewer of the building."""
     query = update.callback_query
     assert query is not None and query.from_user is not None
     args = callbacks.unpack(query.data, callbacks.OWNER_REVIEW, 2)
     ownership_id = callbacks.int_arg(args[0]) if args else None
     if args is None or ownership_id is None or args[1] not in ("a", "r") or query.message is None:
         raise UserError("common.stale_button")
-    community = await community_of_chat(context, query.message.chat.id)
-    if community is None:
-        raise NotFound("owner.request_not_found")
     async with context.services.uow() as uow:
         pressed = await uow.ownerships.get(ownership_id)
-        card = await uow.ownerships.card(ownership_id) if pressed else None
-    if pressed is not None:
-        require_card(query, card)  # a payload forged onto another message
+        community = await uow.communities.get(pressed.community_id) if pressed else None
+        cards = await uow.ownerships.cards(ownership_id) if pressed else []
+    if (query.message.chat.id, query.message.message_id) not in cards:
+        require_private_screen(query)  # a payload forged onto another message
+        require_own_keyboard(query)
+    if pressed is None or community is None:
+        raise NotFound("owner.request_not_found")
     actor = await actor_in(context, community, query.from_user.id)
     async with context.services.uow() as uow:
         decision = await decide_ownership(
@@ -228,37 +211,26 @@ async def on_owner_review(update: Update, context: BotContext) -> None:
     claim = decision.ownership
     lang = await user_language(context, query.from_user)
     await query.answer(t(lang, f"owner.answer_{claim.status.value}", unit=claim.unit_code))
-    context.services.wake_outbox()  # the card redrawn, the applicant told
+    context.services.wake_outbox()  # every copy of the card redrawn, the applicant told
 
 
 async def deliver_owner_outcome(context: BotContext, entry: OutboxEntry) -> None:
-    """`Tell.OWNER_OUTCOME`, written with the decision: the card is redrawn as decided, then
-    the applicant is told privately, or, where the bot cannot write to them, by a short reply
-    to the card in the group."""
+    """`Tell.OWNER_OUTCOME`, written with the decision: every reviewer's copy of the card is
+    redrawn as decided, then the applicant is told privately. The request was made in
+    private, so one who has blocked the bot since is not told in the group (which never
+    hears names or units): /me shows the answer."""
     async with context.services.uow() as uow:
         claim = await uow.ownerships.get(entry.intent.subject)
         community = await uow.communities.get(claim.community_id) if claim else None
-        card = await uow.ownerships.card(claim.id) if claim else None
     status = entry.intent.params.get("status")
     if claim is None or community is None or status not in ("verified", "rejected"):
         return
-    if card is not None:
-        text, keyboard = owner_card(claim, community)
-        await edit_text(context, card[0], card[1], text, reply_markup=keyboard)
+    await redraw_owner_cards(context, claim, community)
     lang = await language_of(context, claim.user_id, community.language)
     key = f"owner.outcome_{status}"
-    if await send_private(
-        context, claim.user_id, t(lang, key, unit=claim.unit_code, community=community.name)
-    ):
-        return
-    group_text = t(community.language, key, unit=claim.unit_code, community=community.name)
-    await send_text(
-        context,
-        card[0] if card else community.chat_id,
-        f"{claim.user_name}: {group_text}",
-        reply_to_message_id=card[1] if card else None,
-        allow_sending_without_reply=True,
-    )
+    text = t(lang, key, unit=claim.unit_code, community=community.name)
+    if not await send_private(context, claim.user_id, text):
+        log.info("owner outcome %s not told: no private chat with %s", claim.id, claim.user_id)
 
 
 def register(app: BotApplication) -> None:

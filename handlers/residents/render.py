@@ -110,10 +110,11 @@ REASON_CODES = {
 
 
 def owner_card(
-    ownership: Ownership, community: Community
+    ownership: Ownership, community: Community, lang: Language | None = None
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The card of a request to be verified as owner, in the community's language."""
-    lang = community.language
+    """The card of a request to be verified as owner a reviewer gets privately (or the staff
+    chat), in the reader's `lang` (default: the community's)."""
+    lang = lang or community.language
     text = t(
         lang,
         "owner.card",

@@ -72,9 +72,9 @@ def test_group_to_verified_households_and_restart(fake: FakeTelegram, bot: BotPr
     # several joins: each card with Approve / Reject goes to its reviewers privately (the rep
     # of building 2; for building 1, without a rep, the group's creator), never to the group
     fake.open_private_chat(rob)
-    fake.wait_for_message(rob, contains="What you can do")
+    fake.wait_for_message(rob, contains="Welcome")
     fake.open_private_chat(carol)
-    fake.wait_for_message(carol, contains="What you can do")
+    fake.wait_for_message(carol, contains="Welcome")
     before_joins = max(m.message_id for m in fake.bot_messages(group))
     fake.send_message(group, alice, "/join 2-101 tenant")
     alice_card = fake.wait_for_message(rob, contains="Alice asks to join 2-101")

@@ -208,8 +208,8 @@ async def test_buttons_pressed_on_another_message_edit_nothing(harness: HandlerH
     await h.say(GROUP, stranger, "/join 3-101 tenant")
     join_card = last_sent(h, CREATOR["id"])  # the admin reviews it privately (issue 11)
     h.request.private_open.add(stranger["id"])
-    await h.say(GROUP, stranger, "/leave")
-    leave_data = keyboard_of(last_sent(h, GROUP["id"]))[0][1]
+    await h.say(GROUP, stranger, "/leave")  # the list goes to her privately (issue 11)
+    leave_data = keyboard_of(last_sent(h, stranger["id"]))[0][1]
     approve = keyboard_of(join_card)[0][1]
     edits = len(h.request.sent("editMessageText"))
     await h.press(GROUP, stranger, card["message_id"], leave_data)  # her Leave on the vote card
@@ -229,11 +229,11 @@ async def test_buttons_pressed_on_another_message_edit_nothing(harness: HandlerH
         ballots = await uow.votes.ballot_rows(1)
     assert ballots == []
     # on their own messages the same buttons still work
-    await h.press(GROUP, stranger, None, leave_data)
+    await h.press(private(stranger), stranger, None, leave_data)
     yes = leave_data.replace("v1:lv:", "v1:lc:") + ":y"
     await h.press(GROUP, stranger, card["message_id"], yes)  # the Yes forged onto the vote card
     assert h.request.answers()[-1]["text"] == STALE
-    await h.press(GROUP, stranger, None, yes)
+    await h.press(private(stranger), stranger, None, yes)
     assert h.request.answers()[-1]["text"].startswith("You have left 3-101")
 
 

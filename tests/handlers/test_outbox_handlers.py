@@ -355,20 +355,20 @@ async def test_an_ownership_card_that_failed_is_posted_later_once_and_can_be_dec
         assert community is not None
         await set_community_language(uow, community, language, is_admin=True)  # type: ignore[arg-type]
     code = await owners.code_of(h, community_id, "2-101")
-    h.request.private_open.add(ALICE["id"])
+    h.request.private_open.update({ALICE["id"], REP["id"]})  # the rep reviews privately
     await h.say(private(ALICE), ALICE, f"/join 2-101 {code}")
     review = h.request.sent("sendMessage", ALICE["id"])[-1]
-    faults.fail("sendMessage", GROUP["id"], (502, "Bad Gateway", None))
+    faults.fail("sendMessage", REP["id"], (502, "Bad Gateway", None))
     await h.press(private(ALICE), ALICE, None, owners.keyboard_of(review)[0][1])
-    assert not any(t.startswith(card_start) for t in h.request.texts(GROUP["id"]))
+    assert not any(t.startswith(card_start) for t in h.request.texts(REP["id"]))
 
     await later(h, 2)
     await later(h, 2)  # a second pass: the card is not posted twice
     (card,) = [
-        p for p in h.request.sent("sendMessage", GROUP["id"]) if p["text"].startswith(card_start)
+        p for p in h.request.sent("sendMessage", REP["id"]) if p["text"].startswith(card_start)
     ]
     buttons = {b["text"]: b["callback_data"] for b in card["reply_markup"]["inline_keyboard"][0]}
-    await h.press(GROUP, REP, card["message_id"], buttons[approve])
+    await h.press(private(REP), REP, card["message_id"], buttons[approve])
     assert await owners.owned(h, community_id, ALICE["id"]) == frozenset({"2-101"})
 
 

@@ -300,7 +300,6 @@ async def test_an_ownership_decision_whose_send_fails_reaches_the_applicant_late
     harness: HandlerHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tests.handlers.test_owners_handlers import ALICE as OWNER_ALICE
-    from tests.handlers.test_owners_handlers import GROUP as OWNERS_GROUP
     from tests.handlers.test_owners_handlers import REP as OWNERS_REP
     from tests.handlers.test_owners_handlers import code_of, keyboard_of
     from tests.handlers.test_owners_handlers import set_up as owners_set_up
@@ -308,14 +307,14 @@ async def test_an_ownership_decision_whose_send_fails_reaches_the_applicant_late
     h = harness
     community_id = await owners_set_up(h)
     code = await code_of(h, community_id, "2-101")
-    h.request.private_open.add(OWNER_ALICE["id"])
+    h.request.private_open.update({OWNER_ALICE["id"], OWNERS_REP["id"]})
     await h.say(private(OWNER_ALICE), OWNER_ALICE, f"/join 2-101 {code}")
     review = h.request.sent("sendMessage", OWNER_ALICE["id"])[-1]
     await h.press(private(OWNER_ALICE), OWNER_ALICE, None, keyboard_of(review)[0][1])
-    card = h.request.sent("sendMessage", OWNERS_GROUP["id"])[-1]
+    card = h.request.sent("sendMessage", OWNERS_REP["id"])[-1]  # the rep's, privately
     faults = Faults(h, monkeypatch)
     faults.fail("sendMessage", OWNER_ALICE["id"], flood(5))
-    await h.press(OWNERS_GROUP, OWNERS_REP, None, keyboard_of(card)[0][1])
+    await h.press(private(OWNERS_REP), OWNERS_REP, None, keyboard_of(card)[0][1])
     told = "✅ You are now a verified owner of 2-101 in Sunny Garden."
     assert told not in texts_to(h, OWNER_ALICE)
     await later(h, 5)

@@ -98,7 +98,8 @@ async def test_join_with_code_then_share_phone_makes_a_verified_owner(
         "✅ Your phone number matches the register: you are now a verified owner of "
         "1-201 (Sunny Garden), 1-202 (Sunny Garden)."
     )
-    assert done["reply_markup"] == {"remove_keyboard": True}
+    # the phone keyboard gives way to the home keyboard, not to none at all
+    assert done["reply_markup"]["keyboard"][0] == [{"text": "🏠 My home"}, {"text": "🗳 Open votes"}]
     assert await owned(h, community_id, ALICE["id"]) == frozenset({"1-201", "1-202"})
     await h.say(private(ALICE), ALICE, "/me")
     me = h.request.texts(ALICE["id"])[-1]
@@ -163,7 +164,7 @@ async def test_review_request_as_owner_decided_by_another_reviewer(
     h = harness
     community_id = await set_up(h)
     code = await code_of(h, community_id, "2-101")
-    h.request.private_open.add(ALICE["id"])
+    h.request.private_open.update({ALICE["id"], REP["id"]})
     await h.say(private(ALICE), ALICE, f"/join 2-101 {code}")
     review = h.request.sent("sendMessage", ALICE["id"])[-1]
     await h.press(private(ALICE), ALICE, None, keyboard_of(review)[0][1])
@@ -171,24 +172,27 @@ async def test_review_request_as_owner_decided_by_another_reviewer(
         "Your request to be verified as owner of 2-101 in Sunny Garden went to the reviewers. "
         "I will tell you here."
     )
-    card = h.request.sent("sendMessage", GROUP["id"])[-1]
+    # the card goes to the rep of building 2 privately, never to the group (issue 11)
+    card = h.request.sent("sendMessage", REP["id"])[-1]
     assert card["text"] == (
         "Owner check: Alice asks to be verified as owner of 2-101 (building 2).\n"
         "An administrator or a rep of building 2, other than the applicant, can approve it."
     )
+    assert not any("Alice" in text or "2-101" in text for text in h.request.texts(GROUP["id"]))
     approve = keyboard_of(card)[0][1]
-    await h.press(GROUP, MALLORY, None, approve)
+    # forged: Mallory and Alice press it on their own chats' messages carrying the keyboard
+    await h.press(private(MALLORY), MALLORY, 5, approve, card["reply_markup"])
     assert h.request.answers()[-1]["text"] == (
         "Only administrators and the reps of building 2 can decide this."
     )
-    await h.press(GROUP, ALICE, None, approve)
+    await h.press(private(ALICE), ALICE, 5, approve, card["reply_markup"])
     assert h.request.answers()[-1]["text"] == (
         "Only administrators and the reps of building 2 can decide this."
     )
     assert await owned(h, community_id, ALICE["id"]) == frozenset()
-    await h.press(GROUP, REP, None, approve)
+    await h.press(private(REP), REP, card["message_id"], approve, card["reply_markup"])
     assert h.request.answers()[-1]["text"] == "Verified owner: 2-101"
-    assert h.request.sent("editMessageText")[-1]["text"].startswith(
+    assert h.request.sent("editMessageText", REP["id"])[-1]["text"].startswith(
         "Owner check: Alice asks to be verified as owner of 2-101 (building 2).\n"
         "✅ Verified owner, approved by Rep Bob"
     )
@@ -313,11 +317,11 @@ async def test_sharing_the_phone_settles_a_waiting_review_card(harness: HandlerH
     h = harness
     community_id = await set_up(h)
     code = await code_of(h, community_id, "2-202")
-    h.request.private_open.add(ALICE["id"])
+    h.request.private_open.update({ALICE["id"], REP["id"]})
     await h.say(private(ALICE), ALICE, f"/join 2-202 {code}")
     review = h.request.sent("sendMessage", ALICE["id"])[-1]
     await h.press(private(ALICE), ALICE, None, keyboard_of(review)[0][1])
-    card = h.request.sent("sendMessage", GROUP["id"])[-1]
+    card = h.request.sent("sendMessage", REP["id"])[-1]
     assert card["text"].startswith("Owner check: Alice asks to be verified as owner of 2-202")
     await h.feed(contact(h, ALICE, ALICE["id"], "+86 137 0013 7000"))
     assert h.request.texts(ALICE["id"])[-1] == (
@@ -327,14 +331,15 @@ async def test_sharing_the_phone_settles_a_waiting_review_card(harness: HandlerH
     edited = h.request.sent("editMessageText")[-1]
     async with h.database.unit_of_work() as uow:
         (claim,) = await uow.ownerships.live_of_user(ALICE["id"])
-        stored_card = await uow.ownerships.card(claim.id)
-    assert stored_card == (int(edited["chat_id"]), int(edited["message_id"]))
+        stored_cards = await uow.ownerships.cards(claim.id)
+    assert stored_cards == [(int(edited["chat_id"]), int(edited["message_id"]))]
+    assert stored_cards == [(REP["id"], card["message_id"])]
     assert edited["text"] == (  # 09:30 UTC is 17:30 in Asia/Shanghai
         "Owner check: Alice asks to be verified as owner of 2-202 (building 2).\n"
         "✅ Verified owner by the phone number in the register, 22 Nov 2026 17:30."
     )
     assert "reply_markup" not in edited
     approve = keyboard_of(card)[0][1]
-    await h.press(GROUP, CREATOR, None, approve)
+    await h.press(private(REP), REP, card["message_id"], approve, card["reply_markup"])
     assert h.request.answers()[-1]["text"] == "Already approved by -."
     assert await owned(h, community_id, ALICE["id"]) == frozenset({"2-202"})

@@ -274,23 +274,29 @@ async def test_leave_with_a_button_and_only_ones_own(harness: HandlerHarness) ->
     h = harness
     await set_up(h)
     await h.say(GROUP, ALICE, "/join 1-101")
-    await h.say(GROUP, ALICE, "/leave")
-    sent = h.request.sent("sendMessage", GROUP["id"])[-1]
+    await h.say(GROUP, ALICE, "/leave")  # Alice never started the bot: the private chat first
+    assert h.request.texts(GROUP["id"])[-1].startswith("I cannot write to you privately yet.")
+    h.request.private_open.add(ALICE["id"])
+    await h.say(GROUP, ALICE, "/leave")  # the list names her unit: it goes privately
+    assert h.request.texts(GROUP["id"])[-1] == "I have sent it to you in a private chat."
+    assert not any("1-101" in text for text in h.request.texts(GROUP["id"]))
+    sent = h.request.sent("sendMessage", ALICE["id"])[-1]
     assert sent["text"] == "Which household do you want to leave?"
     (label, data), *_ = keyboard_of(sent)
     assert label == "Leave 1-101 · Sunny Garden"
-    await h.press(GROUP, MALLORY, None, data)
+    await h.press(private(MALLORY), MALLORY, 5, data, sent["reply_markup"])
     assert h.request.answers()[-1]["text"] == "This is not one of your households."
-    await h.press(GROUP, ALICE, None, data)  # asked first
+    await h.press(private(ALICE), ALICE, None, data)  # asked first
     asked = h.request.sent("editMessageText")[-1]
     assert asked["text"] == "Leave 1-101 in Sunny Garden? You can join again later."
     (_, yes), (_, _no) = keyboard_of(asked)
-    await h.press(GROUP, MALLORY, None, yes)
+    await h.press(private(MALLORY), MALLORY, 5, yes, asked["reply_markup"])
     assert h.request.answers()[-1]["text"] == "This is not one of your households."
-    await h.press(GROUP, ALICE, None, yes)
+    await h.press(private(ALICE), ALICE, None, yes)
     assert h.request.answers()[-1]["text"] == "You have left 1-101 in Sunny Garden."
     await h.say(GROUP, ALICE, "/leave")
     assert h.request.texts(GROUP["id"])[-1] == "You have no household to leave here."
+    assert not any("1-101" in text for text in h.request.texts(GROUP["id"]))
 
 
 async def test_language_for_oneself_and_for_the_community(harness: HandlerHarness) -> None:
