@@ -22,11 +22,11 @@ TOO_MANY_WAITING = {
         "You already have 3 join requests waiting for review (1-101, 1-102, 2-101). Please wait "
         "until a building rep or an administrator has answered them, or withdraw one with /leave."
     ),
-    "zh": "您已有 3 个加入申请在等待审核（1-101, 1-102, 2-101）。请等楼栋长或管理员处理，或用 /leave 撤回其中一个。",
+    "zh": "您已有 3 个认证申请在等待审核（1-101, 1-102, 2-101）。请等楼栋长或管理员处理，或用 /leave 撤回其中一个。",
 }
 TOO_MANY_THIS_HOUR = {
     "en": "You have asked to join 5 times in the last hour. Please try again in 60 min.",
-    "zh": "您在过去一小时内已申请加入 5 次，请 60 分钟后再试。",
+    "zh": "您在过去一小时内已申请认证 5 次，请 60 分钟后再试。",
 }
 
 

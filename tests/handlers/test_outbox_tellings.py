@@ -237,7 +237,7 @@ def join_card_buttons(
             "✅ Approve",
             "✅ Your request to join 2-101 in Sunny Garden was approved. Welcome!",
         ),
-        ("zh", "入户申请：Alice", "✅ 通过", "✅ 您加入Sunny Garden 2-101 的申请已通过。欢迎！"),
+        ("zh", "认证申请：Alice", "✅ 通过", "✅ 您认证Sunny Garden 2-101 的申请已通过。欢迎！"),
     ],
 )
 async def test_a_join_decision_whose_send_fails_reaches_the_applicant_later_once(
