@@ -76,11 +76,7 @@ TEXTS: dict[str, str] = {
     "setup.in_group_only": "请在要设为社区的群里发送 /setup <名称>。",
     "setup.not_admin": "只有群主或群管理员可以设置社区。",
     "setup.name_too_long": "名称太长（最多 {max} 个字）。",
-    "setup.done": (
-        "本群现在是社区“{name}”。\n"
-        "下一步：把房屋登记表作为 CSV 文件发送，附上说明文字 /units"
-        "（列：unit,building,area_m2,owner）；之后居民用 /join <房号> 加入。"
-    ),
+    "setup.done": "本群现在是社区“{name}”。\n下一步：把房屋登记表作为 CSV 文件发送，附上说明文字 /units（列：unit,building,area_m2,owner）；之后居民在群里点“认证我家房屋”，或发送 /join <房号>。",
     "setup.renamed": "社区“{old}”已更名为“{name}”。",
     # 房屋登记表
     "units.not_admin": "只有管理员可以导入房屋登记表。",
@@ -195,7 +191,7 @@ TEXTS: dict[str, str] = {
     "cmd.propose": "提出议题：/propose <标题>（下一行起写详情）",
     "cmd.topics": "议题及其状态",
     "cmd.vote": "发起表决：/vote <议题编号|问题> [规则] [时长]",
-    "cmd.close": "立即结束表决：/close（会列出进行中的表决让您选，也可以直接写编号：/close 3）",
+    "cmd.close": "立即结束表决：/close（可不写编号，从列表中选）",
     "cmd.result": "表决结果和数据：/result（可不写编号，从列表中选）",
     "cmd.remind": "提醒还没投票的住户：/remind（可不写编号，从列表中选）",
     "cmd.export": "导出选票表格（私聊）：/export（可不写编号，从列表中选）",
@@ -619,7 +615,7 @@ TEXTS: dict[str, str] = {
     "ledger.section": "部分",
     "ledger.units": "房号",
     "ledger.buildings": "楼栋",
-    "ledger.area_m2": "面积(㎡)",
+    "ledger.area_m2": "面积（㎡）",
     "ledger.choice": "选择",
     "ledger.source": "方式",
     "ledger.receipt": "回执",
@@ -635,7 +631,7 @@ TEXTS: dict[str, str] = {
     "votes.export_col.unit": "单元",
     "votes.export_col.building": "楼栋",
     "votes.export_col.owner": "业主",
-    "votes.export_col.area": "面积(㎡)",
+    "votes.export_col.area": "面积（㎡）",
     "votes.export_col.choice": "选择",
     "votes.export_col.voter": "投票人",
     "votes.export_col.cast_at": "投票时间",
@@ -650,10 +646,7 @@ TEXTS: dict[str, str] = {
     "join.reason_asked": "请在私聊中选择原因。",
     "join.reason_type": "请用一条消息写下拒绝 {unit} 的原因。",
     "join.reason_line": "原因：{reason}",
-    "join.self_review_notice": (
-        "{name} 申请以业主身份加入{community} {unit}（{building} 号楼）。"
-        "审核人不能审核自己的申请，请私聊我发送 /pending 审核。"
-    ),
+    "join.self_review_notice": "{name} 申请认证为{community} {unit}（{building} 号楼）的业主。审核人不能审核自己的申请，请私聊我发送 /pending 审核。",
     "join.reason_empty": "请用文字写下原因。",
     "join.reason_private_first": "拒绝的原因要在私聊里选：请先打开和我的私聊（点“开始”），再点一次拒绝。",
     "join.reason.not_resident": "审核人无法确认您住在这里",
@@ -684,10 +677,7 @@ TEXTS: dict[str, str] = {
     "progress.remind": "🔔 提醒能联系上的住户（{count} 户）",
     "progress.nobody_to_remind": "没有需要提醒的住户：都已投票，或者我联系不上。",
     "progress.reminded": "正在私聊提醒 {count} 户。联系不上的房号稍后发到这里。",
-    "owner.developer_unit": (
-        "登记表中 {unit} 是开发商未售出的房屋：由管理员指定的开发商代表投票，"
-        "不能通过加入成为业主。如果您已购买，请联系业委会更新登记表；在此之前请以住户身份加入。"
-    ),
+    "owner.developer_unit": "登记表中 {unit} 是开发商未售出的房屋：由管理员指定的开发商代表投票，不能认证为业主。如果您已购买，请联系业委会更新登记表；在此之前请以住户身份认证。",
     "owner.contact_not_own": "这是别人的联系人名片，未做任何更改。请点击“📱 分享我的手机号”分享您本人的手机号。",
     "owner.phone_no_match": (
         "登记表中没有这个业主手机号，未做任何更改。您可以申请业主审核，或请业委会登记您的手机号。"
@@ -717,10 +707,7 @@ TEXTS: dict[str, str] = {
     "owner.outcome_verified": "✅ 您现在是{community} {unit} 的认证业主。",
     "owner.outcome_rejected": "您认证{community} {unit} 业主身份的申请未通过。如有误会，请联系楼栋长。",
     "owner.verified_by_phone": "✅ 您的手机号与登记表一致：您现在是 {units} 的认证业主。",
-    "owner.self_review_notice": (
-        "{name} 申请以业主身份加入{community} {unit}（{building} 号楼）。"
-        "审核人不能审核自己的申请，请在群里审核。"
-    ),
+    "owner.self_review_notice": "{name} 申请认证为{community} {unit}（{building} 号楼）的业主。审核人不能审核自己的申请，请在群里审核。",
     "owner.method.review": "审核认证",
     "owner.method.phone": "手机号认证",
     "me.owner": "  {unit} — 认证业主（{how}）",
@@ -770,7 +757,7 @@ TEXTS: dict[str, str] = {
     "votes.objection_answered_unreached": "您对异议 #{objection} 的答复已随表决 #{number} 保存；该业主没有与我私聊，请另行告知。",
     "votes.objection_answer_to_owner": "⚖️ 业委会对您就表决 #{number}「{question}」提出的异议 #{objection} 的答复：\n{text}",
     "votes.objections_sent": "我已私聊把异议发给您。",
-    "common.which_community": "请在您所在社区的群里发送：您属于多个社区，或者还没有加入任何社区。",
+    "common.which_community": "请在您所在社区的群里发送：您属于多个社区，或者还没有认证任何房屋。",
     # paper ballots with buttons (issue 8)
     "votes.paper_menu_sent": "已私聊发给您表决 #{number} 的书面票录入按钮。",
     "votes.paper_menu_title": "📝 录入表决 #{number}「{question}」的书面票",
@@ -815,6 +802,7 @@ TEXTS: dict[str, str] = {
     "votes.question_empty": "问题不能为空，请重新发送新的问题。",
     "votes.question_changed": "草稿 #{number} 的问题已改为：{question}",
     # issue 11, thresholds in words (helper W1)
+    "votes.sep": "、",
     "votes.have_count": "已有 {value} 户 / 共 {of} 户",
     "votes.have_area": "已有 {value} / 共 {of}",
     "votes.missing_count": "，还差 {n} 户",
@@ -827,13 +815,13 @@ TEXTS: dict[str, str] = {
     "votes.need.approval_area.three_quarters": "须赞成业主的专有面积达到参与面积的四分之三以上",
     "votes.need.approval.half": "须赞成票超过赞成与反对票总数的一半",
     "votes.need.approval.two_thirds": "须赞成票达到赞成与反对票总数的三分之二以上",
-    "leave.confirm": "确定退出{community} {unit}吗？以后可以重新加入。",
+    "leave.confirm": "确定退出{community} {unit}吗？以后可以重新认证。",
     "leave.yes": "是，退出",
     "leave.no": "不退出",
     "leave.kept": "您仍是{community} {unit}的住户。",
     "cmd.notice": "发布带“已读”按钮的通知：/notice [楼栋 3] <内容>",
     "usage.notice": "用法：/notice <内容>；只发给一栋楼：/notice 3号楼 <内容>（或 /notice 楼栋 3 <内容>），例如 /notice 3号楼 周五 9:00–12:00 停水",
-    "notices.card": "📢 通知 #{number} · {scope}\n{text}\n—— {role}\n已读 {read}/{total} 户 ({percent} %)",
+    "notices.card": "📢 通知 #{number} · {scope}\n{text}\n—— {role}\n已读 {read}/{total} 户（{percent}%）",
     "notices.scope_all": "全体住户",
     "notices.scope_building": "{building}号楼",
     "notice_role.admin": "管理员",
@@ -866,7 +854,7 @@ TEXTS: dict[str, str] = {
     "notices.withdrawn": "通知 #{number} 已撤回：卡片已注明，不再发送私聊副本。",
     "notices.list_title": "📋 {community} 的通知（近 30 天及定时通知）",
     "notices.list_empty": "近 30 天没有通知，也没有定时通知。",
-    "notices.list_published": "#{number} · {scope} · 已读 {read}/{total} ({percent} %) · {excerpt}",
+    "notices.list_published": "#{number} · {scope} · 已读 {read}/{total}（{percent}%）· {excerpt}",
     "notices.list_withdrawn": "#{number} · {scope} · 已撤回 · {excerpt}",
     "notices.list_scheduled": "⏰ #{number} · {at} · {scope} · {excerpt}",
     "notices.cancel_button": "❌ 取消 #{number}",

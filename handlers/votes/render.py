@@ -265,7 +265,7 @@ def figures_text(figures: Figures, lang: Language) -> str:
 
 def buildings_text(figures: Figures, lang: Language) -> str:
     return (
-        ", ".join(
+        t(lang, "votes.sep").join(
             t(lang, "votes.building_share", building=b.building, voted=b.voted, eligible=b.eligible)
             for b in figures.buildings
         )

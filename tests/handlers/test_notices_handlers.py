@@ -42,7 +42,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     },
     "zh": {
         "card": "📢 通知 #1 · 2号楼\nWater is off on Friday 9–12\n—— 楼栋长\n"
-        "已读 {read}/4 户 ({percent} %)",
+        "已读 {read}/4 户（{percent}%）",
         "confirmed_d": "谢谢，2-101 户已确认已读。",
         "confirmed_e": "谢谢，2-102 户已确认已读。",
         "already_d": "2-101 户已经确认过了，无需重复确认。",
@@ -138,9 +138,9 @@ async def test_bad_notices_are_refused_and_nothing_is_stored(db: Database, lang:
         resident = speaking(PEOPLE["A"], lang)
         # 7 verified households: "📢 Notice #1 · all households\n" (30 UTF-16 units) and
         # "\n— Owners' committee\nRead by 7 of 7 households (100 %)" (54) make 84 with the
-        # text, in English; "📢 通知 #1 · 全体住户\n" (16) and "\n—— 业委会\n已读 7/7 户 (100 %)"
-        # (7 + 1 + 16) make 40 in Chinese. One character over: 4,097.
-        over = 4097 - (84 if lang == "en" else 40)
+        # text, in English; "📢 通知 #1 · 全体住户\n" (16) and "\n—— 业委会\n已读 7/7 户（100%）"
+        # (7 + 1 + 14) make 38 in Chinese. One character over: 4,097.
+        over = 4097 - (84 if lang == "en" else 38)
         refusals = [
             (GROUP, rep, "/notice Water is off", expected["needs_building"]),
             (GROUP, rep, "/notice building 1 Water is off", expected["not_yours"]),

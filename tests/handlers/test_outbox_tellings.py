@@ -332,7 +332,7 @@ async def test_an_ownership_decision_whose_send_fails_reaches_the_applicant_late
         ),
         (
             "zh",
-            "Rep Bob 申请以业主身份加入Sunny Garden 2-101（2 号楼）。审核人不能审核自己的申请，请私聊我发送 /pending 审核。",
+            "Rep Bob 申请认证为Sunny Garden 2-101（2 号楼）的业主。审核人不能审核自己的申请，请私聊我发送 /pending 审核。",
         ),
     ],
 )
