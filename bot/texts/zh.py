@@ -469,7 +469,7 @@ TEXTS: dict[str, str] = {
     "reports.filed": "✅ 报修单 #{number} 已提交。有进展时我会在这里通知您。",
     "reports.filed_group": "✅ 报修单 #{number} 已提交，工作人员会跟进。",
     "reports.me_too_done": "✅ 已将您加入报修单 #{number}：现在共有 {affected} 户受影响。您会收到它的进展通知。",
-    "reports.card": "🛠 报修单 #{number} · {category}\n地点：{where}\n“{description}”\n报修人：{name}（{household}），{at}\n受影响住户：{affected}\n状态：{status}{deadline}\n\n处理记录：\n{history}",
+    "reports.card": "🛠 报修单 #{number} · {category}\n地点：{where}\n“{description}”\n报修人：{name}（{household}），{at}\n受影响住户：{affected} 户\n状态：{status}{deadline}\n\n处理记录：\n{history}",
     "reports.deadline_response": "\n请于 {due} 前受理",
     "reports.deadline_plan": "\n请于 {due} 前解决",
     "reports.overdue": " ⚠️ 已超时",

@@ -22,7 +22,10 @@ from handlers.votes.jobs import CARD_REFRESH_JOB, refresh_open_cards, schedule_c
 from tests.conftest import NOW
 from tests.handlers.closing import close_by_hand
 from tests.handlers.harness import HandlerHarness, user
-from tests.handlers.test_residents_handlers import GROUP, keyboard_of, set_up
+from tests.handlers.test_outbox_tellings import in_language
+from tests.handlers.test_reports_handlers import ALICE, STAFF_GROUP, quick_report
+from tests.handlers.test_reports_handlers import residents as report_residents
+from tests.handlers.test_residents_handlers import CREATOR, GROUP, keyboard_of, set_up
 from tests.handlers.test_votes_handlers import COMMITTEE, PEOPLE, residents
 
 VOTE = {
@@ -178,3 +181,42 @@ async def test_the_refresh_runs_every_hour_once(harness: HandlerHarness) -> None
     jobs = h.app.job_queue.get_jobs_by_name(CARD_REFRESH_JOB)
     assert len(jobs) == 1
     assert jobs[0].job.trigger.interval == timedelta(hours=1)
+
+
+# Alice (2-101) reports from the group on 22 Nov 2026 17:30 (the harness's clock, Shanghai);
+# staff are to acknowledge within 24 hours
+TICKET = {
+    "zh": (
+        "🛠 报修单 #1 · 📝 其他\n地点：2-101（2 号楼）\n“The stairwell light on floor 2 is out”\n"
+        "报修人：Alice（2-101），2026年11月22日 17:30\n受影响住户：1 户\n状态：已上报\n"
+        "请于 2026年11月23日 17:30 前受理\n\n处理记录：\n· 2026年11月22日 17:30 上报 — Alice",
+        ["受理", "处理中", "已解决", "驳回", "✉️ 给报修人留言", "📅 约上门时间"],
+    ),
+    "en": (
+        "🛠 Ticket #1 · 📝 Other\nWhere: 2-101 (building 2)",
+        [
+            "Acknowledge",
+            "In progress",
+            "Resolved",
+            "Reject",
+            "✉️ Note to reporter",
+            "📅 Appointment",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_the_ticket_card_for_the_staff(harness: HandlerHarness, language: Language) -> None:
+    h = harness
+    await report_residents(h)
+    await in_language(h, language)
+    await h.say(STAFF_GROUP, CREATOR, "/staffchat")
+    await quick_report(h, ALICE, "The stairwell light on floor 2 is out")
+    card = h.request.sent("sendMessage", STAFF_GROUP["id"])[-1]
+    text, labels = TICKET[language]
+    if language == "zh":
+        assert card["text"] == text
+    else:
+        assert card["text"].startswith(text), card["text"]
+    assert [b["text"] for row in card["reply_markup"]["inline_keyboard"] for b in row] == labels
