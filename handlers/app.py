@@ -57,7 +57,7 @@ from handlers.votes import pickers as vote_pickers
 from handlers.votes import private as vote_private
 from handlers.votes import progress as vote_progress
 from handlers.votes.batch import stop_ballots
-from handlers.votes.jobs import rearm_votes
+from handlers.votes.jobs import rearm_votes, schedule_card_refresh
 from storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -147,6 +147,7 @@ async def _start_services(app: BotApplication) -> None:
     await services.notice_cards.start()
     await set_command_menus(app.bot, settings.bot_language)
     armed = await rearm_votes(app)
+    schedule_card_refresh(app)  # the open cards' "time left", hourly
     await rearm_notices(app)  # scheduled notices; one whose time passed is published now
     arm_report_timers(app)
     vote_cards, topic_cards, notice_cards = await repair_live_cards(services)

@@ -18,12 +18,16 @@ from bot.votes.tally import Choice, Outcome, Rule
 from handlers.menus import COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
-CHECK_NAMES = (
-    "approval",
-    "participation_owners",
-    "participation_area",
-    "approval_owners",
-    "approval_area",
+# every threshold a rule has, with its bound (see bot/votes/tally.decide)
+CHECK_BOUNDS = (
+    "approval.half",
+    "approval.two_thirds",
+    "participation_owners.two_thirds",
+    "participation_area.two_thirds",
+    "approval_owners.half",
+    "approval_owners.three_quarters",
+    "approval_area.half",
+    "approval_area.three_quarters",
 )
 KEY_LITERAL = re.compile(r"""["']([a-z_]+\.[a-z_.]+)["']""")
 
@@ -93,7 +97,7 @@ def test_every_dynamic_key_family_is_complete() -> None:
         + [f"topic_status.{s.value}" for s in TopicStatus]
         + [f"topic_step.{s.value}" for s in Step]
         + [f"topics.{p}{s}" for p in ("at_", "short_") for s in TOPIC_STAGES]
-        + [f"votes.check.{n}" for n in CHECK_NAMES]
+        + [f"votes.need.{n}" for n in CHECK_BOUNDS]
     )
     assert [k for k in families if k not in CATALOGS["en"]] == []
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from math import ceil, floor
 
 from bot.units.model import Unit
 
@@ -175,6 +176,17 @@ class Check:
             return False
         share = self.value / self.of
         return share >= self.bound if self.inclusive else share > self.bound
+
+    def shortfall(self, step: Fraction = Fraction(1)) -> Fraction:
+        """How much `value` still has to grow, in whole `step`s (one owner or household, or
+        0.01 m²), for the bound to be met against the same `of`: at least 2/3 of 8 needs
+        ceil(16/3) = 6; more than half of 6 needs the smallest whole number above 3, i.e. 4.
+        Zero once met."""
+        if self.met:
+            return Fraction(0)
+        scaled = self.bound * self.of / step
+        needed = ceil(scaled) if self.inclusive else floor(scaled) + 1
+        return max(needed - ceil(self.value / step), 1) * step
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,8 @@
 """Closing votes on time. PTB's JobQueue keeps jobs in memory only, so every open vote's
 deadline lives in SQLite and is armed again at start-up (`rearm_votes`); a deadline that passed
 while the bot was down closes the vote at once. Jobs are named `vote-close:<id>`, and arming
-removes any job of that name first, so doing it twice is harmless."""
+removes any job of that name first, so doing it twice is harmless. An hourly job redraws the open
+cards, so that their "time left" line stays true between ballots."""
 
 from __future__ import annotations
 
@@ -32,6 +33,37 @@ def schedule_close(context: BotContext | BotApplication, vote: Vote) -> None:
     now = context.bot_data["services"].now()
     delay = max(vote.closes_at - now, timedelta(0))
     job_queue.run_once(on_close_due, when=delay, name=job_name(vote.id), data=vote.id)
+
+
+CARD_REFRESH_JOB = "vote-cards-refresh"
+CARD_REFRESH_EVERY = timedelta(hours=1)
+
+
+def schedule_card_refresh(app: BotApplication) -> None:
+    """Every hour, touch each open vote's card (started once at start-up; again is harmless)."""
+    job_queue = app.job_queue
+    if job_queue is None:
+        return
+    for job in job_queue.get_jobs_by_name(CARD_REFRESH_JOB):
+        job.schedule_removal()
+    job_queue.run_repeating(
+        refresh_open_cards,
+        interval=CARD_REFRESH_EVERY,
+        first=CARD_REFRESH_EVERY,
+        name=CARD_REFRESH_JOB,
+    )
+
+
+async def refresh_open_cards(context: CallbackContext) -> int:
+    """Touch the live card of every open vote: LiveCards redraws it at its pace, coalesced with
+    ballots' touches, and an unchanged card costs one ignored "message is not modified"."""
+    services = context.bot_data["services"]
+    async with services.uow() as uow:
+        votes = await uow.votes.open_votes()
+    touched = [vote.id for vote in votes if vote.card is not None]
+    for vote_id in touched:
+        services.vote_cards.touch(vote_id)
+    return len(touched)
 
 
 def open_job_name(vote_id: int) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -14,7 +15,7 @@ from bot.i18n import area, number, t, when
 from bot.votes.cases import Figures, Verification
 from bot.votes.chain import fingerprint
 from bot.votes.model import Vote, VoteStatus
-from bot.votes.tally import Check, Choice, Rule
+from bot.votes.tally import THREE_QUARTERS, TWO_THIRDS, Check, Choice, Rule
 from handlers import callbacks
 from handlers.format import duration_text, share, time_left
 
@@ -187,7 +188,7 @@ def vote_card(
         "question": vote.question,
         "rule": t(lang, f"rule.{vote.rule.value}"),
         "scope": scope_text(vote, lang),
-        "tally": tally_text(figures, lang),
+        "tally": figures_text(figures, lang),
     }
     if vote.status is VoteStatus.CLOSED and vote.outcome is not None:
         closed = when(vote.closed_at or now, lang, community.timezone)
@@ -206,40 +207,65 @@ def vote_card(
     )
 
 
-def _bound(check: Check) -> str:
-    return f"{'≥' if check.inclusive else '>'} {check.bound.numerator}/{check.bound.denominator}"
+AREA_STEP = Fraction(1, 100)  # areas are registered to the hundredth of a m²
 
 
-def _value(check: Check, lang: Language, by_area: bool) -> tuple[str, str]:
+def _bound_code(check: Check) -> str:
+    """The bound as a text key: "half" (more than 1/2), "two_thirds", "three_quarters"."""
+    if not check.inclusive:
+        return "half"
+    return {TWO_THIRDS: "two_thirds", THREE_QUARTERS: "three_quarters"}[check.bound]
+
+
+def _area(value: Fraction, lang: Language) -> str:
+    return area(Decimal(value.numerator) / value.denominator, lang)
+
+
+def check_text(check: Check, lang: Language) -> str:
+    """One threshold in words, with what it still lacks: "须三分之二以上业主参与：已有 6 户 /
+    共 8 户（75%）✅", or "… ❌，还差 2 户"."""
+    by_area = check.name.endswith("_area")
     if by_area:
-        return area(Decimal(check.value.numerator) / check.value.denominator, lang), area(
-            Decimal(check.of.numerator) / check.of.denominator, lang
+        have = t(lang, "votes.have_area", value=_area(check.value, lang), of=_area(check.of, lang))
+    else:
+        have = t(
+            lang,
+            "votes.have_count",
+            value=number(int(check.value), lang),
+            of=number(int(check.of), lang),
         )
-    return number(int(check.value), lang), number(int(check.of), lang)
+    missing = ""
+    if not check.met and check.of:  # with nobody to count yet, a shortfall says nothing
+        lacking = check.shortfall(AREA_STEP if by_area else Fraction(1))
+        missing = (
+            t(lang, "votes.missing_area", area=_area(lacking, lang))
+            if by_area
+            else t(lang, "votes.missing_count", n=number(int(lacking), lang))
+        )
+    return t(
+        lang,
+        "votes.check",
+        need=t(lang, f"votes.need.{check.name}.{_bound_code(check)}"),
+        have=have,
+        share=share(check.value, check.of, lang),
+        mark="✅" if check.met else "❌",
+        missing=missing,
+    )
+
+
+def checks_text(figures: Figures, lang: Language) -> str:
+    """Every threshold of the vote's rule, one line each (quorum first)."""
+    decision = figures.decision
+    return "\n".join(check_text(c, lang) for c in (*decision.quorum, *decision.approval))
 
 
 def figures_text(figures: Figures, lang: Language) -> str:
-    lines = [tally_text(figures, lang)]
-    for check in (*figures.decision.quorum, *figures.decision.approval):
-        value, of = _value(check, lang, check.name.endswith("_area"))
-        lines.append(
-            t(
-                lang,
-                "votes.check",
-                name=t(lang, f"votes.check.{check.name}"),
-                value=value,
-                of=of,
-                share=share(check.value, check.of, lang),
-                bound=_bound(check),
-                mark="✓" if check.met else "✗",
-            )
-        )
-    return "\n".join(lines)
+    return f"{tally_text(figures, lang)}\n{checks_text(figures, lang)}"
 
 
 def buildings_text(figures: Figures, lang: Language) -> str:
     return (
-        ", ".join(
+        t(lang, "votes.sep").join(
             t(lang, "votes.building_share", building=b.building, voted=b.voted, eligible=b.eligible)
             for b in figures.buildings
         )

@@ -123,7 +123,7 @@ def test_topic_to_a_published_civil_code_vote(tmp_path: Path, fake: FakeTelegram
         )
         result = fake.wait_for_message(group, contains="📢 Result of vote #1")
         assert f"For {counts['For']} owners" in result.content
-        assert "Participation by owners: 40 of 40 (100%)" in result.content
+        assert "Participation needs at least 2/3 of owners: 40 of 40 (100%) ✅" in result.content
         assert fake.wait_for(
             lambda: card_of(fake, group, result.message_id).pinned or None, timeout=5
         )

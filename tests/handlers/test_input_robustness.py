@@ -119,7 +119,7 @@ async def test_chinese_export_headers_values_and_secret_vote(
     await close_by_hand(h, GROUP, COMMITTEE, 1)
     await h.say(GROUP, COMMITTEE, "/export 1")
     header, *rows = rows_of(uploads["vote-1.csv"])
-    assert header == ["表决", "单元", "楼栋", "业主", "面积(㎡)", "投票人"]
+    assert header == ["表决", "单元", "楼栋", "业主", "面积（㎡）", "投票人"]
     # unit order, not the order of voting; C owns 1-201 and 1-202 (180 m²)
     assert [r[1:5] for r in rows] == [
         ["1-101", "1", "A", "90"],

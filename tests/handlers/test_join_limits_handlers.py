@@ -24,11 +24,11 @@ TOO_MANY_WAITING = {
         "or an administrator has answered them, or withdraw one with /leave in a private chat "
         "with me."
     ),
-    "zh": "您已有 3 个入户申请在等待审核。请等楼栋长或管理员处理，或私聊我发送 /leave 撤回其中一个。",
+    "zh": "您已有 3 个认证申请在等待审核。请等楼栋长或管理员处理，或私聊我发送 /leave 撤回其中一个。",
 }
 TOO_MANY_THIS_HOUR = {
     "en": "You have asked to join 5 times in the last hour. Please try again in 60 min.",
-    "zh": "您在过去一小时内已申请加入 5 次，请 60 分钟后再试。",
+    "zh": "您在过去一小时内已申请认证 5 次，请 60 分钟后再试。",
 }
 
 

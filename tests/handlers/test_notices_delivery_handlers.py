@@ -154,7 +154,7 @@ async def test_a_scoped_notice_goes_privately_and_unread_lists_who_is_missing(
         await h.services.notice_cards.draw_now(notice_id)
         drawn = h.request.sent("editMessageText", GROUP["id"])[-1]
         assert drawn["text"].endswith(
-            "2 of 4 households (50 %)" if lang == "en" else "2/4 户 (50 %)"
+            "2 of 4 households (50 %)" if lang == "en" else "2/4 户（50%）"
         )
     finally:
         await h.stop()
@@ -187,7 +187,7 @@ async def test_urgent_and_pinned_for_everyone(db: Database, lang: str) -> None:
             )
         else:
             assert card["text"] == (
-                "🔴 紧急 📢 通知 #1 · 全体住户\n电梯停运\n—— 业委会\n已读 0/7 户 (0 %)"
+                "🔴 紧急 📢 通知 #1 · 全体住户\n电梯停运\n—— 业委会\n已读 0/7 户（0%）"
             )
         *_front_door, pin = h.request.sent("pinChatMessage", GROUP["id"])
         assert pin["message_id"] == card["message_id"]
@@ -240,7 +240,7 @@ async def test_a_notice_with_a_photo_or_a_document(db: Database, lang: str) -> N
         [redrawn] = h.request.sent("editMessageCaption", GROUP["id"])
         assert redrawn["message_id"] == posted["message_id"]
         assert redrawn["caption"].endswith(
-            "1 of 3 households (33 %)" if lang == "en" else "1/3 户 (33 %)"
+            "1 of 3 households (33 %)" if lang == "en" else "1/3 户（33%）"
         )
 
         # a reply to someone's document
@@ -260,9 +260,9 @@ async def test_a_caption_over_1024_is_refused_with_its_length(db: Database, lang
     try:
         await with_spouse(h)
         committee = speaking(COMMITTEE, lang)
-        # 7 households: the card without its text is 84 UTF-16 units in English, 40 in Chinese
+        # 7 households: the card without its text is 84 UTF-16 units in English, 38 in Chinese
         # (see test_notices_handlers); one over the caption's 1,024
-        over = 1025 - (84 if lang == "en" else 40)
+        over = 1025 - (84 if lang == "en" else 38)
         caption = "/notice " + "x" * over
         await h.feed(
             {"message": h.message(GROUP, committee, None, photo=photo("p"), caption=caption)}

@@ -42,12 +42,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     },
     "zh": {
         "card": "📢 通知 #1 · 2号楼\nWater is off on Friday 9–12\n—— 楼栋长\n"
-        "已读 {read}/4 户 ({percent} %)",
+        "已读 {read}/4 户（{percent}%）",
         "confirmed_d": "谢谢，2-101 户已确认已读。",
         "confirmed_e": "谢谢，2-102 户已确认已读。",
         "already_d": "2-101 户已经确认过了，无需重复确认。",
         "outside": "这条通知只发给 2 号楼，您的住户不在其中。",
-        "stranger": "只有已认证的住户才能确认已读。请先用 /join 加入。",
+        "stranger": "只有已认证的住户才能确认已读。请先认证我家房屋（/join）。",
         "read": "✅ 已读",
         "needs_building": "楼栋长发通知请注明您负责的楼栋（2）：/notice 楼栋 <楼号> <内容>",
         "not_yours": "您是 2 号楼的楼栋长，不负责 1 号楼：只能给自己负责的楼栋发通知。",
@@ -138,9 +138,9 @@ async def test_bad_notices_are_refused_and_nothing_is_stored(db: Database, lang:
         resident = speaking(PEOPLE["A"], lang)
         # 7 verified households: "📢 Notice #1 · all households\n" (30 UTF-16 units) and
         # "\n— Owners' committee\nRead by 7 of 7 households (100 %)" (54) make 84 with the
-        # text, in English; "📢 通知 #1 · 全体住户\n" (16) and "\n—— 业委会\n已读 7/7 户 (100 %)"
-        # (7 + 1 + 16) make 40 in Chinese. One character over: 4,097.
-        over = 4097 - (84 if lang == "en" else 40)
+        # text, in English; "📢 通知 #1 · 全体住户\n" (16) and "\n—— 业委会\n已读 7/7 户（100%）"
+        # (7 + 1 + 14) make 38 in Chinese. One character over: 4,097.
+        over = 4097 - (84 if lang == "en" else 38)
         refusals = [
             (GROUP, rep, "/notice Water is off", expected["needs_building"]),
             (GROUP, rep, "/notice building 1 Water is off", expected["not_yours"]),

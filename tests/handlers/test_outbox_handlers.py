@@ -260,7 +260,7 @@ async def test_a_group_that_kicked_the_bot_is_given_up_on_and_its_lane_goes_on(
     ("language", "card_start", "approve"),
     [
         ("en", "Join request: Alice asks to join 2-101 (building 2) as owner.", "✅ Approve"),
-        ("zh", "入户申请：Alice 申请以业主身份加入 2-101（2 号楼）。", "✅ 通过"),
+        ("zh", "认证申请：Alice 申请认证为 2-101（2 号楼）的业主。", "✅ 通过"),
     ],
 )
 async def test_a_join_card_that_failed_is_posted_later_and_the_request_can_be_reviewed(

@@ -237,7 +237,7 @@ def join_card_buttons(
             "✅ Approve",
             "✅ Your request to join 2-101 in Sunny Garden was approved. Welcome!",
         ),
-        ("zh", "入户申请：Alice", "✅ 通过", "✅ 您加入Sunny Garden 2-101 的申请已通过。欢迎！"),
+        ("zh", "认证申请：Alice", "✅ 通过", "✅ 您认证Sunny Garden 2-101 的申请已通过。欢迎！"),
     ],
 )
 async def test_a_join_decision_whose_send_fails_reaches_the_applicant_later_once(
@@ -331,7 +331,7 @@ async def test_an_ownership_decision_whose_send_fails_reaches_the_applicant_late
         ),
         (
             "zh",
-            "Rep Bob 申请以业主身份加入Sunny Garden 2-101（2 号楼）。审核人不能审核自己的申请，请私聊我发送 /pending 审核。",
+            "Rep Bob 申请认证为Sunny Garden 2-101（2 号楼）的业主。审核人不能审核自己的申请，请私聊我发送 /pending 审核。",
         ),
     ],
 )

@@ -30,7 +30,7 @@ WAITING = {
         "A join request waits for review. Reps and administrators: open /pending in a private "
         "chat with me."
     ),
-    "zh": "有一条入户申请等待审核。请楼栋长和管理员私聊我，发送 /pending 查看。",
+    "zh": "有一条认证申请等待审核。请楼栋长和管理员私聊我，发送 /pending 查看。",
 }
 FILED = {
     "en": (
@@ -98,7 +98,7 @@ async def status_of(h: HandlerHarness, user_id: int) -> MembershipStatus:
             "Join request: Alice asks to join 2-101 (building 2) as tenant.",
             "✅ Approved by Rep Bob",
         ),
-        ("zh", "入户申请：Alice 申请以租户身份加入 2-101（2 号楼）。", "✅ 已由 Rep Bob 通过"),
+        ("zh", "认证申请：Alice 申请认证为 2-101（2 号楼）的租户。", "✅ 已由 Rep Bob 通过"),
     ],
 )
 async def test_a_join_request_reaches_each_rep_of_the_building_privately_and_never_the_group(
@@ -228,7 +228,7 @@ async def test_a_forged_approve_by_the_rep_of_another_building_is_refused(
         (
             "zh",
             ["不是本户居民", "房号不对", "其他原因（自己写）"],
-            "❌ 您加入Sunny Garden 2-101 的申请未通过，请联系您的楼栋长。\n"
+            "❌ 您认证Sunny Garden 2-101 的申请没有通过，请联系您的楼栋长。\n"
             "原因：房号好像不对，请核对房号后重新申请",
             "❌ 已由 Rep Bob 拒绝",
         ),
@@ -333,7 +333,7 @@ async def test_pending_lists_a_reps_buildings_and_everything_for_an_admin(
         )
         assert [t for t, _ in buttons(listing)] == ["✅ 2-101", "❌ 2-101"]
     else:
-        assert listing["text"].startswith("Sunny Garden：有 1 条入户申请等待审核：\n• 2-101：Alice")
+        assert listing["text"].startswith("Sunny Garden：有 1 条认证申请等待审核：\n• 2-101：Alice")
         assert [t for t, _ in buttons(listing)] == ["✅ 通过 2-101", "❌ 拒绝 2-101"]
     admin = {**CREATOR, "language_code": language}
     await h.say(private(admin), admin, "/pending")

@@ -306,7 +306,7 @@ async def test_language_for_oneself_and_for_the_community(harness: HandlerHarnes
     await h.say(private(ALICE), ALICE, "/lang zh")
     assert h.request.texts(ALICE["id"])[-1] == "我会用中文和您交流。"
     await h.say(private(ALICE), ALICE, "/me")
-    assert h.request.texts(ALICE["id"])[-1].startswith("您还没有加入任何社区")
+    assert h.request.texts(ALICE["id"])[-1].startswith("您还没有认证任何房屋")
     await h.say(private(ALICE), ALICE, "/lang klingon")
     assert h.request.texts(ALICE["id"])[-1] == "用法：/lang zh 或 /lang en"
     await h.say(GROUP, ALICE, "/lang zh")

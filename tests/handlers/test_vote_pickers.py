@@ -416,7 +416,7 @@ async def test_leave_asks_to_confirm(harness: HandlerHarness, lang: str) -> None
     assert asked["text"] == (
         "Leave 1-101 in Sunny Garden? You can join again later."
         if lang == "en"
-        else "确定退出Sunny Garden 1-101吗？以后可以重新加入。"
+        else "确定退出Sunny Garden 1-101吗？以后可以重新认证。"
     )
     yes, no = (d for _, d in keyboard_of(asked))
     await h.press(private(person), person, None, no)

@@ -147,8 +147,11 @@ async def test_propose_support_vote_close_publish(harness: HandlerHarness) -> No
     await close_by_hand(h, GROUP, COMMITTEE, 1)
     result = h.request.texts(GROUP["id"])[-1]
     assert result.startswith("📢 Result of vote #1: Install an elevator in building 2\nPASSED")
-    assert "Participation by owners: 6 of 8 (75%) — needs ≥ 2/3 ✓" in result
-    assert "Approval by participating area: 440 m² of 640 m² (68.8%) — needs > 1/2 ✓" in result
+    assert "Participation needs at least 2/3 of owners: 6 of 8 (75%) ✅" in result
+    assert (
+        "Approval needs more than half of the participating area: 440 m² of 640 m² (68.8%) ✅"
+        in result
+    )
     assert "By building: 1: 3/3, 2: 3/4, 3: 0/1" in result
     assert h.request.sent("pinChatMessage")
     closed_card = h.request.sent("editMessageText", GROUP["id"])[-1]

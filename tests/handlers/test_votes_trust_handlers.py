@@ -198,7 +198,7 @@ async def test_in_chinese_paper_ballot_receipt_and_ledger_without_names(
     caption = h.request.sent("sendDocument", GROUP["id"])[-1]["caption"]
     assert caption.startswith("📒 表决 #1 的计票明细")
     rows = ledger_rows(h)
-    assert rows[0] == ["部分", "房号", "楼栋", "面积(㎡)", "选择", "方式", "回执"]
+    assert rows[0] == ["部分", "房号", "楼栋", "面积（㎡）", "选择", "方式", "回执"]
     assert [row[1:6] for row in rows[1:]] == [
         ["1-101", "1", "90.00", "赞成", "线上投票"],
         ["2-101", "2", "100.00", "反对", "书面表决票"],

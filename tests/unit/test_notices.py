@@ -82,7 +82,7 @@ def test_the_card_in_both_languages() -> None:
         "📢 Notice #4 · building 2\nWater is off\n— Building rep\nRead by 1 of 4 households (25 %)"
     )
     assert notice_card_text(notice, ReadCount(1, 4), "zh") == (
-        "📢 通知 #4 · 2号楼\nWater is off\n—— 楼栋长\n已读 1/4 户 (25 %)"
+        "📢 通知 #4 · 2号楼\nWater is off\n—— 楼栋长\n已读 1/4 户（25%）"
     )
 
 

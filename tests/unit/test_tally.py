@@ -14,6 +14,7 @@ from bot.units.model import Unit
 from bot.units.register import parse_unit_csv
 from bot.votes.tally import (
     DEVELOPER_VOTER,
+    Check,
     Choice,
     Outcome,
     Rule,
@@ -226,3 +227,54 @@ def test_tally_depends_only_on_the_final_ballots(
     reordered = count(electorate, dict(reversed(list(box.items()))))
     assert reordered == final
     assert decide(final).outcome in Outcome
+
+
+# --- what a threshold still lacks (the card's "还差 N 户 / N m²"), worked out by hand from
+# ../shared/domain.md's example: 860 m², 8 owners
+
+CENT = Fraction(1, 100)
+
+
+def checks_of(rule: Rule, ballots: dict[str, Choice]) -> dict[str, Check]:
+    electorate = electorate_for(rule, EXAMPLE, building=None, inhabited=())
+    decision = decide(count(electorate, {owner(k): v for k, v in ballots.items()}))
+    return {c.name: c for c in (*decision.quorum, *decision.approval)}
+
+
+def test_a_met_threshold_lacks_nothing() -> None:
+    checks = checks_of(Rule.DOUBLE_MAJORITY, WORKED)
+    assert all(c.shortfall() == 0 for c in checks.values())
+
+
+def test_major_matter_lacks_one_owner_and_forty_square_metres() -> None:
+    checks = checks_of(Rule.DOUBLE_THREE_QUARTERS, WORKED)
+    # 3/4 of 6 participants is 4.5: at least 5 owners, 4 are for
+    assert checks["approval_owners"].shortfall() == 1
+    # 3/4 of 640 m² is 480 m²; 440 m² are for
+    assert checks["approval_area"].shortfall(CENT) == 40
+    assert checks["participation_owners"].shortfall() == 0
+
+
+def test_no_quorum_lacks_two_owners_and_113_34_square_metres() -> None:
+    checks = checks_of(Rule.DOUBLE_MAJORITY, {"A": F, "B": F, "C": F, "D": F})
+    # 2/3 of 8 owners is 5⅓: at least 6 must take part, 4 did
+    assert checks["participation_owners"].shortfall() == 2
+    # 2/3 of 860 m² is 573.333…, i.e. 573.34 m² to the hundredth; A, B, C, D hold 460 m²
+    assert checks["participation_area"].shortfall(CENT) == Fraction(11334, 100)
+
+
+def test_exactly_half_lacks_one_owner_for_more_than_half() -> None:
+    # F votes against: 3 of 6 owners for is half, not more; 360 of 640 m² is more than half
+    checks = checks_of(Rule.DOUBLE_MAJORITY, {**WORKED, "F": A})
+    assert checks["approval_owners"].shortfall() == 1
+    assert checks["approval_area"].shortfall(CENT) == 0
+
+
+def test_more_than_half_of_an_area_is_the_next_hundredth() -> None:
+    check = Check("approval_area", Fraction(320), Fraction(640), Fraction(1, 2), inclusive=False)
+    assert check.shortfall(CENT) == CENT
+
+
+def test_a_tie_lacks_one_household_under_simple_majority() -> None:
+    check = Check("approval", Fraction(2), Fraction(4), Fraction(1, 2), inclusive=False)
+    assert check.shortfall() == 1
