@@ -114,7 +114,10 @@ TEXTS: dict[str, str] = {
     ),
     "units.unreadable": "I could not read this file as CSV. Nothing was changed.",
     "units.empty_file": "The file is empty. Nothing was changed.",
-    "units.wrong_header": ("The first row must be exactly: {expected}. Nothing was changed."),
+    "units.wrong_header": (
+        "The first row must be exactly: {expected} (or in Chinese: 房号,楼栋,面积,业主)."
+        " Nothing was changed."
+    ),
     "units.too_many_rows": "The file has too many rows (at most {max_rows}). Nothing was changed.",
     "units.no_rows": "The file has a header but no units. Nothing was changed.",
     "units.bad_rows": "{count} bad rows; nothing was changed. Fix them and send the file again:",

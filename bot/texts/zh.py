@@ -84,7 +84,7 @@ TEXTS: dict[str, str] = {
     "units.not_utf8": "文件不是 UTF-8 文本。请在 Excel 中另存为“CSV UTF-8”。没有做任何更改。",
     "units.unreadable": "无法按 CSV 读取此文件。没有做任何更改。",
     "units.empty_file": "文件是空的。没有做任何更改。",
-    "units.wrong_header": "第一行必须是：{expected}。没有做任何更改。",
+    "units.wrong_header": "第一行必须是：房号,楼栋,面积,业主（可加第五列：业主电话），或英文的 {expected}。没有做任何更改。",
     "units.too_many_rows": "文件行数太多（最多 {max_rows} 行）。没有做任何更改。",
     "units.no_rows": "文件只有表头，没有房屋。没有做任何更改。",
     "units.bad_rows": "有 {count} 行有误，没有做任何更改。请改正后重新发送：",

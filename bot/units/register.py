@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -22,6 +23,18 @@ from bot.units.model import (
 
 HEADER: Final = ("unit", "building", "area_m2", "owner")
 HEADER_WITH_PHONE: Final = (*HEADER, "owner_phone")
+# The same columns as a Chinese office writes them (房号,楼栋,面积,业主,业主电话); a unit in
+# brackets after a name is ignored: 面积（m²）, 面积(㎡).
+CHINESE_HEADER: Final = {
+    "房号": "unit",
+    "楼栋": "building",
+    "楼号": "building",
+    "面积": "area_m2",
+    "专有面积": "area_m2",
+    "业主": "owner",
+    "业主电话": "owner_phone",
+}
+_BRACKETED_UNIT = re.compile(r"[（(][^)）]*[)）]$")
 MAX_FILE_BYTES: Final = 2 * 1024 * 1024
 MAX_ROWS: Final = 20_000
 MAX_AREA: Final = Decimal("100000")
@@ -95,6 +108,13 @@ def owner_key_doubts(spellings: list[tuple[str, str]]) -> RegisterDoubts:
     return RegisterDoubts(merged, variants)
 
 
+def _column_name(cell: str) -> str:
+    """`unit` as written, or its Chinese name (`房号`), in the register's English terms."""
+    name = cell.strip().lower()
+    chinese = _BRACKETED_UNIT.sub("", name).strip()
+    return CHINESE_HEADER.get(chinese, name)
+
+
 def parse_register(data: bytes) -> ParsedRegister:
     """Every unit of the file and the owner keys to confirm, or UnitFileRejected listing every
     bad row (nothing half-read). The fifth column, `owner_phone`, is optional."""
@@ -111,7 +131,7 @@ def parse_register(data: bytes) -> ParsedRegister:
         raise UnitFileRejected("units.unreadable") from exc
     if not rows:
         raise UnitFileRejected("units.empty_file")
-    header = tuple(cell.strip().lower() for cell in rows[0][1])
+    header = tuple(_column_name(cell) for cell in rows[0][1])
     if header not in (HEADER, HEADER_WITH_PHONE):
         raise UnitFileRejected("units.wrong_header", expected=",".join(HEADER))
     if len(rows) - 1 > MAX_ROWS:

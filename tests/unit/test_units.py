@@ -6,8 +6,15 @@ from decimal import Decimal
 
 import pytest
 
+from bot.i18n import t
 from bot.units.model import Unit, normalize_unit_code, summarize
-from bot.units.register import MAX_FILE_BYTES, RowProblem, UnitFileRejected, parse_unit_csv
+from bot.units.register import (
+    MAX_FILE_BYTES,
+    RowProblem,
+    UnitFileRejected,
+    parse_register,
+    parse_unit_csv,
+)
 from tests.conftest import WORKED_EXAMPLE_CSV
 
 
@@ -117,3 +124,20 @@ def test_owner_with_several_units_counts_once_and_developer_spellings_merge() ->
     summary = summarize(units)
     assert summary.owners == 2
     assert summary.developer_units == 2
+
+
+def test_a_register_with_chinese_column_names_reads_as_the_english_one() -> None:
+    """Issue 11, item 9: 房号,楼栋,面积,业主,业主电话 as a Chinese office writes them (with a
+    unit in brackets after the area), read exactly as unit,building,area_m2,owner,owner_phone."""
+    rows = "1-101,1,90,张三,13800138000\n2-201,2,120.5,李四,\n"
+    english = "unit,building,area_m2,owner,owner_phone\n" + rows
+    chinese = "房号,楼栋,面积（m²）,业主,业主电话\n" + rows
+    assert parse_register(chinese.encode("utf-8-sig")) == parse_register(english.encode())
+    four = parse_register("房号,楼号,面积,业主\n1-101,1,90,张三\n".encode())
+    assert [(u.code, u.building, u.area_m2) for u in four.units] == [("1-101", "1", Decimal(90))]
+    with pytest.raises(UnitFileRejected) as caught:  # 户主 is not a column the bot knows
+        parse_register("房号,楼栋,面积,户主\n1-101,1,90,张三\n".encode())
+    assert caught.value.key == "units.wrong_header"
+    assert t("zh", caught.value.key, **caught.value.params).startswith(
+        "第一行必须是：房号,楼栋,面积,业主（可加第五列：业主电话）"
+    )
