@@ -13,15 +13,16 @@ from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.communities.model import Community
+from bot.config import Language
 from bot.i18n import t
-from bot.notices.cases import note_private_chat
 from bot.outbox import OutboxEntry
 from bot.residents.cases import attach_card, request_join, review_missed
 from bot.residents.model import Membership, MembershipStatus, Relation
-from handlers.common import actor_in, admins_of, edit_text, language_of, send_text
+from handlers.common import actor_in, admins_of, edit_text, send_text
 from handlers.context import BotContext
 from handlers.outbox import Undeliverable
 from handlers.residents.render import join_card
+from handlers.residents.review_copies import note_reached, reader_language, redraw_copies
 
 log = logging.getLogger(__name__)
 
@@ -56,19 +57,6 @@ async def submit_join_request(
     return membership
 
 
-async def _card_in(
-    context: BotContext, chat_id: int, membership: Membership, community: Community
-) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The card as the reader of that chat sees it: a reviewer in their language, the staff
-    chat in the community's."""
-    lang = (
-        await language_of(context, chat_id, community.language)
-        if chat_id > 0
-        else community.language
-    )
-    return join_card(membership, community, lang)
-
-
 async def deliver_join_card(context: BotContext, entry: OutboxEntry) -> None:
     """`Tell.JOIN_CARD` to one reviewer (`to`: their user id; 0: the staff chat), drawn as the
     request stands: redrawn where that chat has its copy; sent once while the request waits;
@@ -91,7 +79,9 @@ async def deliver_join_card(context: BotContext, entry: OutboxEntry) -> None:
     if chat_id is None:  # the staff chat was unset meanwhile
         await _tell_group_waiting(context, community)
         return
-    text, keyboard = await _card_in(context, chat_id, membership, community)
+    text, keyboard = join_card(
+        membership, community, await reader_language(context, chat_id, community)
+    )
     if chat_id in cards:
         await edit_text(context, chat_id, cards[chat_id], text, reply_markup=keyboard)
         return
@@ -104,9 +94,7 @@ async def deliver_join_card(context: BotContext, entry: OutboxEntry) -> None:
         raise Undeliverable(f"join card not delivered to {chat_id}: {exc}") from exc
     async with context.services.uow() as uow:
         await attach_card(uow, membership.id, card.chat_id, card.message_id)
-    if chat_id > 0:
-        async with context.services.uow() as uow:
-            await note_private_chat(uow, chat_id, reachable=True, now=context.services.now())
+    await note_reached(context, chat_id, reachable=True)
 
 
 async def _missed(
@@ -120,11 +108,8 @@ async def _missed(
     """Record the reviewer as missed (and a person as unreachable); the last one missed, with
     no copy delivered anywhere, tells the group."""
     log.info("join card %s not delivered to %s: %s", membership.id, chat_id, exc)
-    services = context.services
-    async with services.uow() as uow:
-        if chat_id > 0:
-            await note_private_chat(uow, chat_id, reachable=False, now=services.now())
-    async with services.uow() as uow:
+    await note_reached(context, chat_id, reachable=False)
+    async with context.services.uow() as uow:
         missed = await review_missed(uow, membership.id, chat_id)
         cards = await uow.residents.cards(membership.id)
     total = entry.intent.params.get("of")
@@ -144,24 +129,12 @@ async def redraw_join_cards(
     reason: str | None = None,
     note: str | None = None,
 ) -> None:
-    """Every reviewer's copy of the card redrawn as the request stands ("approved by Rep Bob"),
-    each in its reader's language; a copy that is gone or blocked is skipped, a timeout or
-    5xx raised after the others were drawn (the outbox tries again: an edit repeats safely)."""
+    """Every reviewer's copy of the card redrawn as the request stands ("approved by Rep
+    Bob")."""
     async with context.services.uow() as uow:
         cards = await uow.residents.cards(membership.id)
-    retry: TelegramError | None = None
-    for chat_id, message_id in cards:
-        lang = (
-            await language_of(context, chat_id, community.language)
-            if chat_id > 0
-            else community.language
-        )
-        text, keyboard = join_card(membership, community, lang, reason=reason, note=note)
-        try:
-            await edit_text(context, chat_id, message_id, text, reply_markup=keyboard)
-        except (Forbidden, BadRequest) as exc:
-            log.info("join card %s in %s not redrawn: %s", membership.id, chat_id, exc)
-        except TelegramError as exc:
-            retry = retry or exc
-    if retry is not None:
-        raise retry
+
+    def draw(lang: Language) -> tuple[str, InlineKeyboardMarkup | None]:
+        return join_card(membership, community, lang, reason=reason, note=note)
+
+    await redraw_copies(context, cards, community, draw, what=f"join card {membership.id}")

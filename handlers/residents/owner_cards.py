@@ -8,29 +8,22 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Message
+from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.communities.model import Community
 from bot.config import Language
 from bot.i18n import t
-from bot.notices.cases import note_private_chat
 from bot.outbox import OutboxEntry
 from bot.residents.cases import attach_ownership_card, ownership_review_missed
 from bot.residents.model import Ownership, OwnershipStatus
-from handlers.common import edit_text, language_of, send_text
+from handlers.common import edit_text, send_text
 from handlers.context import BotContext
 from handlers.outbox import Undeliverable
 from handlers.residents.render import owner_card
+from handlers.residents.review_copies import note_reached, reader_language, redraw_copies
 
 log = logging.getLogger(__name__)
-
-
-async def _reader_language(context: BotContext, chat_id: int, community: Community) -> Language:
-    """A reviewer reads in their language, the staff chat in the community's."""
-    if chat_id > 0:
-        return await language_of(context, chat_id, community.language)
-    return community.language
 
 
 async def deliver_owner_card(context: BotContext, entry: OutboxEntry) -> None:
@@ -61,7 +54,7 @@ async def deliver_owner_card(context: BotContext, entry: OutboxEntry) -> None:
         await _tell_group_waiting(context, community)
         return
     text, keyboard = owner_card(
-        claim, community, await _reader_language(context, chat_id, community)
+        claim, community, await reader_language(context, chat_id, community)
     )
     if chat_id in cards:
         await edit_text(context, chat_id, cards[chat_id], text, reply_markup=keyboard)
@@ -75,9 +68,7 @@ async def deliver_owner_card(context: BotContext, entry: OutboxEntry) -> None:
         raise Undeliverable(f"owner card not delivered to {chat_id}: {exc}") from exc
     async with context.services.uow() as uow:
         await attach_ownership_card(uow, claim.id, card.chat_id, card.message_id)
-    if chat_id > 0:
-        async with context.services.uow() as uow:
-            await note_private_chat(uow, chat_id, reachable=True, now=context.services.now())
+    await note_reached(context, chat_id, reachable=True)
 
 
 async def _missed(
@@ -89,11 +80,8 @@ async def _missed(
     exc: TelegramError,
 ) -> None:
     log.info("owner card %s not delivered to %s: %s", claim.id, chat_id, exc)
-    services = context.services
-    if chat_id > 0:
-        async with services.uow() as uow:
-            await note_private_chat(uow, chat_id, reachable=False, now=services.now())
-    async with services.uow() as uow:
+    await note_reached(context, chat_id, reachable=False)
+    async with context.services.uow() as uow:
         missed = await ownership_review_missed(uow, claim.id, chat_id)
         cards = await uow.ownerships.cards(claim.id)
     total = entry.intent.params.get("of")
@@ -106,20 +94,11 @@ async def _tell_group_waiting(context: BotContext, community: Community) -> None
 
 
 async def redraw_owner_cards(context: BotContext, claim: Ownership, community: Community) -> None:
-    """Every reviewer's copy redrawn as the request stands, each in its reader's language; a
-    copy gone or blocked is skipped, a timeout or 5xx raised after the others were drawn (the
-    outbox tries again: an edit repeats safely)."""
+    """Every reviewer's copy redrawn as the request stands."""
     async with context.services.uow() as uow:
         cards = await uow.ownerships.cards(claim.id)
-    retry: TelegramError | None = None
-    for chat_id, message_id in cards:
-        lang = await _reader_language(context, chat_id, community)
-        text, keyboard = owner_card(claim, community, lang)
-        try:
-            await edit_text(context, chat_id, message_id, text, reply_markup=keyboard)
-        except (Forbidden, BadRequest) as exc:
-            log.info("owner card %s in %s not redrawn: %s", claim.id, chat_id, exc)
-        except TelegramError as exc:
-            retry = retry or exc
-    if retry is not None:
-        raise retry
+
+    def draw(lang: Language) -> tuple[str, InlineKeyboardMarkup | None]:
+        return owner_card(claim, community, lang)
+
+    await redraw_copies(context, cards, community, draw, what=f"owner card {claim.id}")
