@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from telegram import Message, Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.communities.model import Community
@@ -142,6 +142,9 @@ async def deliver_notice_card(context: BotContext, entry: OutboxEntry) -> None:
     text, keyboard = notice_card(notice, count, community)
     if notice.card is not None:
         await edit_notice(context, notice.card[0], notice.card[1], notice, text, keyboard)
+        if notice.pin and notice.status is NoticeStatus.PUBLISHED:
+            # the entry that posted the card is tried again: its pin may not have been made
+            await _pin(context, community, notice, *notice.card)
         return
     if notice.status is not NoticeStatus.PUBLISHED:
         return
@@ -149,22 +152,26 @@ async def deliver_notice_card(context: BotContext, entry: OutboxEntry) -> None:
     async with services.uow() as uow:
         await attach_notice_card(uow, notice.id, card.chat_id, card.message_id)
     if notice.pin:
-        await _pin(context, community, notice, card)
+        await _pin(context, community, notice, card.chat_id, card.message_id)
 
 
-async def _pin(context: BotContext, community: Community, notice: Notice, card: Message) -> None:
-    """Pin the new card; a failure (the bot is no administrator) is logged and the author told,
-    privately or else in the group: the notice stands."""
+async def _pin(
+    context: BotContext, community: Community, notice: Notice, chat_id: int, message_id: int
+) -> None:
+    """Pin the card (pinning it again changes nothing). A refusal (the bot is no
+    administrator) is logged and the author told, privately or else in the group: the notice
+    stands. A timeout, a flood limit or Telegram's 5xx is raised, so the outbox tries the entry
+    again and the pin is not lost."""
     try:
-        await context.bot.pin_chat_message(card.chat_id, card.message_id)
-    except TelegramError as exc:
-        log.warning("could not pin notice %s in chat %s: %s", notice.id, card.chat_id, exc)
+        await context.bot.pin_chat_message(chat_id, message_id)
+    except (BadRequest, Forbidden) as exc:
+        log.warning("could not pin notice %s in chat %s: %s", notice.id, chat_id, exc)
         lang = await language_of(context, notice.author_id, community.language)
         text = t(lang, "notices.pin_failed", number=notice.number)
         if not await send_private(context, notice.author_id, text):
             await send_text(
                 context,
-                card.chat_id,
+                chat_id,
                 t(community.language, "notices.pin_failed", number=notice.number),
             )
 

@@ -16,6 +16,7 @@ import pytest
 from storage.database import Database
 from tests.handlers.harness import HandlerHarness, private
 from tests.handlers.test_notices_handlers import SPOUSE, speaking, with_spouse
+from tests.handlers.test_outbox_handlers import Faults, later
 from tests.handlers.test_residents_handlers import GROUP, REP, keyboard_of
 from tests.handlers.test_votes_handlers import COMMITTEE, PEOPLE
 
@@ -210,6 +211,32 @@ async def test_urgent_and_pinned_for_everyone(db: Database, lang: str) -> None:
         assert len((await h.snapshot())["notices"]) == 2
     finally:
         await h.stop()
+
+
+async def test_a_pin_that_timed_out_is_made_when_the_entry_is_tried_again(
+    harness: HandlerHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, a 502 on pinChatMessage was taken for "may not pin": the author was told to make
+    the bot an administrator, and the card was never pinned. The same loss followed a crash
+    between posting the card and pinning it: the entry tried again found the card posted and
+    only redrew it."""
+    h = harness
+    faults = Faults(h, monkeypatch)
+    await with_spouse(h)
+    pins_before = len(h.request.sent("pinChatMessage", GROUP["id"]))
+    faults.fail("pinChatMessage", GROUP["id"], (502, "Bad Gateway", None))
+    await h.say(GROUP, COMMITTEE, "/notice pin Garden party on Sunday")
+    assert faults.failed == [("pinChatMessage", GROUP["id"])]
+    await later(h, 5)
+    cards = [
+        p
+        for p in h.request.sent("sendMessage", GROUP["id"])
+        if p["text"].startswith("📢 Notice #1")
+    ]
+    assert len(cards) == 1  # posted once
+    pins = h.request.sent("pinChatMessage", GROUP["id"])[pins_before:]
+    assert [p["message_id"] for p in pins] == [cards[0]["message_id"]]
+    assert not any("could not pin" in text for text in h.request.texts())
 
 
 def photo(file_id: str) -> list[dict[str, Any]]:
