@@ -53,6 +53,7 @@ class Tell(StrEnum):
     NOTICE_CARD = "notice.card"  # post the notice's card if it has none, else redraw it
     NOTICE_COPY = "notice.copy"  # a notice's private copy to one person (params: user)
     NOTICE_REMINDER = "notice.reminder"  # remind one person of an unread notice (params)
+    FRONT_DOOR = "community.front_door"  # post and pin the group's "start here", or redraw it
     CODE_REPLACED = (
         "code.replaced"  # tell the admins a unit's code was exposed and replaced (params: unit)
     )

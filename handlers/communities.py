@@ -19,15 +19,18 @@ from bot.communities.model import Community
 from bot.config import Language
 from bot.errors import UserError
 from bot.i18n import t
+from bot.outbox import OutboxEntry
 from handlers.common import (
     chat_language,
     command_text,
     community_of_chat,
     deep_link,
+    edit_text,
     follow_chat,
     is_chat_admin,
     is_private,
     reply,
+    send_text,
     sent_by_anonymous_admin,
 )
 from handlers.context import BotApplication, BotContext
@@ -90,7 +93,7 @@ async def cmd_setup(update: Update, context: BotContext) -> None:
         await reply(
             update, t(lang, "setup.renamed", old=result.old_name or "", name=community.name)
         )
-    await post_front_door(update, context, community, lang)
+    context.services.wake_outbox()  # the front door, written with the setup
 
 
 def front_door_keyboard(
@@ -110,26 +113,43 @@ def front_door_keyboard(
     )
 
 
-async def post_front_door(
-    update: Update, context: BotContext, community: Community, lang: Language
-) -> None:
-    """The group's "start here" message, pinned. A plain reply like /setup's own (nothing of
-    it is stored, and a redelivered /setup is not applied again); a pin the bot may not make
-    is told to the admin, and the message stays unpinned."""
-    posted = await reply(
-        update,
-        t(lang, "setup.front_door", name=community.name),
-        reply_markup=front_door_keyboard(context, community, lang),
-    )
-    if posted is None:
+async def deliver_front_door(context: BotContext, entry: OutboxEntry) -> None:
+    """The group's "start here" message, pinned: posted once and its message stored, so the
+    entry tried again after a crash, or a later /setup, redraws that message (a new one only
+    if it was deleted) and pins it again. A pin the bot may not make is told to the group, and
+    the message stays unpinned; a timeout or a flood limit is raised, so the outbox tries again."""
+    async with context.services.uow() as uow:
+        community = await uow.communities.get(entry.intent.subject)
+        stored = await uow.communities.front_door(community.id) if community else None
+    if community is None:
         return
+    lang = community.language
+    text = t(lang, "setup.front_door", name=community.name)
+    keyboard = front_door_keyboard(context, community, lang)
+    door = await _redraw(context, stored, text, keyboard) if stored else None
+    if door is None:
+        posted = await send_text(context, community.chat_id, text, reply_markup=keyboard)
+        door = (posted.chat_id, posted.message_id)
+        async with context.services.uow() as uow:
+            await uow.communities.set_front_door(community.id, *door)
+            await uow.commit()
     try:
-        await context.bot.pin_chat_message(
-            posted.chat_id, posted.message_id, disable_notification=True
-        )
+        await context.bot.pin_chat_message(door[0], door[1], disable_notification=True)
     except (BadRequest, Forbidden) as exc:
         log.info("could not pin the start-here message of community %s: %s", community.id, exc)
-        await reply(update, t(lang, "setup.pin_failed"))
+        await send_text(context, door[0], t(lang, "setup.pin_failed"))
+
+
+async def _redraw(
+    context: BotContext, stored: tuple[int, int], text: str, keyboard: InlineKeyboardMarkup
+) -> tuple[int, int] | None:
+    """The stored message redrawn; None if it can no longer be edited (deleted, too old)."""
+    try:
+        await edit_text(context, stored[0], stored[1], text, reply_markup=keyboard)
+    except BadRequest as exc:
+        log.info("the start-here message %s can no longer be edited: %s", stored, exc)
+        return None
+    return stored
 
 
 async def on_chat_migrated(update: Update, context: BotContext) -> None:

@@ -143,3 +143,20 @@ class SqliteCommunityRepo:
                 "id": community_id,
             },
         )
+
+    async def front_door(self, community_id: int) -> tuple[int, int] | None:
+        found = await fetch(
+            self._conn,
+            "SELECT chat_id, message_id FROM front_doors WHERE community_id = :id",
+            {"id": community_id},
+        )
+        row = await found.fetchone()
+        return (int(row["chat_id"]), int(row["message_id"])) if row else None
+
+    async def set_front_door(self, community_id: int, chat_id: int, message_id: int) -> None:
+        await self._conn.execute(
+            "INSERT INTO front_doors (community_id, chat_id, message_id)"
+            " VALUES (:id, :chat, :message) ON CONFLICT (community_id) DO UPDATE"
+            " SET chat_id = excluded.chat_id, message_id = excluded.message_id",
+            {"id": community_id, "chat": chat_id, "message": message_id},
+        )

@@ -14,6 +14,7 @@ from bot.communities.model import (
 from bot.communities.ports import CommunitiesUnitOfWork
 from bot.config import Language
 from bot.errors import NotAllowed, UserError
+from bot.outbox import Intent, Tell, group_lane, tell
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +22,11 @@ class SetupResult:
     community: Community
     created: bool
     old_name: str | None
+
+
+def _front_door(community: Community) -> Intent:
+    """The group's pinned "start here" message: posted once, redrawn by a later /setup."""
+    return Intent(Tell.FRONT_DOOR, community.id, group_lane(community.id))
 
 
 async def setup_community(
@@ -52,9 +58,11 @@ async def setup_community(
             created_by=user_id,
             now=now,
         )
+        await tell(uow, _front_door(created), now=now)
         await uow.commit()
         return SetupResult(created, created=True, old_name=None)
     await uow.communities.rename(existing.id, clean)
+    await tell(uow, _front_door(existing), now=now)
     await uow.commit()
     return SetupResult(replace(existing, name=clean), created=False, old_name=existing.name)
 

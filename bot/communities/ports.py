@@ -7,7 +7,7 @@ from typing import Protocol
 
 from bot.communities.model import Community
 from bot.config import Language
-from bot.unit_of_work import BaseUnitOfWork
+from bot.outbox import OutboxUnitOfWork
 
 
 class CommunityRepo(Protocol):
@@ -37,10 +37,15 @@ class CommunityRepo(Protocol):
     async def set_deadlines(
         self, community_id: int, *, response_time: timedelta, plan_time: timedelta
     ) -> None: ...
+    async def front_door(self, community_id: int) -> tuple[int, int] | None:
+        """The (chat, message) of the group's pinned "start here" message, once posted."""
+        ...
+
+    async def set_front_door(self, community_id: int, chat_id: int, message_id: int) -> None: ...
 
 
-class CommunitiesUnitOfWork(BaseUnitOfWork, Protocol):
-    """What the communities use cases run in."""
+class CommunitiesUnitOfWork(OutboxUnitOfWork, Protocol):
+    """What the communities use cases run in (/setup writes the front door into the outbox)."""
 
     @property
     def communities(self) -> CommunityRepo: ...

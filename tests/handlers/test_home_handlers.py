@@ -17,6 +17,7 @@ from storage.database import Database
 from tests.conftest import WORKED_EXAMPLE_CSV
 from tests.handlers.closing import close_by_hand
 from tests.handlers.harness import HandlerHarness, group, private, user
+from tests.handlers.test_outbox_handlers import Faults, later
 
 SUPER = group(-1001234567890)  # a real supergroup's id: its messages have t.me/c/ links
 CREATOR = user(1, "Carol")
@@ -232,12 +233,16 @@ async def test_setup_posts_and_pins_the_start_here_message(harness: HandlerHarne
         {"chat_id": SUPER["id"], "message_id": door["message_id"], "disable_notification": True}
     ]
 
-    # the bot may not pin: told, and the rename stands
+    # a rename redraws the same message (no second one in the group) and pins it again; the bot
+    # may not pin: told, and the rename stands
     h.request.pin_fails = True
     await h.say(SUPER, CREATOR, "/setup Sunny Garden Estate")
-    renamed, door_again, told = h.request.texts(SUPER["id"])[-3:]
+    renamed, told = h.request.texts(SUPER["id"])[-2:]
     assert renamed == "The community “Sunny Garden” is now called “Sunny Garden Estate”."
-    assert door_again.startswith("🏠 Start here, residents of Sunny Garden Estate:")
+    (redrawn,) = h.request.sent("editMessageText", SUPER["id"])
+    assert redrawn["message_id"] == door["message_id"]
+    assert redrawn["text"].startswith("🏠 Start here, residents of Sunny Garden Estate:")
+    assert buttons(redrawn) == buttons(door)
     assert told == (
         "I could not pin the “start here” message. Please make me an administrator who may pin "
         "messages, then pin it yourself or send /setup again."
@@ -245,6 +250,35 @@ async def test_setup_posts_and_pins_the_start_here_message(harness: HandlerHarne
     async with h.database.unit_of_work() as uow:
         community = await uow.communities.get(cid)
     assert community is not None and community.name == "Sunny Garden Estate"
+
+
+async def test_the_start_here_message_is_not_lost_nor_posted_twice(
+    harness: HandlerHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, the start-here message was a plain reply after the commit: a 502 lost it, and
+    a 502 on the pin lost the pin. Now it goes through the outbox with its message stored: the
+    failed send is made later, and the entry tried again after the post only pins."""
+    h = harness
+    faults = Faults(h, monkeypatch)
+    h.request.admins.add((SUPER["id"], CREATOR["id"]))
+    # the reply, the apology for it and the door all fail
+    faults.fail("sendMessage", SUPER["id"], (502, "Bad Gateway", None), times=3)
+    await h.say(SUPER, CREATOR, "/setup Sunny Garden")
+    assert faults.failed == [("sendMessage", SUPER["id"])] * 3
+    assert not any(t.startswith("🏠 Start here") for t in h.request.texts(SUPER["id"]))
+    faults.fail("pinChatMessage", SUPER["id"], (502, "Bad Gateway", None))
+    await later(h, 5)  # posted, then its pin fails
+    await later(h, 10)  # tried again: the stored message is only pinned
+    doors = [
+        p
+        for p in h.request.sent("sendMessage", SUPER["id"])
+        if p["text"].startswith("🏠 Start here")
+    ]
+    assert len(doors) == 1
+    assert h.request.sent("pinChatMessage") == [
+        {"chat_id": SUPER["id"], "message_id": doors[0]["message_id"], "disable_notification": True}
+    ]
+    assert not any("could not pin" in t for t in h.request.texts(SUPER["id"]))
 
 
 async def test_setup_in_chinese_posts_the_start_here_message_in_chinese(
