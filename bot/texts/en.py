@@ -192,6 +192,9 @@ TEXTS: dict[str, str] = {
     "code.used_up": (
         "This code has been used {max} times already. Ask your building rep to approve you instead."
     ),
+    "codes.export_col.unit": "unit",
+    "codes.export_col.building": "building",
+    "codes.export_col.code": "code",
     "codes.not_admin": "Only an administrator can issue verification codes.",
     "codes.no_register": "Import the unit register first (/units).",
     "codes.caption": (
@@ -582,6 +585,17 @@ TEXTS: dict[str, str] = {
     "reports.age_hours": "{n} h old",
     "reports.export_sent": "I have sent the tickets to you in a private chat.",
     "reports.export_caption": "Repair tickets of {community}: {count}.",
+    "reports.export_col.ticket": "ticket",
+    "reports.export_col.category": "category",
+    "reports.export_col.building": "building",
+    "reports.export_col.unit": "unit",
+    "reports.export_col.place": "place",
+    "reports.export_col.status": "status",
+    "reports.export_col.reported_at": "reported at",
+    "reports.export_col.acknowledged_at": "acknowledged at",
+    "reports.export_col.resolved_at": "resolved at",
+    "reports.export_col.rating": "rating",
+    "reports.export_col.affected": "households affected",
     "reports.staffchat_done": "This group is now the staff chat of {community}: new repair tickets will appear here.",
     "reports.staffchat_choose": "You are an administrator of several communities. Send /staffchat <number>: {choices}",
     "reports.staffchat_none": "Send /staffchat here as an administrator of a community (set up with /setup in its main group). If you administer its group but I do not know you yet, the administrator who set it up can give you the role: /role admin, as a reply to your message in the main group.",

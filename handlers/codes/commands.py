@@ -76,8 +76,10 @@ CODE_TOKEN = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}(?![0-9A
 CODE_WATCH_GROUP = 1  # the PTB handler group of the watch over plain messages
 
 
-def codes_csv(rows: list[tuple[str, str, str]]) -> bytes:
-    return csv_file(("unit", "building", "code"), rows)
+def codes_csv(rows: list[tuple[str, str, str]], lang: Language) -> bytes:
+    """The codes, one unit a row, headed in the admin's language."""
+    header = [t(lang, f"codes.export_col.{column}") for column in ("unit", "building", "code")]
+    return csv_file(header, rows)
 
 
 def slip_link(context: BotContext, code: str) -> str:
@@ -175,7 +177,9 @@ async def cmd_codes(update: Update, context: BotContext) -> None:
             )
             await context.bot.send_message(user.id, text)
         else:
-            data = codes_csv([(c.unit_code, c.building, display_code(c.code)) for c in issued])
+            data = codes_csv(
+                [(c.unit_code, c.building, display_code(c.code)) for c in issued], lang
+            )
             await context.bot.send_document(
                 user.id,
                 InputFile(data, filename=f"codes-{community.id}.csv"),

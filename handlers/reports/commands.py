@@ -48,7 +48,6 @@ from handlers.common import (
     user_language,
 )
 from handlers.context import BotApplication, BotContext
-from handlers.format import csv_file
 from handlers.reports.actions import (
     act,
     remember_prompt,
@@ -56,6 +55,7 @@ from handlers.reports.actions import (
     tell_reporter_now,
     ticket_and_community,
 )
+from handlers.reports.export import tickets_csv
 from handlers.reports.form import begin, start_from_link
 from handlers.reports.jobs import arm_report_timers
 from handlers.reports.render import (
@@ -492,7 +492,7 @@ async def on_pick_ticket(update: Update, context: BotContext) -> None:
 
 
 async def cmd_export_reports(update: Update, context: BotContext) -> None:
-    """`/export reports` (admins): every ticket as CSV, privately."""
+    """`/export reports` (admins): every ticket as CSV, privately (`handlers/reports/export.py`)."""
     community = await require_community(update, context)
     user = update.effective_user
     assert user is not None
@@ -501,40 +501,11 @@ async def cmd_export_reports(update: Update, context: BotContext) -> None:
         raise NotAllowed("reports.export_not_admin")
     async with context.services.uow() as uow:
         tickets = await uow.reports.of_community(community.id)
-    header = (
-        "ticket",
-        "category",
-        "building",
-        "unit",
-        "status",
-        "reported_at",
-        "acknowledged_at",
-        "resolved_at",
-        "rating",
-        "affected_households",
-        "place",
-    )
-    rows = [
-        (
-            ticket.number,
-            ticket.category.value,
-            ticket.location.building or "",
-            ticket.location.unit or "",
-            ticket.status.value,
-            ticket.created_at.isoformat(),
-            ticket.acknowledged_at.isoformat() if ticket.acknowledged_at else "",
-            ticket.resolved_at.isoformat() if ticket.resolved_at else "",
-            ticket.rating or "",
-            ticket.affected,
-            ticket.location.part or ticket.location.place or "",  # a preset's code, or words
-        )
-        for ticket in tickets
-    ]
     lang = await user_language(context, user)
     try:
         await context.bot.send_document(
             user.id,
-            InputFile(csv_file(header, rows), filename=f"reports-{community.id}.csv"),
+            InputFile(tickets_csv(tickets, community), filename=f"reports-{community.id}.csv"),
             caption=t(lang, "reports.export_caption", community=community.name, count=len(tickets)),
         )
     except (Forbidden, BadRequest):

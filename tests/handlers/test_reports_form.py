@@ -12,7 +12,6 @@ import pytest
 
 from bot.reports.model import Location, Voice
 from handlers.throttle import Throttle
-from tests.conftest import NOW
 from tests.handlers.harness import HandlerHarness, user
 from tests.handlers.test_reports_handlers import (
     ALICE,
@@ -121,7 +120,8 @@ async def test_a_lift_fault_in_my_building_with_a_captioned_photo_and_the_emerge
     extras: BotApiExtras = request.getfixturevalue("api")
     (exported,) = [data for name, data in extras.uploads.items() if name.startswith("reports-")]
     row = exported.decode("utf-8-sig").splitlines()[1]
-    assert row == f"1,elevator,2,,reported,{NOW.isoformat()},,,,1,lift"
+    # in the community's language and zone: 09:30 UTC is 17:30 in Asia/Shanghai
+    assert row == '1,🛗 Elevator,2,,"🛗 Lift, building 2",reported,22 Nov 2026 17:30,,,,1'
 
 
 async def test_in_chinese_a_public_area_preset_and_no_hint_without_numbers(

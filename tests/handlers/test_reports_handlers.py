@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from telegram.request import RequestData
 
+from bot.communities.cases import set_community_language
 from bot.reports.model import Category, Location, Ticket, TicketStatus
 from bot.residents.model import MembershipStatus, Relation, Verification
 from tests.conftest import NOW
@@ -41,8 +42,8 @@ NOT_YOURS = (
     "administrators all of them."
 )
 CSV_HEADER = (
-    "ticket,category,building,unit,status,reported_at,acknowledged_at,resolved_at,rating,"
-    "affected_households,place"
+    "ticket,category,building,unit,place,status,reported at,acknowledged at,resolved at,rating,"
+    "households affected"
 )
 
 
@@ -946,17 +947,40 @@ async def test_export_reports_is_for_admins_and_is_a_csv(
     lines = data.decode("utf-8-sig").splitlines()
     assert lines[0] == CSV_HEADER
     rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
-    now, earlier = NOW.isoformat(), (NOW - timedelta(hours=5)).isoformat()
+    # NOW is 09:30 UTC: 17:30 in the community's zone, Asia/Shanghai; 5 hours earlier 12:30
+    now, earlier = "22 Nov 2026 17:30", "22 Nov 2026 12:30"
     assert [tuple(r.values()) for r in rows] == [
-        ("2", "other", "2", "2-102", "reported", earlier, "", "", "", "1", ""),
-        ("1", "other", "2", "2-101", "acknowledged", now, now, "", "", "1", ""),
-        ("3", "other", "1", "1-101", "reported", now, "", "", "", "1", ""),
+        ("2", "📝 Other", "2", "2-102", "", "reported", earlier, "", "", "", "1"),
+        ("1", "📝 Other", "2", "2-101", "", "acknowledged", now, now, "", "", "1"),
+        ("3", "📝 Other", "1", "1-101", "", "reported", now, "", "", "", "1"),
     ]
 
     h.request.private_open.discard(CREATOR["id"])
     await h.say(GROUP, CREATOR, "/export reports")
     assert texts_to(h, GROUP)[-1].startswith("I cannot write to you privately yet.")
     assert len(h.request.sent("sendDocument")) == 2  # the refused attempt, not a new file
+
+
+async def test_export_reports_in_chinese_reads_without_a_legend(
+    harness: HandlerHarness, api: BotApiExtras
+) -> None:
+    """Before, the headers and values were English codes and UTC (`other`, `reported`,
+    `2026-11-22T09:30:00+00:00`), whatever the community's language."""
+    h = harness
+    await residents(h)
+    await three_tickets(h)
+    async with h.database.unit_of_work() as uow:
+        community = await uow.communities.by_chat(GROUP["id"])
+        assert community is not None
+        await set_community_language(uow, community, "zh", is_admin=True)
+    await h.say(GROUP, CREATOR, "/export reports")
+    data = api.uploads[f"reports-{await community_id_of(h)}.csv"]
+    header, first, second, _third = data.decode("utf-8-sig").splitlines()
+    assert header == (
+        "报修单号,类别,楼栋,房号,地点,状态,报修时间,受理时间,修好时间,评分,受影响户数"
+    )
+    assert first == "2,📝 其他,2,2-102,,已上报,2026年11月22日 12:30,,,,1"
+    assert second == ("1,📝 其他,2,2-101,,已受理,2026年11月22日 17:30,2026年11月22日 17:30,,,1")
 
 
 async def test_export_reports_refusal_is_about_the_export(
