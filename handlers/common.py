@@ -163,11 +163,15 @@ def open_private_button(
 
 
 async def reply(update: Update, text: str, **kwargs: Any) -> Message | None:
-    """Answer the message that triggered the update, in its chat."""
+    """Answer the message that triggered the update, in its chat: in a group, quoting it, and
+    still sent when it was deleted meanwhile (a register file taken off the group, a user who
+    deleted their command), instead of failing with "message to be replied not found"."""
     message = update.effective_message
     if message is None:
         return None
-    return await message.reply_text(text, do_quote=not is_private(update), **kwargs)
+    if is_private(update):
+        return await message.reply_text(text, do_quote=False, **kwargs)
+    return await message.reply_text(text, do_quote=True, allow_sending_without_reply=True, **kwargs)
 
 
 async def send_private(context: BotContext, user_id: int, text: str, **kwargs: Any) -> bool:

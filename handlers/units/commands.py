@@ -1,7 +1,8 @@
 """`/units`: an admin sends the unit register as a CSV (caption `/units`, or as a reply), in the
 group or privately. Privately, an admin of several communities picks one with a button
-(`v1:ug:<community>:<digest>`); in the group, the file's message is deleted once imported (it
-holds owners' names and phones), so the group keeps only the summary."""
+(`v1:ug:<community>:<digest>`); in the group, the file's message is deleted once imported,
+refused or cancelled (it holds owners' names and phones), so the group keeps only the summary
+or the refusal."""
 
 from __future__ import annotations
 
@@ -123,19 +124,24 @@ async def cmd_units(update: Update, context: BotContext) -> None:
     community = await require_community(update, context)
     user = update.effective_user
     assert user is not None
-    admin = (
-        sent_by_anonymous_admin(update.effective_message)
-        or (await actor_in(context, community, user.id)).is_admin
-    )
-    if not admin:
-        raise UserError("units.not_admin")
     document = _document(update)
-    if document is None:
-        raise UserError("usage.units")
-    data = await _download(context, document)
-    text, keyboard = await _import(
-        context, community, data, _file_messages(update.effective_message), private=False
-    )
+    file_messages = _file_messages(update.effective_message) if document else ()
+    try:
+        admin = (
+            sent_by_anonymous_admin(update.effective_message)
+            or (await actor_in(context, community, user.id)).is_admin
+        )
+        if not admin:
+            raise UserError("units.not_admin")
+        if document is None:
+            raise UserError("usage.units")
+        data = await _download(context, document)
+        text, keyboard = await _import(context, community, data, file_messages, private=False)
+    except UserError:
+        # refused (not an admin, bad rows): the names and phones in it leave the group all the
+        # same; the refusal is still sent, without the message it quoted
+        await _delete_file(context, community, file_messages)
+        raise
     assert update.effective_chat is not None
     await send_text(context, update.effective_chat.id, text, reply_markup=keyboard)
 
@@ -199,8 +205,8 @@ async def _import(
 async def _delete_file(
     context: BotContext, community: Community, file_messages: tuple[int, ...]
 ) -> None:
-    """The register holds owners' names and phones: off the group once imported. The bot may
-    lack the right to delete: logged, the import stands."""
+    """The register holds owners' names and phones: off the group once imported, refused or
+    cancelled. The bot may lack the right to delete: logged, the import stands."""
     for message_id in file_messages:
         try:
             await context.bot.delete_message(community.chat_id, message_id)
@@ -284,6 +290,7 @@ async def on_units_confirm(update: Update, context: BotContext) -> None:
     if args[1] == "x":
         await edit_text(context, chat_id, message_id, t(lang, "units.cancelled"))
         await query.answer()
+        await _delete_file(context, community, draft.file_messages)  # not kept: off the group
         return
     async with context.services.uow() as uow:
         report = await import_units(
