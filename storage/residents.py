@@ -263,6 +263,15 @@ class SqliteOwnershipRepo:
         found = await fetch(self._conn, f"{_SELECT_OWNERSHIP} WHERE {where}", params)
         return [_ownership(row) for row in await found.fetchall()]
 
+    async def review_claims(
+        self, community_id: int, user_id: int, *, since: datetime
+    ) -> list[Ownership]:
+        return await self._many(
+            "u.community_id = :cid AND o.user_id = :uid AND o.method = 'review'"
+            " AND (o.status = 'pending' OR o.requested_at >= :since) ORDER BY o.requested_at",
+            {"cid": community_id, "uid": user_id, "since": to_text(since)},
+        )
+
     async def get(self, ownership_id: int) -> Ownership | None:
         found = await self._many("o.id = :id", {"id": ownership_id})
         return found[0] if found else None

@@ -24,6 +24,7 @@ from bot.residents.model import (
     Relation,
     Verification,
     check_join_limits,
+    check_owner_claim_limits,
     join_reviewers,
     phone_hash,
 )
@@ -408,6 +409,9 @@ async def claim_ownership(
         raise UserError("owner.already_owner", unit=code)
     if live is not None:
         raise UserError("owner.already_pending", unit=code)
+    check_owner_claim_limits(
+        await uow.ownerships.review_claims(community.id, user_id, since=now - JOIN_WINDOW), now
+    )
     await uow.users.remember(user_id, user_name, now=now)
     claim = await uow.ownerships.add(
         unit_id=unit.id,

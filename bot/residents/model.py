@@ -82,17 +82,26 @@ def check_join_limits(requests: Iterable[Membership], now: datetime) -> None:
     far above what a resident needs and bounds what one stranger with the group's link can post
     to the reviewers. Joining with a letterbox code posts no card and is not counted."""
     requests = list(requests)
-    pending = sorted(m.unit_code for m in requests if m.status is MembershipStatus.PENDING)
+    pending = [m.unit_code for m in requests if m.status is MembershipStatus.PENDING]
+    _check_review_limits("join", pending, [m.requested_at for m in requests], now)
+
+
+def _check_review_limits(
+    kind: str, pending_units: list[str], filed_at: list[datetime], now: datetime
+) -> None:
+    """Refuse (`<kind>.too_many_pending` / `<kind>.too_many_recent`) a request that would
+    post one card too many to the reviewers."""
+    pending = sorted(pending_units)
     if len(pending) >= MAX_PENDING_JOINS:
         raise UserError(
-            "join.too_many_pending", count=len(pending), units=Whole(", ".join(pending))
+            f"{kind}.too_many_pending", count=len(pending), units=Whole(", ".join(pending))
         )
-    recent = sorted(m.requested_at for m in requests if m.requested_at > now - JOIN_WINDOW)
+    recent = sorted(at for at in filed_at if at > now - JOIN_WINDOW)
     if len(recent) >= MAX_JOINS_PER_WINDOW:
         # free again once enough of them are older than the window
         frees_at = recent[len(recent) - MAX_JOINS_PER_WINDOW] + JOIN_WINDOW
         minutes = max(1, math.ceil((frees_at - now).total_seconds() / 60))
-        raise UserError("join.too_many_recent", count=len(recent), minutes=minutes)
+        raise UserError(f"{kind}.too_many_recent", count=len(recent), minutes=minutes)
 
 
 def parse_relation(value: str) -> Relation | None:
@@ -146,6 +155,16 @@ class Ownership:
     @property
     def is_live(self) -> bool:
         return self.status in (OwnershipStatus.PENDING, OwnershipStatus.VERIFIED)
+
+
+def check_owner_claim_limits(claims: Iterable[Ownership], now: datetime) -> None:
+    """The same limits for asking to be verified as owner by review, whose card goes to the
+    same reviewers (`check_join_limits` says why these numbers): at most `MAX_PENDING_JOINS`
+    waiting, `MAX_JOINS_PER_WINDOW` an hour. `claims`: the user's claims by review in the
+    community, at least those still pending and those filed in the last `JOIN_WINDOW`."""
+    claims = list(claims)
+    pending = [c.unit_code for c in claims if c.status is OwnershipStatus.PENDING]
+    _check_review_limits("owner", pending, [c.requested_at for c in claims], now)
 
 
 def phone_hash(salt: str, e164: str) -> str:

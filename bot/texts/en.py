@@ -810,6 +810,8 @@ TEXTS: dict[str, str] = {
     ),
     "owner.already_owner": "You are already a verified owner of {unit}.",
     "owner.already_pending": "You have already asked to be verified as owner of {unit}.",
+    "owner.too_many_pending": "You already have {count} owner checks waiting for review ({units}). Please wait until a building rep or an administrator has answered them.",
+    "owner.too_many_recent": "You have asked to be checked as owner {count} times in the last hour. Please try again in {minutes} min.",
     "owner.request_not_found": "This request does not exist in this community.",
     "owner.decided_verified": "Already approved by {by}.",
     "owner.decided_rejected": "Already rejected by {by}.",

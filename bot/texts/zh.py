@@ -724,6 +724,8 @@ TEXTS: dict[str, str] = {
     ),
     "owner.already_owner": "您已经是 {unit} 的认证业主。",
     "owner.already_pending": "您已经申请认证 {unit} 的业主身份，请等待审核。",
+    "owner.too_many_pending": "您已有 {count} 个业主认证申请在等待审核（{units}）。请等楼栋长或管理员处理后再申请。",
+    "owner.too_many_recent": "您在过去一小时内已申请业主认证 {count} 次，请 {minutes} 分钟后再试。",
     "owner.request_not_found": "本社区没有这条申请。",
     "owner.decided_verified": "已由 {by} 通过。",
     "owner.decided_rejected": "已由 {by} 拒绝。",
