@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Final
 
 from bot.communities.model import Community
-from bot.errors import NotFound
+from bot.errors import NotFound, Whole
 from bot.stats.model import (
     LAST_VOTES,
     CommunityStats,
@@ -18,6 +18,7 @@ from bot.stats.model import (
     parse_month,
 )
 from bot.stats.ports import StatsUnitOfWork
+from bot.units.model import natural_order
 
 # votes read per /stats: enough for the last 10 of every building, whose own votes are among
 # the community's
@@ -39,8 +40,11 @@ async def community_stats(
     if month is not None:
         asked = parse_month(month, now=now, timezone=community.timezone)
     units = await uow.stats.units(community.id)
-    if building is not None and building not in {u.building for u in units}:
-        raise NotFound("stats.no_such_building", building=building)
+    buildings = sorted({u.building for u in units}, key=natural_order)
+    if building is not None and building not in buildings:
+        raise NotFound(
+            "stats.no_such_building", building=building, buildings=Whole(", ".join(buildings))
+        )
     since = asked.start(community.timezone) if asked else None
     until = asked.end(community.timezone) if asked else None
     facts = Facts(

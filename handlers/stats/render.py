@@ -41,6 +41,14 @@ def span(duration: timedelta | None, lang: Language) -> str:
     return " ".join(parts)
 
 
+def limit_text(limit: timedelta, lang: Language) -> str:
+    """A deadline as the community set it: in whole hours (24 h, 72 h) where it is."""
+    minutes = round(limit.total_seconds() / 60)
+    if minutes % 60 == 0:
+        return t(lang, "duration.hours", n=minutes // 60)
+    return span(limit, lang)
+
+
 def decimal(value: Fraction, lang: Language) -> str:
     """One decimal at most: 4.5, 3."""
     return format_decimal(float(value), format="#,##0.#", locale=_LOCALES[lang])
@@ -128,7 +136,7 @@ def _tickets(figures: Figures, community: Community, lang: Language) -> list[str
                 t(
                     lang,
                     key,
-                    limit=span(limit, lang),
+                    limit=limit_text(limit, lang),
                     met=met.met,
                     of=met.of,
                     share=percent(met.share, lang),
