@@ -78,14 +78,15 @@ class SqliteStatsRepo:
             },
         )
         marks, params = in_list([r["id"] for r in rows])
-        units: dict[int, list[tuple[str, bool]]] = defaultdict(list)
+        buildings: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
         sql = (
-            "SELECT vu.vote_id, vu.building, EXISTS (SELECT 1 FROM ballots b"
-            " WHERE b.vote_id = vu.vote_id AND b.voter_key = vu.voter_key) AS voted"
-            " FROM vote_voter_units vu WHERE vu.vote_id IN ({marks}) ORDER BY vu.unit_code"
+            "SELECT vu.vote_id, vu.building, COUNT(*) AS units, SUM(EXISTS (SELECT 1 FROM"
+            " ballots b WHERE b.vote_id = vu.vote_id AND b.voter_key = vu.voter_key)) AS voted"
+            " FROM vote_voter_units vu WHERE vu.vote_id IN ({marks})"
+            " GROUP BY vu.vote_id, vu.building"
         )
-        for unit in await self._rows(sql.format(marks=marks), params):  # placeholders only
-            units[unit["vote_id"]].append((unit["building"], bool(unit["voted"])))
+        for row in await self._rows(sql.format(marks=marks), params):  # placeholders only
+            buildings[row["vote_id"]].append((row["building"], row["voted"], row["units"]))
         return [
             VoteFact(
                 number=r["number"],
@@ -97,7 +98,7 @@ class SqliteStatsRepo:
                 closed_at=from_text(r["closed_at"]) if r["status"] == "closed" else None,
                 voters=r["voters"],
                 voted=r["voted"],
-                units=tuple(units[r["id"]]),
+                buildings=tuple(buildings[r["id"]]),
             )
             for r in rows
         ]

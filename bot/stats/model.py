@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 from bot.errors import UserError
 from bot.i18n import ascii_digits
-from bot.notices.model import count_reads
+from bot.notices.model import households_in_scope
 from bot.reports.model import Category, TicketStatus
 from bot.topics.model import Step, TopicStatus, step_of
 from bot.units.model import natural_order
@@ -132,8 +132,9 @@ class UnitFact:
 
 @dataclass(frozen=True, slots=True)
 class VoteFact:
-    """An open or closed vote with its frozen electorate: every voter (household or owner) and
-    whether they voted, and every unit's building and whether its voter voted."""
+    """An open or closed vote with its frozen electorate: how many voters (households or
+    owners) and how many of them voted; per building, how many of its frozen units and how
+    many of those whose voter voted."""
 
     number: int
     question: str
@@ -144,7 +145,7 @@ class VoteFact:
     closed_at: datetime | None
     voters: int
     voted: int
-    units: tuple[tuple[str, bool], ...]  # (building, voted) per frozen unit
+    buildings: tuple[tuple[str, int, int], ...]  # (building, units voted, units)
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,8 +392,8 @@ def vote_share(vote: VoteFact, building: str | None) -> VoteShare | None:
     if building is None:
         voted, eligible = vote.voted, vote.voters
     else:
-        mine = [voted for b, voted in vote.units if b == building]
-        voted, eligible = sum(mine), len(mine)
+        counts = [(v, n) for b, v, n in vote.buildings if b == building]
+        voted, eligible = counts[0] if counts else (0, 0)
     if not eligible:
         return None
     return VoteShare(vote.number, vote.question, vote.open, at, voted, eligible)
@@ -453,17 +454,21 @@ def _plan_met(tickets: Iterable[TicketFact], limit: timedelta, now: datetime) ->
 def notice_figures(
     notices: Sequence[NoticeFact], units: Sequence[UnitFact], building: str | None
 ) -> NoticeFigures:
-    """Each notice counted by `count_reads` over the verified households in scope (for one
-    building: only its households, and only the notices that reach it)."""
+    """Each notice counted by the rule of `bot.notices.model.count_reads` (N: the verified
+    households in its scope, n: those of them that confirmed), with each scope's households
+    found once; for one building, only its households and the notices that reach it."""
     verified = [(u.code, u.building) for u in units if u.verified]
+    scopes: dict[str | None, frozenset[str]] = {}  # the households in each notice scope, once
     read = total = counted = 0
     for notice in notices:
         if building is not None and notice.building not in (None, building):
             continue
-        count = count_reads(notice.building, verified, notice.reads)
+        if notice.building not in scopes:
+            scopes[notice.building] = households_in_scope(notice.building, verified)
+        households = scopes[notice.building]
         counted += 1
-        read += count.read
-        total += count.total
+        read += len(households & notice.reads)
+        total += len(households)
     return NoticeFigures(counted, read, total)
 
 

@@ -11,11 +11,12 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.communities.model import Community
 from bot.config import Language
-from bot.errors import UserError
+from bot.errors import NotFound, UserError, Whole
 from bot.i18n import t
 from bot.residents.profile import load_profile
 from bot.stats.cases import community_stats
-from bot.stats.model import StatsRequest, parse_stats_args
+from bot.stats.model import StatsRequest, parse_month, parse_stats_args
+from bot.units.model import natural_order
 from handlers import callbacks
 from handlers.common import (
     actor_in,
@@ -52,9 +53,7 @@ async def cmd_stats(update: Update, context: BotContext) -> None:
         await answer_stats(update, context, community, request, user, community.language)
         return
     lang = await user_language(context, user)
-    communities = await tied_communities(context, user.id)
-    if not communities:
-        raise UserError("stats.no_community")
+    communities = await _offered(context, user.id, request)
     if len(communities) == 1:
         await answer_stats(update, context, communities[0], request, user, lang)
         return
@@ -70,6 +69,27 @@ async def cmd_stats(update: Update, context: BotContext) -> None:
         for c in communities
     ]
     await reply(update, t(lang, "stats.pick_community"), reply_markup=InlineKeyboardMarkup(rows))
+
+
+async def _offered(context: BotContext, user_id: int, request: StatsRequest) -> list[Community]:
+    """The asker's communities a private /stats may answer for: with the building asked, if
+    one was; a malformed month is refused before any button is offered."""
+    communities = await tied_communities(context, user_id)
+    if not communities:
+        raise UserError("stats.no_community")
+    if request.month is not None:
+        parse_month(request.month, now=context.services.now(), timezone=communities[0].timezone)
+    if request.building is None:
+        return communities
+    async with context.services.uow() as uow:
+        buildings = {c.id: await uow.units.buildings(c.id) for c in communities}
+    having = [c for c in communities if request.building in buildings[c.id]]
+    if not having:
+        known = sorted(set().union(*buildings.values()), key=natural_order)
+        raise NotFound(
+            "stats.no_such_building", building=request.building, buildings=Whole(", ".join(known))
+        )
+    return having
 
 
 async def on_stats_pick(update: Update, context: BotContext) -> None:

@@ -170,6 +170,22 @@ async def test_privately_with_two_communities_a_picker(seeded: HandlerHarness) -
     # a forged payload for a community the presser is not tied to
     await h.press(private(CAROL), CAROL, None, "v1:sp:999::")
     assert h.request.answers()[-1]["text"] == "This button is no longer valid."
+    # a building or a month none of them can answer: refused before any button
+    before = await h.snapshot()
+    await h.say(private(CAROL), CAROL, "/stats building 9")
+    assert _last(h, ADMIN)["text"] == "There is no building 9 in the register. Its buildings: 1, 2."
+    await h.say(private(CAROL), CAROL, "/stats month abc")
+    assert _last(h, ADMIN)["text"] == (
+        "I cannot read the month “abc”: write it as year-month, e.g. 2026-11."
+    )
+    assert await h.snapshot() == before
+    await h.say(private(CAROL), CAROL, "/stats building 2")
+    assert _buttons(_last(h, ADMIN)) == [
+        ("Quiet Court", f"v1:sp:{other}:2:"),
+        ("Sunny Garden", "v1:sp:1:2:"),
+    ]
+    await h.press(private(CAROL), CAROL, None, "v1:sp:1:2:")
+    assert h.request.texts(ADMIN)[-1].startswith("📊 Sunny Garden · building 2\n")
 
 
 async def test_one_building(seeded: HandlerHarness) -> None:

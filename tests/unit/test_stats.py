@@ -7,16 +7,22 @@ from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.errors import UserError
+from bot.notices.model import count_reads
 from bot.reports.model import Category, TicketStatus
 from bot.stats.model import (
     Deadlines,
     Met,
     Month,
+    NoticeFact,
     StatsRequest,
     TicketFact,
+    UnitFact,
     median,
+    notice_figures,
     parse_month,
     parse_stats_args,
     ticket_figures,
@@ -160,3 +166,35 @@ def test_deadlines_count_only_what_is_decided() -> None:
     assert figures.response == Met(3, 4)
     assert figures.plan == Met(1, 2)
     assert figures.resolve_times == (96 * H,)  # the reopened one is not resolved
+
+
+CODES = [f"{b}-{r}" for b in "123" for r in (101, 102, 201)]
+
+
+@given(
+    verified=st.sets(st.sampled_from(CODES)),
+    notices=st.lists(
+        st.tuples(st.sampled_from([None, "1", "2", "3"]), st.sets(st.sampled_from(CODES))),
+        max_size=6,
+    ),
+    building=st.sampled_from([None, "1", "2"]),
+)
+def test_notice_reads_follow_the_cards_rule(
+    verified: set[str], notices: list[tuple[str | None, set[str]]], building: str | None
+) -> None:
+    """Summed over the notices that reach the scope, the same n of N as each card counts."""
+    units = [
+        UnitFact(code, code[0], code in verified, code in verified, False, False)
+        for code in CODES
+        if building is None or code[0] == building
+    ]
+    facts = [NoticeFact(i, b, NOW, frozenset(reads)) for i, (b, reads) in enumerate(notices)]
+    pairs = [(u.code, u.building) for u in units if u.verified]
+    reaching = [(b, r) for b, r in notices if building is None or b in (None, building)]
+    counts = [count_reads(b, pairs, r) for b, r in reaching]
+    figures = notice_figures(facts, units, building)
+    assert (figures.notices, figures.read, figures.total) == (
+        len(reaching),
+        sum(c.read for c in counts),
+        sum(c.total for c in counts),
+    )
