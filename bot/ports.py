@@ -11,6 +11,7 @@ from bot.meetings.ports import MeetingsUnitOfWork
 from bot.notices.ports import NoticesUnitOfWork
 from bot.reports.ports import ReportsUnitOfWork
 from bot.residents.ports import ProfileUnitOfWork
+from bot.stats.ports import StatsUnitOfWork
 from bot.votes.ports import VotesUnitOfWork
 
 
@@ -21,6 +22,7 @@ class UnitOfWork(
     CodesUnitOfWork,
     NoticesUnitOfWork,
     ProfileUnitOfWork,
+    StatsUnitOfWork,
     Protocol,
 ):
     """Entered with `async with`; leaving without `commit()` rolls back."""

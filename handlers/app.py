@@ -45,6 +45,7 @@ from handlers.residents import buttons as residents_buttons
 from handlers.residents import commands as residents
 from handlers.residents import owners as residents_owners
 from handlers.residents import pending as residents_pending
+from handlers.stats import commands as stats
 from handlers.throttle import Throttle
 from handlers.topics import commands as topics
 from handlers.units import commands as units
@@ -123,6 +124,7 @@ def register_handlers(app: BotApplication) -> None:
     vote_progress.register(app)
     reports.register(app)
     report_form.register(app)
+    stats.register(app)
     home.register(app)  # the home keyboard's labels, before the private-message fallback
     report_form.register_private_messages(app)
     start.register_fallbacks(app)

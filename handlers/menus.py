@@ -62,6 +62,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("remind", Audience.REP, in_private=False),
     Command("notice", Audience.REP, in_private=False),
     Command("notices", Audience.EVERYONE),
+    Command("stats", Audience.EVERYONE),
     Command("unread", Audience.REP),
     Command("meeting", Audience.COMMITTEE),
     Command("minutes", Audience.COMMITTEE, in_private=False),

@@ -23,6 +23,7 @@ from storage.outbox import SqliteOutboxRepo
 from storage.reports import SqliteReportRepo
 from storage.residents import SqliteOwnershipRepo, SqliteResidentRepo
 from storage.roles import SqliteRoleRepo
+from storage.stats import SqliteStatsRepo
 from storage.topics import SqliteTopicRepo
 from storage.units import SqliteUnitRepo
 from storage.users import SqliteUserRepo
@@ -105,6 +106,7 @@ class SqliteUnitOfWork:
         self.reports = SqliteReportRepo(conn)
         self.notices = SqliteNoticeRepo(conn)
         self.meetings = SqliteMeetingRepo(conn)
+        self.stats = SqliteStatsRepo(conn)
         self.outbox = SqliteOutboxRepo(conn)
 
     async def __aenter__(self) -> SqliteUnitOfWork:

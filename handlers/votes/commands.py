@@ -50,6 +50,7 @@ from handlers.context import BotApplication, BotContext
 from handlers.format import csv_file
 from handlers.live_cards import Card
 from handlers.reports.commands import cmd_export_reports
+from handlers.stats.export import cmd_export_stats
 from handlers.votes.jobs import schedule_close, schedule_open
 from handlers.votes.render import (
     announcement_text,
@@ -351,6 +352,9 @@ async def cmd_export(update: Update, context: BotContext) -> None:
     open; after close, who took part (for the quorum) but not what they chose."""
     if [a.lower() for a in command_args(update)] == ["reports"]:
         await cmd_export_reports(update, context)
+        return
+    if [a.lower() for a in command_args(update)][:1] == ["stats"]:
+        await cmd_export_stats(update, context)
         return
     community = await require_community(update, context)
     user = update.effective_user

@@ -1,0 +1,1 @@
+"""Participation made visible: the figures of a community, per building and per month."""
