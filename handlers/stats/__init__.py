@@ -1,0 +1,1 @@
+"""Participation made visible: /stats, its charts and its export."""
