@@ -16,7 +16,6 @@ the caller, never a user's input."""
 from __future__ import annotations
 
 import io
-import itertools
 import math
 import statistics
 import threading
@@ -31,7 +30,7 @@ from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 
 from bot.config import Language
@@ -173,30 +172,33 @@ def _tickets_figure(
     positions = list(range(len(shown)))
     lefts = [0] * len(shown)
     entries: list[tuple[str, str]] = []
+    parts: list[tuple[Text, Rectangle]] = []
     for index, (name, members, merged) in enumerate(groups):
         widths = [sum(counts.get((c, s), 0) for s in members) for c in shown]
         colour = OTHER_COLOUR if merged else PALETTE[index]
         bars = ax.barh(positions, widths, left=lefts, height=0.7, color=colour)
-        _segment_labels(fig, ax, bars, widths, lang, fonts, colour)
+        parts += _segment_labels(ax, bars, widths, lang, fonts, colour)
         lefts = [left + width for left, width in zip(lefts, widths, strict=True)]
         entries.append((name, colour))
     most = max(lefts) or 1
     for position, total in zip(positions, lefts, strict=True):
-        ax.text(
+        ax.text(  # inside the axes: the limits leave 18 % for the totals
             total + most * 0.015,
             position,
             number(total, lang),
             va="center",
             color=INK,
             fontproperties=fonts.label,
+            in_layout=False,
         )
     ax.set_xlim(0, most * 1.18)
     ax.set_xticks([])
     ax.set_xlabel(t(lang, "charts.axis_tickets"), fontproperties=fonts.label)
     _row_labels(fig, ax, shown, fonts)
-    _legend(fig, ax, entries, fonts)
     _left_out(fig, len(categories) - len(shown), lang, fonts)
     _fit_title(fig, fonts)
+    _legend(fig, entries, fonts)  # draws the figure: last
+    _hide_unfitting(fig, parts)
     return fig
 
 
@@ -322,14 +324,23 @@ def _hours_text(hours: float, lang: Language) -> str:
 
 
 def _value_labels(ax: Axes, bars: BarContainer, labels: list[str], fonts: _Fonts) -> None:
-    ax.bar_label(
-        bars,
-        labels=labels,
-        padding=6,
-        color=INK,
-        fontproperties=fonts.label,
-        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},  # over the average's line
+    _outside_layout(
+        ax.bar_label(
+            bars,
+            labels=labels,
+            padding=6,
+            color=INK,
+            fontproperties=fonts.label,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},  # over the average's line
+        )
     )
+
+
+def _outside_layout(texts: Sequence[Text]) -> None:
+    """Texts inside the axes (the limits leave them room) that the layout need not measure:
+    measuring every bar's label is most of a chart's drawing time."""
+    for text in texts:
+        text.set_in_layout(False)
 
 
 def _subtitle(ax: Axes, notes: list[str], fonts: _Fonts) -> None:
@@ -399,39 +410,30 @@ def _row_labels(fig: Figure, ax: Axes, labels: Sequence[str], fonts: _Fonts) -> 
     ax.set_ylim(len(texts) - 0.5, -0.5)
 
 
-def _overlap(fig: Figure, texts: Sequence[Text]) -> bool:
-    renderer = _renderer(fig)
-    boxes = [text.get_window_extent(renderer) for text in texts if text.get_text()]
-    boxes.sort(key=lambda box: box.x0)
-    return any(a.x1 + 4 > b.x0 for a, b in itertools.pairwise(boxes))
-
-
 def _fit_x_labels(fig: Figure, ax: Axes, labels: list[str], font: FontProperties) -> None:
-    """Bar labels below the bars: as they are, else broken at their spaces, else upright."""
+    """Bar labels below the bars: as they are, else broken at their spaces, else upright;
+    measured against the room between two bars once the layout is drawn."""
     positions = range(len(labels))
-    tries: list[tuple[list[str], float]] = [
-        (labels, 0),
-        ([label.replace(" ", "\n") for label in labels], 0),
-        (labels, 90),
-    ]
-    for texts, rotation in tries:
-        ax.set_xticks(positions, labels=texts, fontproperties=font, rotation=rotation)
-        fig.draw_without_rendering()
-        if not _overlap(fig, ax.get_xticklabels()):
-            return  # else the last try, upright, stays
+    ax.set_xticks(positions, labels=labels, fontproperties=font)
+    fig.draw_without_rendering()
+    (left, _), (right, _) = ax.transData.transform([(0, 0), (1, 0)])
+    room = right - left - 8
+    for texts in (labels, [label.replace(" ", "\n") for label in labels]):
+        if max(_width_px(fig, text, font) for text in texts) <= room:
+            ax.set_xticks(positions, labels=texts, fontproperties=font)
+            return
+    ax.set_xticks(positions, labels=labels, fontproperties=font, rotation=90)
 
 
 def _segment_labels(
-    fig: Figure,
     ax: Axes,
     bars: BarContainer,
     widths: list[int],
     lang: Language,
     fonts: _Fonts,
     colour: str,
-) -> None:
-    """A stacked part's count inside it, where it fits (the total at the bar's end says the
-    rest)."""
+) -> list[tuple[Text, Rectangle]]:
+    """A stacked part's count inside it, each with its part (see `_hide_unfitting`)."""
     labels = ax.bar_label(
         bars,
         labels=[number(width, lang) if width else "" for width in widths],
@@ -439,9 +441,19 @@ def _segment_labels(
         color=_ink_on(colour),
         fontproperties=fonts.small,
     )
-    fig.draw_without_rendering()
+    _outside_layout(labels)
+    return [
+        (label, bar)
+        for label, bar in zip(labels, bars.patches, strict=True)
+        if isinstance(bar, Rectangle)
+    ]
+
+
+def _hide_unfitting(fig: Figure, parts: list[tuple[Text, Rectangle]]) -> None:
+    """Counts too wide for their part are left out (the total at the bar's end says the rest);
+    once the layout is final, as it decides the parts' widths."""
     renderer = _renderer(fig)
-    for label, bar in zip(labels, bars.patches, strict=True):
+    for label, bar in parts:
         if label.get_window_extent(renderer).width + 8 > bar.get_window_extent(renderer).width:
             label.set_text("")
 
@@ -470,10 +482,16 @@ def _status_groups(
     return [*groups, (t(lang, "charts.other"), [s for s in present if s not in kept], True)]
 
 
-def _legend(fig: Figure, ax: Axes, entries: list[tuple[str, str]], fonts: _Fonts) -> None:
-    """The statuses above the bars, in as many columns as fit the width."""
+def _legend(fig: Figure, entries: list[tuple[str, str]], fonts: _Fonts) -> None:
+    """The statuses below the bars, in as many columns as fit the width (measured from the
+    texts, then checked on the drawn figure), reading row by row."""
+    em = SMALL_PX
+    widths = [(1.2 + 0.8) * em + _width_px(fig, name, fonts.small) for name, _ in entries]
+    columns = len(entries)
+    while columns > 1 and _row_width(widths, columns, em) > CHART_SIZE_PX[0] * 0.9:
+        columns -= 1
     patches = [Patch(facecolor=colour, label=name) for name, colour in entries]
-    for columns in range(len(patches), 0, -1):
+    while True:
         # matplotlib fills a legend column by column: ordered so that it reads row by row
         rows = -(-len(patches) // columns)
         handles = [
@@ -489,9 +507,18 @@ def _legend(fig: Figure, ax: Axes, entries: list[tuple[str, str]], fonts: _Fonts
             frameon=False,
             prop=fonts.small,
             handlelength=1.2,
+            handletextpad=0.8,
             columnspacing=1.2,
         )
         fig.draw_without_rendering()
-        if legend.get_window_extent(_renderer(fig)).width <= CHART_SIZE_PX[0] * 0.94:
+        width = legend.get_window_extent(_renderer(fig)).width
+        if columns == 1 or width <= CHART_SIZE_PX[0] * 0.94:
             return
         legend.remove()
+        columns -= 1
+
+
+def _row_width(widths: list[float], columns: int, em: float) -> float:
+    """A legend's width in `columns`, entry i in column i % columns."""
+    column_widths = [max(widths[i::columns]) for i in range(columns)]
+    return sum(column_widths) + (columns - 1) * 1.2 * em + 2 * em
