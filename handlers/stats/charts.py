@@ -11,7 +11,8 @@ out with a note saying how many. Chinese renders in Noto Sans CJK SC (`chart_fon
 Empty data: each function still returns a chart of the same size, its title and a large
 "No data yet" (`charts.no_data`), so the caller can always send the image. Values outside their
 range (a share outside 0..1, a negative count or duration, NaN) raise `ValueError`: a bug of
-the caller, never a user's input."""
+the caller, never a user's input. Without the CJK font installed, `FontMissing`
+(handlers/codes/fonts.py), as for the slips: an operator's problem."""
 
 from __future__ import annotations
 

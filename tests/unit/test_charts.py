@@ -29,8 +29,9 @@ from matplotlib.transforms import Bbox
 from PIL import Image
 
 from bot.config import Language
-from handlers.codes.fonts import cjk_font_path
-from handlers.stats import charts
+from handlers.codes import fonts
+from handlers.codes.fonts import FontMissing, cjk_font_path
+from handlers.stats import chart_font, charts
 from handlers.stats.chart_font import chart_families, drawable
 
 SIZE = (1080, 1080)
@@ -502,3 +503,15 @@ def test_empty_data_gives_a_chart_saying_no_data_yet(lang: Language, no_data: st
 def test_values_out_of_range_are_the_callers_bug(draw: Callable[[], bytes]) -> None:
     with pytest.raises(ValueError):  # noqa: PT011 - each case has its own message
         draw()
+
+
+def test_without_the_font_package_the_operator_is_told_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(fonts, "FONT_PACKAGE", "no_such_font_package")
+    chart_font._registered_cjk_family.cache_clear()
+    try:
+        with pytest.raises(FontMissing, match=r"/stats charts.*no_such_font_package.*pip install"):
+            charts.participation_chart(VOTES, lang="zh", title=TITLE_ZH)
+    finally:
+        chart_font._registered_cjk_family.cache_clear()
