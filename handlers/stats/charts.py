@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import statistics
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -125,7 +126,8 @@ def _participation_figure(
     notes = [t(lang, "charts.average", percent=_percent(average, lang))]
     _subtitle(ax, notes, fonts)
     _left_out(fig, len(votes) - len(shown), lang, fonts)
-    _fit_x_labels(fig, ax, [_text(label) for label, _ in shown], fonts.small)
+    labels = [_shortened(fig, _text(label), fonts.small, 300) for label, _ in shown]
+    _fit_x_labels(fig, ax, labels, fonts.small)
     _fit_title(fig, fonts)
     return fig
 
@@ -371,18 +373,26 @@ def _width_px(fig: Figure, text: str, font: FontProperties) -> float:
     )
 
 
+# Where a line may break: between words, and between any two Chinese characters.
+_BREAKABLE: Final = re.compile(r"\s+|[^\s\u2e80-\u9fff\uff00-\uffef]+|.")
+
+
 def _wrapped(fig: Figure, text: str, font: FontProperties, max_px: float) -> str:
-    """`text` in as few lines as fit `max_px`, broken at spaces, or anywhere in Chinese."""
-    tokens = text.split(" ") if " " in text else list(text)
-    joiner = " " if " " in text else ""
-    lines: list[str] = []
-    for token in tokens:
-        candidate = f"{lines[-1]}{joiner}{token}" if lines else token
-        if lines and _width_px(fig, candidate, font) <= max_px:
+    """`text` in as few lines as fit `max_px`, broken at spaces or between Chinese characters
+    (full-width punctuation stays with the character before it)."""
+    lines = [""]
+    for piece in _BREAKABLE.findall(text):
+        candidate = lines[-1] + piece
+        if not lines[-1] or _width_px(fig, candidate, font) <= max_px or _sticks(piece):
             lines[-1] = candidate
-        else:
-            lines.append(token)
-    return "\n".join(lines)
+        elif not piece.isspace():
+            lines.append(piece)
+    return "\n".join(line.strip() for line in lines)
+
+
+def _sticks(piece: str) -> bool:
+    """Punctuation that must not begin a line (，。：；！？、）) and spaces."""
+    return piece.isspace() or piece in "，。：；！？、）」』"
 
 
 def _shortened(fig: Figure, text: str, font: FontProperties, max_px: float) -> str:

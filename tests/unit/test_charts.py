@@ -440,15 +440,38 @@ def test_english_charts_say_it_in_english() -> None:
     assert trouble == []
 
 
-def test_a_long_title_is_wrapped_to_the_width() -> None:
-    title = "阳光花园小区第三期各楼栋住户参加最近十次投票的情况一览表以及与上月的比较"
+@pytest.mark.parametrize(
+    "title",
+    [
+        "阳光花园小区第三期各楼栋住户参加最近十次投票的情况一览表，以及与上月的比较",
+        "Sunny Garden 阳光花园：各楼栋住户参加最近十次投票的情况一览表以及与上月的比较",
+        "Sunny Garden, phase three: participation of every building in the last ten votes",
+    ],
+)
+def test_a_long_title_is_wrapped_to_the_width(title: str) -> None:
     fig = charts._participation_figure(VOTES, lang="zh", title=title)
-    suptitle = fig.get_suptitle()
-    assert suptitle.replace("\n", "") == title and "\n" in suptitle
+    lines = fig.get_suptitle().split("\n")
+    assert len(lines) == 2
+    # nothing lost: Chinese joins without spaces, English at the space it was broken
+    assert title in ("".join(lines), " ".join(lines))
+    assert all(line == line.strip() for line in lines)
+    assert not lines[1].startswith(("，", "：", "。"))
     fig.draw_without_rendering()
-    heading = next(t for t in texts(fig) if t.get_text() == suptitle)
+    heading = next(t for t in texts(fig) if t.get_text() == fig.get_suptitle())
     box = heading.get_window_extent(renderer(fig))
     assert box.x0 >= 0 and box.x1 <= SIZE[0]
+
+
+def test_long_vote_labels_are_shortened_and_turned_upright() -> None:
+    votes = [(f"#{n} Repaint the bicycle shed and the railings", 0.3) for n in range(1, 11)]
+    fig = charts._participation_figure(votes, lang="en", title="Participation")
+    labels = list(axes(fig).get_xticklabels())
+    assert all(label.get_text().endswith("…") for label in labels)
+    assert {label.get_rotation() for label in labels} == {90}
+    fig.draw_without_rendering()
+    assert_apart_and_inside(fig, labels)
+    for label in labels:
+        assert label.get_window_extent(renderer(fig)).height <= 300
 
 
 # --- empty and bad data ---------------------------------------------------------------------
