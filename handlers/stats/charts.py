@@ -65,7 +65,7 @@ _RENDER_LOCK: Final = threading.Lock()
 
 def participation_chart(votes: Sequence[tuple[str, float]], *, lang: str, title: str) -> bytes:
     """One bar per vote, oldest first (e.g. `("#7 11/20", 0.42)`), its share of the eligible
-    households written as a percent on the bar, the average as a dashed line; the latest
+    households written as a percent on the bar, their average as a dashed line; the latest
     `MAX_VOTES` only."""
     return _render(lambda: _participation_figure(votes, lang=_language(lang), title=title))
 
@@ -118,7 +118,7 @@ def _participation_figure(
     shares = [share for _, share in shown]
     bars = ax.bar(positions, shares, width=0.7, color=PALETTE[0], zorder=2)
     _value_labels(ax, bars, [_percent(share, lang) for share in shares], fonts)
-    average = statistics.fmean(share for _, share in votes)
+    average = statistics.fmean(shares)  # of the bars shown
     ax.axhline(average, color=PALETTE[1], linewidth=3, linestyle=(0, (6, 4)), zorder=1)
     ax.set_ylim(0, 1.15)
     ax.set_yticks([])

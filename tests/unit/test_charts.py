@@ -290,10 +290,11 @@ def test_ten_votes_labels_stay_apart_and_inside_the_image() -> None:
 
 
 def test_more_than_ten_votes_show_the_latest_ten_and_say_so() -> None:
-    votes = [(f"#{n}", 0.1) for n in range(1, 13)]
+    votes = [("#1", 1.0), ("#2", 1.0)] + [(f"#{n}", 0.1) for n in range(3, 13)]
     fig = charts._participation_figure(votes, lang="en", title="Participation")
     assert [t.get_text() for t in axes(fig).get_xticklabels()] == [f"#{n}" for n in range(3, 13)]
     assert "2 more not shown" in words(fig)
+    assert "average 10%" in words(fig)  # of the ten bars shown, not of the two left out
     fig = charts._participation_figure(votes, lang="zh", title=TITLE_ZH)
     assert "另有 2 项没有画出" in words(fig)
 
