@@ -1,6 +1,7 @@
-"""Where the CJK font of the printed slips is: the one place that knows. Noto Sans CJK SC (SIL
-Open Font License 1.1) comes with the PyPI package `mplfonts`, a main dependency, so the
-README's `pip install -e .` brings it; no system font or apt step is needed."""
+"""Where the CJK font of the printed slips and of the /stats charts (handlers/stats/chart_font.py)
+is: the one place that knows. Noto Sans CJK SC (SIL Open Font License 1.1) comes with the PyPI
+package `mplfonts`, a main dependency, so the README's `pip install -e .` brings it; no system
+font or apt step is needed."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ FONT_NAME: Final = "NotoSansCJKsc"
 
 
 class FontMissing(RuntimeError):
-    """The slips cannot be drawn: an operator's installation problem, never a user's."""
+    """The slips or the charts cannot be drawn: an operator's installation problem, never a
+    user's."""
 
 
 def cjk_font_path() -> Path:
@@ -26,7 +28,7 @@ def cjk_font_path() -> Path:
         if path.is_file():
             return path
     raise FontMissing(
-        f"The letterbox slips need the CJK font {FONT_FILE} of the Python package"
-        f" {FONT_PACKAGE!r}, which is not installed: run `pip install -e .` in the bot's"
+        f"The letterbox slips and the /stats charts need the CJK font {FONT_FILE} of the Python"
+        f" package {FONT_PACKAGE!r}, which is not installed: run `pip install -e .` in the bot's"
         " environment (see README.md)."
     )
