@@ -11,12 +11,10 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.communities.model import Community
 from bot.config import Language
-from bot.errors import NotFound, UserError, Whole
+from bot.errors import UserError
 from bot.i18n import t
-from bot.residents.profile import load_profile
 from bot.stats.cases import community_stats
-from bot.stats.model import StatsRequest, parse_month, parse_stats_args
-from bot.units.model import natural_order
+from bot.stats.model import StatsRequest, parse_stats_args
 from handlers import callbacks
 from handlers.common import (
     actor_in,
@@ -32,20 +30,17 @@ from handlers.common import (
 )
 from handlers.context import BotApplication, BotContext
 from handlers.residents.privately import chunks_of
+from handlers.stats.album import CHART_WORDS, cmd_stats_chart, on_stats_chart
 from handlers.stats.render import buildings_text, chart_keyboard, stats_text
-
-
-async def tied_communities(context: BotContext, user_id: int) -> list[Community]:
-    """The communities a private /stats may be about: lived in, owned in, with a role, or set
-    up by the asker."""
-    async with context.services.uow() as uow:
-        found = [p.community for p in await load_profile(uow, user_id)]
-        found += await uow.communities.created_by(user_id)
-    return sorted({c.id: c for c in found}.values(), key=lambda c: c.name)
+from handlers.stats.scope import offered_communities, tied_communities
 
 
 async def cmd_stats(update: Update, context: BotContext) -> None:
-    request = parse_stats_args(command_args(update))
+    args = command_args(update)
+    if args and args[0].lower() in CHART_WORDS:  # /stats chart [building 3] [month 2026-11]
+        await cmd_stats_chart(update, context, args[1:])
+        return
+    request = parse_stats_args(args)
     user = update.effective_user
     assert user is not None
     if not is_private(update):
@@ -53,7 +48,7 @@ async def cmd_stats(update: Update, context: BotContext) -> None:
         await answer_stats(update, context, community, request, user, community.language)
         return
     lang = await user_language(context, user)
-    communities = await _offered(context, user.id, request)
+    communities = await offered_communities(context, user.id, request)
     if len(communities) == 1:
         await answer_stats(update, context, communities[0], request, user, lang)
         return
@@ -69,27 +64,6 @@ async def cmd_stats(update: Update, context: BotContext) -> None:
         for c in communities
     ]
     await reply(update, t(lang, "stats.pick_community"), reply_markup=InlineKeyboardMarkup(rows))
-
-
-async def _offered(context: BotContext, user_id: int, request: StatsRequest) -> list[Community]:
-    """The asker's communities a private /stats may answer for: with the building asked, if
-    one was; a malformed month is refused before any button is offered."""
-    communities = await tied_communities(context, user_id)
-    if not communities:
-        raise UserError("stats.no_community")
-    if request.month is not None:
-        parse_month(request.month, now=context.services.now(), timezone=communities[0].timezone)
-    if request.building is None:
-        return communities
-    async with context.services.uow() as uow:
-        buildings = {c.id: await uow.units.buildings(c.id) for c in communities}
-    having = [c for c in communities if request.building in buildings[c.id]]
-    if not having:
-        known = sorted(set().union(*buildings.values()), key=natural_order)
-        raise NotFound(
-            "stats.no_such_building", building=request.building, buildings=Whole(", ".join(known))
-        )
-    return having
 
 
 async def on_stats_pick(update: Update, context: BotContext) -> None:
@@ -184,4 +158,7 @@ def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("stats", cmd_stats))
     app.add_handler(
         CallbackQueryHandler(on_stats_pick, pattern=callbacks.pattern(callbacks.STATS_PICK))
+    )
+    app.add_handler(
+        CallbackQueryHandler(on_stats_chart, pattern=callbacks.pattern(callbacks.STATS_CHART))
     )
