@@ -41,6 +41,8 @@ VOTE_CLOSE: Final = "vc"  # v1:vc:<vote id>:<asker>:y|n: confirm closing by hand
 LEAVE_CONFIRM: Final = "lc"  # v1:lc:<membership id>:y|n: confirm leaving a household
 CODE_RELATION: Final = "cq"  # v1:cq:<membership id>:o|t: owner or tenant, after a code join
 UNITS_PICK: Final = "ug"  # v1:ug:<community id>:<file digest>: /units in private, which community
+DIGEST_PROPOSE: Final = "dp"  # v1:dp:<community id>:<building>:<category>: Propose, on the digest
+DIGEST_CONFIRM: Final = "dy"  # v1:dy:<proposal id>:y|n: Propose it / Cancel, privately
 
 
 def pack(kind: str, *args: int | str) -> str:

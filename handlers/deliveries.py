@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from bot.outbox import OutboxEntry, Tell
 from handlers.codes.commands import deliver_code_replaced
 from handlers.context import BotApplication, BotContext, Services
+from handlers.digest.delivery import deliver_digest
 from handlers.meetings.delivery import (
     deliver_changed,
     deliver_meeting_card,
@@ -70,6 +71,7 @@ DELIVERERS: dict[Tell, Callable[[BotContext, OutboxEntry], Awaitable[None]]] = {
     Tell.NOTICE_COPY: deliver_notice_copy,
     Tell.NOTICE_REMINDER: deliver_notice_reminder,
     Tell.CODE_REPLACED: deliver_code_replaced,
+    Tell.DIGEST: deliver_digest,
 }
 # At a clean stop, what is due gets this long; the rest is delivered at the next start.
 DRAIN_SECONDS = 5.0
