@@ -1035,7 +1035,7 @@ TEXTS: dict[str, str] = {
     "digest.tickets_resolved": "Resolved: {categories}",
     "digest.category_count": "{category} {count}",
     "digest.list_separator": ", ",
-    "digest.meeting": "🗓 Next meeting #{number}: {when}, {place}, {agenda} topics on the agenda",
+    "digest.meeting": "🗓 Next meeting #{number}: {when}, {place}, topics on the agenda: {agenda}",
     "digest.notices_title": "📢 This week's notices, read by:",
     "digest.notice_line": "#{number} {excerpt}: {read} of {total} households",
     "digest.top_title": "🏅 Households that took part most:",

@@ -913,11 +913,11 @@ TEXTS: dict[str, str] = {
     "cmd.notices": "近期及定时通知（可取消、撤回）",
     "cmd.unread": "查看未确认通知的住户（私聊）：/unread <编号>",
     # the weekly digest (issue 12, item 4)
-    "digest.title": "📰 {community} · 本周简报（{since} 至 {until}）",
+    "digest.title": "📰 {community} · 本周简报（{since}至{until}）",
     "digest.topics_title": "📝 新议题 {count} 个：",
     "digest.topic_line": "#{number} {title}（第 {step} 步：{step_name}）",
     "digest.votes_title": "🗳 结束的表决：",
-    "digest.vote_line": "#{number} {question}：{outcome}，{voted}/{eligible} 参与（{share}）",
+    "digest.vote_line": "#{number} {question}：{outcome}，{voted}/{eligible} 参与表决（{share}）",
     "digest.tickets_title": "🛠 报修：新报 {opened} 件，解决 {resolved} 件",
     "digest.tickets_opened": "新报：{categories}",
     "digest.tickets_resolved": "解决：{categories}",
