@@ -200,17 +200,33 @@ async def test_a_job_that_fires_twice_and_a_restart_send_one_digest(
 ) -> None:
     h = harness
     cid = await quiet_community(h)
+    assert await rearm_digests(h.app) == 1  # Sunday: armed for Monday 09:00
+    assert h.app.job_queue is not None
+    [job] = h.app.job_queue.get_jobs_by_name(job_name(cid))
     await at(h, DUE)
-    assert await fire_digest(h.app, cid) is True
-    assert await fire_digest(h.app, cid) is False  # the same job again
+    await job.run(h.app)
+    await job.run(h.app)  # the same job fires again
     await at(h, DUE + timedelta(hours=3))
     assert await rearm_digests(h.app) == 1  # a restart after sending
     await h.settle()
     assert [d["text"].splitlines()[2] for d in digests(h)] == ["🛠 Repairs: 1 reported, 0 resolved"]
-    assert h.app.job_queue is not None
     assert [j.name for j in h.app.job_queue.get_jobs_by_name(job_name(cid))] == [job_name(cid)]
     async with h.database.unit_of_work() as uow:
         assert await uow.digest.last_due(cid) == DUE
+
+
+async def test_a_community_set_up_after_start_up_gets_its_timer_from_the_sweep(
+    harness: HandlerHarness,
+) -> None:
+    h = harness
+    assert await rearm_digests(h.app) == 0
+    cid = await quiet_community(h)
+    assert h.app.job_queue is not None
+    assert not h.app.job_queue.get_jobs_by_name(job_name(cid))
+    [sweep] = h.app.job_queue.get_jobs_by_name("digest-sweep")
+    await sweep.run(h.app)
+    assert h.app.job_queue.get_jobs_by_name(job_name(cid))
+    assert digests(h) == []  # nothing owed: the first digest is Monday's
 
 
 async def test_a_restart_less_than_a_day_late_sends_the_missed_week_once(
@@ -385,7 +401,7 @@ async def test_a_forged_or_stale_propose_payload_changes_nothing(harness: Handle
     for data in (f"v1:dp:{cid}:2:lifts", f"v1:dp:{cid + 1}:2:elevator", f"v1:dp:{cid}:2"):
         await h.press(GROUP, PEOPLE["D"], digest["message_id"], data, digest["reply_markup"])
         assert h.request.answers()[-1]["text"] == "This button is no longer valid."
-    # a problem that is not frequent (a forged button put on another keyboard is refused too)
+    # a building whose lifts were not reported 3 times, on a keyboard that carries it
     forged = f"v1:dp:{cid}:1:elevator"
     markup = {"inline_keyboard": [[{"text": "x", "callback_data": forged}]]}
     await h.press(GROUP, PEOPLE["D"], digest["message_id"], forged, markup)
