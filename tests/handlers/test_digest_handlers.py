@@ -12,8 +12,10 @@ from typing import Any
 
 import pytest
 
-from bot.digest.model import ProposalStatus
+from bot.communities.model import Community
+from bot.digest.model import Contributor, Digest, ProposalStatus
 from handlers.digest.jobs import fire_digest, job_name, rearm_digests
+from handlers.digest.render import digest_keyboard, digest_text
 from tests.conftest import NOW
 from tests.handlers.closing import close_by_hand
 from tests.handlers.harness import HandlerHarness, private, user
@@ -430,10 +432,16 @@ async def test_one_who_never_started_the_bot_is_taken_there_then_cancels(
         "This button is no longer valid."
     )
 
+    propose_it = keyboard_of(screen)[0][1]
+    before = await h.snapshot()
+    other = PEOPLE["F"]  # the payload forged into another resident's own chat
+    await h.press(private(other), other, 2, propose_it, screen["reply_markup"])
+    assert h.request.answers()[-1]["text"] == "This button is no longer valid."
+    assert await h.snapshot() == before
+
     cancel = keyboard_of(screen)[1][1]
     await h.press(private(resident), resident, None, cancel)
     assert h.request.answers()[-1]["text"] == "Cancelled: no topic was proposed."
-    propose_it = keyboard_of(screen)[0][1]
     await h.press(
         private(resident), resident, screen["message_id"], propose_it, screen["reply_markup"]
     )
@@ -443,3 +451,40 @@ async def test_one_who_never_started_the_bot_is_taken_there_then_cancels(
         proposal = await uow.digest.proposal(1)
         assert proposal is not None and proposal.status is ProposalStatus.CANCELLED
         assert await uow.topics.of_community(cid) == []
+
+
+async def test_a_quiet_week_posts_nothing_but_counts_as_sent(harness: HandlerHarness) -> None:
+    h = harness
+    await set_up(h)
+    cid = await community_id(h)
+    await at(h, DUE)
+    assert await fire_digest(h.app, cid) is True
+    await h.settle()
+    assert digests(h) == []
+    assert await fire_digest(h.app, cid) is False
+
+
+def test_top_contributors_show_the_unit_only_when_named() -> None:
+    week = Digest(
+        community_id=1,
+        since=DUE - timedelta(days=7),
+        until=DUE,
+        new_topics=(),
+        closed_votes=(),
+        opened=(),
+        resolved=(),
+        next_meeting=None,
+        notices=(),
+        top=(Contributor("2-101", "2", 7, named=True), Contributor("1-102", "1", 5, named=False)),
+        frequent=(),
+    )
+    en = Community(1, -100, "Sunny Garden", "en", "Asia/Shanghai")
+    zh = Community(1, -100, "Sunny Garden", "zh", "Asia/Shanghai")
+    assert digest_text(week, en, "en").split("\n\n")[1] == (
+        "🏅 Households that took part most:\n2-101: 7 points\na household (not named): 5 points"
+    )
+    assert digest_text(week, zh, "zh").split("\n\n")[1] == (
+        "🏅 本周积极参与的住户：\n2-101：7 分\n一户住户（不具名）：5 分"
+    )
+    assert "1-102" not in digest_text(week, zh, "zh")
+    assert digest_keyboard(week, "zh") is None  # no frequent problem, no button
