@@ -5,7 +5,7 @@ other features' state when it goes out), and proposing a topic from a frequent p
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.communities.model import Community
 from bot.config import Language
@@ -42,9 +42,6 @@ from bot.topics.model import Topic, step_of
 from bot.votes.cases import figures
 
 EXCERPT = 40  # characters of a notice's first line
-# A digest sent for a due moment less than this before another one counts for that week too
-# (the schedule moved from Monday to Wednesday: that week's digest went out already).
-SAME_WEEK = timedelta(days=6)
 
 
 async def digest_schedule(uow: DigestUnitOfWork, community_id: int) -> DigestSchedule:
@@ -67,7 +64,9 @@ async def send_due_digest(
 ) -> datetime | None:
     """The digest due at or before `now`, into the group's outbox lane, and its week recorded
     as sent, in one transaction: a job that fires twice, or a restart, sends it once. Returns
-    the due moment, or None: off, already sent, or more than a day late (skipped)."""
+    the due moment, or None: off, already sent, or more than a day late (skipped). The week
+    starts where the last digest ended, if that is later (the schedule moved from Monday to
+    Wednesday: Wednesday's digest tells what happened since Monday's)."""
     community = await uow.communities.get(community_id)
     schedule = await uow.digest.schedule(community_id)
     if community is None or not schedule.enabled:
@@ -76,14 +75,17 @@ async def send_due_digest(
     if now - due >= LATE_LIMIT:
         return None
     last = await uow.digest.last_due(community_id)
-    if last is not None and last > due - SAME_WEEK:
+    if last is not None and last >= due:
         return None
     if not await uow.digest.mark_sent(
         community_id, week_of(due, community.timezone), due_at=due, now=now
     ):
         return None
-    lane = group_lane(community_id)
-    await tell(uow, Intent(Tell.DIGEST, community_id, lane, {"due": due.isoformat()}), now=now)
+    since, _ = week_window(due, community.timezone)
+    if last is not None and last > since:
+        since = last
+    params = {"due": due.isoformat(), "since": since.isoformat()}
+    await tell(uow, Intent(Tell.DIGEST, community_id, group_lane(community_id), params), now=now)
     await uow.commit()
     return due
 
@@ -110,7 +112,7 @@ async def due_digests(uow: DigestUnitOfWork, now: datetime) -> list[DigestTimer]
         due = last_digest_at(schedule.weekday, schedule.clock, zone, now)
         last = await uow.digest.last_due(community_id)
         owed = skipped = None
-        if last is None or last <= due - SAME_WEEK:
+        if last is None or last < due:
             if now - due < LATE_LIMIT:
                 owed = due
             elif last is not None:  # a community with no digest yet was simply not around
@@ -121,13 +123,20 @@ async def due_digests(uow: DigestUnitOfWork, now: datetime) -> list[DigestTimer]
 
 
 async def build_digest(
-    uow: DigestUnitOfWork, *, community_id: int, until: datetime, now: datetime
+    uow: DigestUnitOfWork,
+    *,
+    community_id: int,
+    until: datetime,
+    now: datetime,
+    since: datetime | None = None,
 ) -> Digest | None:
-    """The week ending at `until` (a due moment), as the database holds it `now`."""
+    """The week ending at `until` (a due moment), as the database holds it `now`; from
+    `since` when the last digest ended within that week."""
     community = await uow.communities.get(community_id)
     if community is None:
         return None
-    since, until = week_window(until, community.timezone)
+    start, until = week_window(until, community.timezone)
+    since = max(start, since) if since is not None and since < until else start
     topics = [
         await uow.topics.get(i) for i in await uow.digest.new_topic_ids(community_id, since, until)
     ]

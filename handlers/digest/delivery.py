@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 
 async def deliver_digest(context: BotContext, entry: OutboxEntry) -> None:
-    due = entry.intent.params.get("due")
+    due, since = entry.intent.params.get("due"), entry.intent.params.get("since")
     if not isinstance(due, str):
         return
     async with context.services.uow() as uow:
@@ -28,6 +28,7 @@ async def deliver_digest(context: BotContext, entry: OutboxEntry) -> None:
             community_id=entry.intent.subject,
             until=datetime.fromisoformat(due),
             now=context.services.now(),
+            since=datetime.fromisoformat(since) if isinstance(since, str) else None,
         )
     if community is None or digest is None:
         return

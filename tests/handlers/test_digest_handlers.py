@@ -453,6 +453,26 @@ async def test_one_who_never_started_the_bot_is_taken_there_then_cancels(
         assert await uow.topics.of_community(cid) == []
 
 
+async def test_moved_to_wednesday_the_digest_tells_what_happened_since_mondays(
+    harness: HandlerHarness,
+) -> None:
+    h = harness
+    cid = await quiet_community(h)  # a ticket on Friday 20 Nov
+    await at(h, DUE)
+    assert await fire_digest(h.app, cid) is True  # Monday 23 Nov 09:00
+    await h.say(GROUP, CREATOR, "/settings digest wed 18:30")
+    await add_tickets(h, [("parking", "2", -2, None)])  # Tuesday 24 Nov
+    await at(h, datetime(2026, 11, 25, 10, 30, tzinfo=UTC))  # Wednesday 18:30 in Shanghai
+    assert await fire_digest(h.app, cid) is True
+    assert await fire_digest(h.app, cid) is False
+    await h.settle()
+    monday, wednesday = (d["text"].split("\n\n") for d in digests(h))
+    assert monday[0] == "📰 Sunny Garden · the week in brief (16 Nov to 23 Nov)"
+    assert monday[1] == "🛠 Repairs: 1 reported, 0 resolved\nReported: noise 1"
+    assert wednesday[0] == "📰 Sunny Garden · the week in brief (23 Nov to 25 Nov)"
+    assert wednesday[1] == "🛠 Repairs: 1 reported, 0 resolved\nReported: parking 1"
+
+
 async def test_a_quiet_week_posts_nothing_but_counts_as_sent(harness: HandlerHarness) -> None:
     h = harness
     await set_up(h)
