@@ -57,6 +57,7 @@ class Tell(StrEnum):
     CODE_REPLACED = (
         "code.replaced"  # tell the admins a unit's code was exposed and replaced (params: unit)
     )
+    DIGEST = "weekly.digest"  # the weekly digest to the group (subject: community; params: due)
 
 
 class EntryStatus(StrEnum):

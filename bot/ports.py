@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from bot.codes.ports import CodesUnitOfWork
+from bot.digest.ports import DigestUnitOfWork
 from bot.meetings.ports import MeetingsUnitOfWork
 from bot.notices.ports import NoticesUnitOfWork
 from bot.reports.ports import ReportsUnitOfWork
@@ -16,6 +17,7 @@ from bot.votes.ports import VotesUnitOfWork
 
 
 class UnitOfWork(
+    DigestUnitOfWork,
     MeetingsUnitOfWork,
     VotesUnitOfWork,
     ReportsUnitOfWork,

@@ -28,6 +28,8 @@ from handlers import communities, home, language, start
 from handlers.codes import commands as codes
 from handlers.context import BotApplication, BotContext, Services, utc_now
 from handlers.deliveries import start_outbox, stop_outbox
+from handlers.digest import commands as digest
+from handlers.digest.jobs import rearm_digests
 from handlers.errors import on_error
 from handlers.live_cards import LiveCards
 from handlers.meetings import commands as meetings
@@ -103,6 +105,7 @@ def register_handlers(app: BotApplication) -> None:
     reports.register_start_links(app)
     codes.register_first(app)  # the slip's `c-<code>` link; a code typed in the group
     vote_private.register_start_links(app)
+    digest.register_start_links(app)  # `dp-<proposal>`: a topic prefilled from the digest
     start.register(app)
     communities.register(app)
     units.register(app)
@@ -115,6 +118,7 @@ def register_handlers(app: BotApplication) -> None:
     topics.register(app)
     meetings.register(app)
     notices.register(app)
+    digest.register(app)
     votes.register(app)
     vote_drafts.register(app)  # also a message handler in group -1: a draft's awaited question
     vote_pickers.register(app)
@@ -151,6 +155,7 @@ async def _start_services(app: BotApplication) -> None:
     armed = await rearm_votes(app)
     schedule_card_refresh(app)  # the open cards' "time left", hourly
     await rearm_notices(app)  # scheduled notices; one whose time passed is published now
+    await rearm_digests(app)  # weekly digests; one less than a day late is sent now
     arm_report_timers(app)
     vote_cards, topic_cards, notice_cards = await repair_live_cards(services)
     held, created, reminders = await start_meetings(app)

@@ -43,6 +43,8 @@ CODE_RELATION: Final = "cq"  # v1:cq:<membership id>:o|t: owner or tenant, after
 UNITS_PICK: Final = "ug"  # v1:ug:<community id>:<file digest>: /units in private, which community
 STATS_CHART: Final = "sc"  # v1:sc:<community id>[:<building>][:<month>]: the charts of /stats
 STATS_PICK: Final = "sp"  # v1:sp:<community id>:<building>:<month>: which community, privately
+DIGEST_PROPOSE: Final = "dp"  # v1:dp:<community id>:<building>:<category>: Propose, on the digest
+DIGEST_CONFIRM: Final = "dy"  # v1:dy:<proposal id>:y|n: Propose it / Cancel, privately
 
 
 def pack(kind: str, *args: int | str) -> str:

@@ -11,6 +11,7 @@ from bot.outbox import OutboxEntry, Tell
 from handlers.codes.commands import deliver_code_replaced
 from handlers.communities import deliver_front_door
 from handlers.context import BotApplication, BotContext, Services
+from handlers.digest.delivery import deliver_digest
 from handlers.meetings.delivery import (
     deliver_changed,
     deliver_meeting_card,
@@ -72,6 +73,7 @@ DELIVERERS: dict[Tell, Callable[[BotContext, OutboxEntry], Awaitable[None]]] = {
     Tell.NOTICE_REMINDER: deliver_notice_reminder,
     Tell.CODE_REPLACED: deliver_code_replaced,
     Tell.FRONT_DOOR: deliver_front_door,
+    Tell.DIGEST: deliver_digest,
 }
 # At a clean stop, what is due gets this long; the rest is delivered at the next start.
 DRAIN_SECONDS = 5.0

@@ -15,6 +15,7 @@ import aiosqlite
 
 from storage.codes import SqliteCodeRepo
 from storage.communities import SqliteCommunityRepo
+from storage.digest import SqliteDigestRepo
 from storage.inbox import APPLYING, InboxMarks, SqliteInboxRepo, write_marks
 from storage.meetings import SqliteMeetingRepo
 from storage.migrate import migrate
@@ -108,6 +109,7 @@ class SqliteUnitOfWork:
         self.meetings = SqliteMeetingRepo(conn)
         self.stats = SqliteStatsRepo(conn)
         self.outbox = SqliteOutboxRepo(conn)
+        self.digest = SqliteDigestRepo(conn)
 
     async def __aenter__(self) -> SqliteUnitOfWork:
         task = asyncio.current_task()

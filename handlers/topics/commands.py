@@ -31,6 +31,7 @@ from handlers.common import (
     user_language,
 )
 from handlers.context import BotApplication, BotContext
+from handlers.digest.settings import DIGEST_SETTING, apply_digest_setting
 from handlers.format import duration_text
 from handlers.live_cards import Card
 from handlers.meetings.commands import MEETING_SETTINGS, apply_meeting_setting
@@ -162,6 +163,9 @@ async def cmd_settings(update: Update, context: BotContext) -> None:
     lang = community.language
     if args and args[0].lower() == EMERGENCY_SETTING:  # the numbers may contain spaces
         await apply_emergency_setting(update, context, community)
+        return
+    if args and args[0].lower() == DIGEST_SETTING:  # `digest mon 09:00` or `digest off`
+        await apply_digest_setting(update, context, community)
         return
     name = args[0].lower() if len(args) == 2 else ""
     duration = parse_duration(args[1]) if name in ("response_time", "plan_time") else None

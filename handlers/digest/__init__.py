@@ -1,0 +1,1 @@
+"""The weekly digest in the group, its schedule, and proposing a topic from a frequent problem."""
