@@ -73,6 +73,7 @@ def chart_spec(stats: CommunityStats, lang: Language) -> ChartSpec:
         for building, share in stats.participation_by_building
     )
     counts: dict[tuple[str, str], int] = {}
+    present = {category for category, _, _ in stats.tickets_by_category_status}
     for category, status, count in stats.tickets_by_category_status:
         key = (_category(category, lang), _status(STATUS_GROUPS[status], lang))
         counts[key] = counts.get(key, 0) + count
@@ -88,7 +89,7 @@ def chart_spec(stats: CommunityStats, lang: Language) -> ChartSpec:
         votes,
         buildings,
         tuple(sorted(counts.items())),
-        tuple(_category(c, lang) for c in Category),
+        tuple(_category(c, lang) for c in Category if c in present),  # no empty rows
         tuple(_status(g, lang) for g in _GROUP_ORDER),
         tuple(d.total_seconds() / 3600 for d in stats.resolve_times),
     )
