@@ -56,6 +56,7 @@ class Tell(StrEnum):
     CODE_REPLACED = (
         "code.replaced"  # tell the admins a unit's code was exposed and replaced (params: unit)
     )
+    POINTS_CHANGED = "points_ledger.told"  # one resident told of a grant or redemption
 
 
 class EntryStatus(StrEnum):

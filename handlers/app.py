@@ -37,6 +37,7 @@ from handlers.menus import set_command_menus
 from handlers.notices import commands as notices
 from handlers.notices.jobs import rearm_notices
 from handlers.pipeline import InboxBot, OrderedProcessor, Pipeline
+from handlers.points import commands as points
 from handlers.rate_limit import TelegramRateLimiter
 from handlers.reports import commands as reports
 from handlers.reports import form as report_form
@@ -112,6 +113,7 @@ def register_handlers(app: BotApplication) -> None:
     codes.register(app)
     language.register(app)
     topics.register(app)
+    points.register(app)  # /points, /top
     meetings.register(app)
     notices.register(app)
     votes.register(app)
