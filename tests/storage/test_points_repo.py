@@ -33,7 +33,7 @@ async def _rows(db: Database) -> list[tuple[str, str, int | None, int]]:
         async with conn.execute(
             "SELECT unit_code, act, act_key, amount FROM points_ledger ORDER BY id"
         ) as cursor:
-            return [tuple(row) for row in await cursor.fetchall()]  # type: ignore[misc]
+            return [(r[0], r[1], r[2], r[3]) for r in await cursor.fetchall()]
 
 
 async def test_the_same_act_key_and_household_pays_once(db: Database) -> None:
