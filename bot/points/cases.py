@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.communities.model import Community
-from bot.errors import NotAllowed, NotFound, UserError
+from bot.errors import NotAllowed, NotFound, UserError, Whole
 from bot.outbox import Intent, Tell, person_lane, tell
 from bot.points.model import (
     DEFAULT_AMOUNTS,
@@ -259,7 +259,7 @@ async def set_amount(
     if not is_admin:
         raise NotAllowed("points.settings_admins_only")
     if act not in EARNING_ACTS:
-        raise UserError("points.unknown_act", acts=", ".join(a.value for a in EARNING_ACTS))
+        raise UserError("points.unknown_act", acts=Whole(", ".join(a.value for a in EARNING_ACTS)))
     if not 0 <= amount <= MAX_RULE:
         raise UserError("points.bad_rule", high=MAX_RULE)
     await uow.points.set_amount(community.id, act, amount)

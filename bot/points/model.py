@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from bot.errors import UserError
+from bot.errors import UserError, Whole
 from bot.i18n import whole_number
 
 
@@ -152,7 +152,7 @@ def parse_act(text: str) -> Act:
     for act in EARNING_ACTS:
         if act.value == name:
             return act
-    raise UserError("points.unknown_act", acts=", ".join(a.value for a in EARNING_ACTS))
+    raise UserError("points.unknown_act", acts=Whole(", ".join(a.value for a in EARNING_ACTS)))
 
 
 def check_reason(reason: str) -> str:
