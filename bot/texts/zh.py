@@ -934,7 +934,7 @@ TEXTS: dict[str, str] = {
     "points.top_title": "🏆 积分排行 · {community}",
     "points.top_month": "本月（{month}）：",
     "points.top_all": "累计：",
-    "points.top_line": "{place}. {unit}：{points} 分",
+    "points.top_line": "第 {place} 名　{unit}：{points} 分",
     "points.top_hidden": "一户住户（不具名）",
     "points.top_month_none": "　本月还没有积分。",
     "points.top_footer": "排行只显示房号，不显示姓名。不想显示房号，请发 /top optout。",

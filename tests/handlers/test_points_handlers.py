@@ -240,14 +240,14 @@ TOP = {
     "Households are shown by unit only, never by name. Not to be shown by unit: /top optout.",
     "zh": "🏆 积分排行 · Sunny Garden\n\n"
     "本月（2026年11月）：\n"
-    "1. 2-201：5 分\n"
-    "2. 1-101：3 分\n"
-    "2. {hidden}：3 分\n\n"
+    "第 1 名　2-201：5 分\n"
+    "第 2 名　1-101：3 分\n"
+    "第 2 名　{hidden}：3 分\n\n"
     "累计：\n"
-    "1. 1-101：7 分\n"
-    "2. 1-202：6 分\n"
-    "3. 2-201：5 分\n"
-    "4. {hidden}：3 分\n\n"
+    "第 1 名　1-101：7 分\n"
+    "第 2 名　1-202：6 分\n"
+    "第 3 名　2-201：5 分\n"
+    "第 4 名　{hidden}：3 分\n\n"
     "排行只显示房号，不显示姓名。不想显示房号，请发 /top optout。",
 }
 HIDDEN = {"en": "a household (not named)", "zh": "一户住户（不具名）"}
