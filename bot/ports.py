@@ -9,6 +9,7 @@ from typing import Protocol
 from bot.codes.ports import CodesUnitOfWork
 from bot.meetings.ports import MeetingsUnitOfWork
 from bot.notices.ports import NoticesUnitOfWork
+from bot.points.ports import PointsUnitOfWork
 from bot.reports.ports import ReportsUnitOfWork
 from bot.residents.ports import ProfileUnitOfWork
 from bot.votes.ports import VotesUnitOfWork
@@ -20,6 +21,7 @@ class UnitOfWork(
     ReportsUnitOfWork,
     CodesUnitOfWork,
     NoticesUnitOfWork,
+    PointsUnitOfWork,  # also through topics, notices and reports, which pay points
     ProfileUnitOfWork,
     Protocol,
 ):
