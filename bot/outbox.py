@@ -58,6 +58,7 @@ class Tell(StrEnum):
         "code.replaced"  # tell the admins a unit's code was exposed and replaced (params: unit)
     )
     DIGEST = "weekly.digest"  # the weekly digest to the group (subject: community; params: due)
+    POINTS_CHANGED = "points_ledger.told"  # one resident told of a grant or redemption
 
 
 class EntryStatus(StrEnum):

@@ -10,6 +10,7 @@ from bot.codes.ports import CodesUnitOfWork
 from bot.digest.ports import DigestUnitOfWork
 from bot.meetings.ports import MeetingsUnitOfWork
 from bot.notices.ports import NoticesUnitOfWork
+from bot.points.ports import PointsUnitOfWork
 from bot.reports.ports import ReportsUnitOfWork
 from bot.residents.ports import ProfileUnitOfWork
 from bot.stats.ports import StatsUnitOfWork
@@ -23,6 +24,7 @@ class UnitOfWork(
     ReportsUnitOfWork,
     CodesUnitOfWork,
     NoticesUnitOfWork,
+    PointsUnitOfWork,  # also through topics, notices and reports, which pay points
     ProfileUnitOfWork,
     StatsUnitOfWork,
     Protocol,

@@ -39,6 +39,7 @@ from handlers.menus import set_command_menus
 from handlers.notices import commands as notices
 from handlers.notices.jobs import rearm_notices
 from handlers.pipeline import InboxBot, OrderedProcessor, Pipeline
+from handlers.points import commands as points
 from handlers.rate_limit import TelegramRateLimiter
 from handlers.reports import commands as reports
 from handlers.reports import form as report_form
@@ -116,6 +117,7 @@ def register_handlers(app: BotApplication) -> None:
     codes.register(app)
     language.register(app)
     topics.register(app)
+    points.register(app)  # /points, /top
     meetings.register(app)
     notices.register(app)
     digest.register(app)

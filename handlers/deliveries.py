@@ -22,6 +22,7 @@ from handlers.meetings.delivery import (
 from handlers.notices.commands import deliver_notice_card
 from handlers.notices.private import deliver_notice_copy, deliver_notice_reminder
 from handlers.outbox import Counts, Deliver, OutboxSender
+from handlers.points.delivery import deliver_points_changed
 from handlers.reports.delivery import (
     deliver_escalation,
     deliver_new_ticket,
@@ -74,6 +75,7 @@ DELIVERERS: dict[Tell, Callable[[BotContext, OutboxEntry], Awaitable[None]]] = {
     Tell.CODE_REPLACED: deliver_code_replaced,
     Tell.FRONT_DOOR: deliver_front_door,
     Tell.DIGEST: deliver_digest,
+    Tell.POINTS_CHANGED: deliver_points_changed,
 }
 # At a clean stop, what is due gets this long; the rest is delivered at the next start.
 DRAIN_SECONDS = 5.0

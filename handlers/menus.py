@@ -52,6 +52,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("report", Audience.EVERYONE),
     Command("reports", Audience.EVERYONE),
     Command("ticket", Audience.EVERYONE),
+    Command("points", Audience.EVERYONE),
+    Command("top", Audience.EVERYONE),
     Command("cancel", Audience.EVERYONE, in_group=False),
     Command("leave", Audience.EVERYONE),
     Command("lang", Audience.EVERYONE),

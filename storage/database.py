@@ -21,6 +21,7 @@ from storage.meetings import SqliteMeetingRepo
 from storage.migrate import migrate
 from storage.notices import SqliteNoticeRepo
 from storage.outbox import SqliteOutboxRepo
+from storage.points import SqlitePointsRepo
 from storage.reports import SqliteReportRepo
 from storage.residents import SqliteOwnershipRepo, SqliteResidentRepo
 from storage.roles import SqliteRoleRepo
@@ -110,6 +111,7 @@ class SqliteUnitOfWork:
         self.stats = SqliteStatsRepo(conn)
         self.outbox = SqliteOutboxRepo(conn)
         self.digest = SqliteDigestRepo(conn)
+        self.points = SqlitePointsRepo(conn)
 
     async def __aenter__(self) -> SqliteUnitOfWork:
         task = asyncio.current_task()

@@ -31,6 +31,8 @@ from bot.meetings.model import (
 from bot.meetings.ports import MeetingsUnitOfWork
 from bot.meetings.schedule import OneOff, parse_meeting, parse_when, reminder_times
 from bot.outbox import Intent, Tell, group_lane, person_lane, tell
+from bot.points.cases import earn_each
+from bot.points.model import Act
 from bot.residents.cases import refuse_unverified, verified_households
 from bot.roles.model import Actor
 from bot.topics.cases import move_topic, redraw_topic_card, topic_by_number
@@ -458,6 +460,14 @@ async def post_minutes(
         await tell(uow, _card(meeting), now=now)
         await _redraw_topics(uow, await _agenda_ids(uow, meeting.id), now)
     await uow.meetings.set_minutes(meeting.id, text=text, author_id=actor.user_id, now=now)
+    attended = [
+        (h, meeting.id)
+        for h, (a, _) in (await uow.meetings.rsvps(meeting.id)).items()
+        if a is Answer.ATTEND
+    ]
+    await earn_each(
+        uow, community_id=community.id, act=Act.MEETING_ATTENDED, earnings=attended, now=now
+    )
     lane = group_lane(community.id)
     await tell(uow, Intent(Tell.MEETING_MINUTES, meeting.id, lane), now=now)
     if await uow.meetings.agenda(meeting.id):

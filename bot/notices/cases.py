@@ -30,6 +30,8 @@ from bot.notices.model import (
 from bot.notices.ports import NoticesUnitOfWork
 from bot.notices.schedule import resolve
 from bot.outbox import Intent, Param, Tell, group_lane, person_lane, tell
+from bot.points.cases import earn_each
+from bot.points.model import Act
 from bot.residents.cases import refuse_unverified, verified_households
 from bot.roles.model import Actor
 from bot.units.model import natural_order
@@ -277,6 +279,8 @@ async def confirm_read(
         return ReadResult(notice, households, already=True)
     for household in new:
         await uow.notices.add_read(notice_id, household, user_id, now=now)
+    read = [(household, notice_id) for household in new]
+    await earn_each(uow, community_id=community.id, act=Act.NOTICE_READ, earnings=read, now=now)
     await uow.commit()
     return ReadResult(notice, new, already=False)
 

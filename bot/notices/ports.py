@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.notices.model import AuthorRole, Notice, NoticeFile, NoticeStatus
-from bot.residents.ports import ResidentsUnitOfWork
+from bot.points.ports import PointsUnitOfWork
 
 
 class NoticeRepo(Protocol):
@@ -65,7 +65,7 @@ class NoticeRepo(Protocol):
     async def set_reachable(self, user_id: int, reachable: bool, *, now: datetime) -> None: ...
 
 
-class NoticesUnitOfWork(ResidentsUnitOfWork, Protocol):
+class NoticesUnitOfWork(PointsUnitOfWork, Protocol):
     """What the notice use cases run in."""
 
     @property

@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from bot.communities.model import Community
 from bot.errors import NotAllowed, NotFound, UserError
 from bot.outbox import Intent, Tell, person_lane, staff_lane, tell
+from bot.points.cases import earn
+from bot.points.model import Act
 from bot.reports.model import (
     DUPLICATE_WINDOW,
     MAX_EMERGENCY,
@@ -202,6 +204,15 @@ async def act_on_ticket(
         TicketStatus.REOPENED,
     ):
         await uow.reports.add_timer(ticket_id, TimerKind.PLAN, now + community.plan_time)
+    if party is Party.STAFF and after is not TicketStatus.REJECTED and ticket.household:
+        await earn(
+            uow,
+            community_id=community.id,
+            unit_code=ticket.household,
+            act=Act.REPORT_ACKNOWLEDGED,
+            key=ticket_id,
+            now=now,
+        )
     updated = await uow.reports.get(ticket_id)
     followers = await uow.reports.followers(ticket_id)
     notify = tuple(dict.fromkeys([ticket.reporter_id, *followers]))

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.communities.ports import CommunitiesUnitOfWork
+from bot.points.ports import PointsUnitOfWork
 from bot.reports.model import (
     Category,
     HistoryEntry,
@@ -16,7 +17,6 @@ from bot.reports.model import (
     TimerKind,
     Voice,
 )
-from bot.residents.ports import ResidentsUnitOfWork
 
 
 class ReportRepo(Protocol):
@@ -81,7 +81,7 @@ class ReportRepo(Protocol):
     async def drop_prompt(self, chat_id: int, message_id: int) -> None: ...
 
 
-class ReportsUnitOfWork(ResidentsUnitOfWork, CommunitiesUnitOfWork, Protocol):
+class ReportsUnitOfWork(PointsUnitOfWork, CommunitiesUnitOfWork, Protocol):
     """What the reports use cases run in."""
 
     @property

@@ -7,6 +7,8 @@ from datetime import datetime
 from bot.communities.model import Community
 from bot.errors import NotFound, UserError
 from bot.outbox import Intent, Tell, group_lane, tell
+from bot.points.cases import earn
+from bot.points.model import Act
 from bot.residents.cases import refuse_unverified, verified_households
 from bot.topics.model import (
     MAX_DETAILS,
@@ -70,16 +72,40 @@ async def toggle_support(
         await uow.topics.remove_support(topic_id, mine)
     else:
         await uow.topics.add_support(topic_id, households[0], user_id, now=now)
+        await earn(
+            uow,
+            community_id=community.id,
+            unit_code=households[0],
+            act=Act.SUPPORT,
+            key=topic_id,
+            now=now,
+        )
     count = len(supporters) + (-1 if mine is not None else 1)
     reached = topic.status is TopicStatus.PROPOSED and count >= community.support_threshold
     if reached:  # the group is told, through the outbox, with the count that reached it
         await uow.topics.set_status(topic_id, TopicStatus.DISCUSSION, now=now)
         lane = group_lane(community.id)
         await tell(uow, Intent(Tell.TOPIC_REACHED, topic_id, lane, {"supports": count}), now=now)
+        await _pay_proposer(uow, topic, now)
     updated = await uow.topics.get(topic_id)
     await uow.commit()
     assert updated is not None
     return SupportResult(updated, mine is None, mine or households[0], reached)
+
+
+async def _pay_proposer(uow: TopicsUnitOfWork, topic: Topic, now: datetime) -> None:
+    """The topic reached discussion: the proposer's household earns, once."""
+    proposer = await verified_households(uow, topic.community_id, topic.proposed_by)
+    if proposer:
+        unit = proposer[0].unit_code
+        await earn(
+            uow,
+            community_id=topic.community_id,
+            unit_code=unit,
+            act=Act.TOPIC_REACHED,
+            key=topic.id,
+            now=now,
+        )
 
 
 async def move_topic(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from bot.residents.ports import ResidentsUnitOfWork
+from bot.points.ports import PointsUnitOfWork
 from bot.topics.model import Topic, TopicStatus
 
 
@@ -26,7 +26,7 @@ class TopicRepo(Protocol):
     async def remove_support(self, topic_id: int, household: str) -> None: ...
 
 
-class TopicsUnitOfWork(ResidentsUnitOfWork, Protocol):
+class TopicsUnitOfWork(PointsUnitOfWork, Protocol):
     """What the topics use cases run in."""
 
     @property

@@ -13,6 +13,8 @@ from typing import NoReturn
 from bot.communities.model import Community
 from bot.errors import NotAllowed, NotFound, UserError
 from bot.outbox import Intent, Tell, person_lane, tell
+from bot.points.cases import earn_each
+from bot.points.model import Act
 from bot.residents.model import MembershipStatus, OwnershipStatus
 from bot.roles.model import Actor, Role
 from bot.units.model import normalize_unit_code
@@ -186,6 +188,17 @@ async def _record(
     return recorded
 
 
+async def _earn_ballots(
+    uow: VotesUnitOfWork, vote: Vote, voters: Collection[Voter], now: datetime
+) -> None:
+    """A ballot pays its household once per vote, online or on paper; a changed ballot pays
+    nothing more (the ledger ignores a second row). The household of an owner's ballot that
+    covers several units is its first unit (one owner, one ballot); the developer's unsold
+    units earn nothing."""
+    earnings = [(v.units[0], vote.id) for v in voters if v.units and v.key != DEVELOPER_VOTER]
+    await earn_each(uow, community_id=vote.community_id, act=Act.BALLOT, earnings=earnings, now=now)
+
+
 class _Chain:
     """The standing ballots of the keys at hand and the chain's head, kept up to date while
     ballots are recorded one after another, then written at once (one read and two writes for
@@ -196,6 +209,7 @@ class _Chain:
         self.head = head
         self._ballots: dict[str, StoredBallot] = {}
         self._records: list[ChainRecord] = []
+        self.cast: dict[str, Voter] = {}  # every key a ballot was written for (points)
         self.replaced: list[Choice] = []  # the choices the last `record` replaced
 
     async def write(self, uow: VotesUnitOfWork, vote: Vote, now: datetime) -> None:
@@ -234,6 +248,7 @@ class _Chain:
             self.head = append(vote.id, self.head, kind, data)
             ticket = receipt(self.head.hash)
             self.current[key] = self._ballots[key] = StoredBallot(choice, by, source, ticket)
+            self.cast[key] = voters[key]
             self._records.append(self.head)
             receipts.append(ticket)
             changed = True
@@ -360,6 +375,7 @@ async def cast_ballots(
         )
         replaced.append(tuple(chain.replaced))
     await chain.write(uow, vote, now)
+    await _earn_ballots(uow, vote, list(chain.cast.values()), now)
     taken = {voter.key: voter for r in recorded if r for voter, _ in r[2]}
     users = await voter_users(uow, vote, taken) if taken else {}
     results: list[CastResult | UserError] = []
@@ -439,6 +455,7 @@ async def enter_paper_ballot(
     _, receipts, _ = await _record(
         uow, vote, voters, choice, by=actor.user_id, source=BallotSource.PAPER, now=now
     )
+    await _earn_ballots(uow, vote, list(voters.values()), now)
     users = await voter_users(uow, vote, voters)
     previous = before[key].choice if key in before else None
     ticket = receipts[0] if receipts else next(iter(await _rows_of(uow, vote, voters))).receipt

@@ -35,6 +35,7 @@ from handlers.digest.settings import DIGEST_SETTING, apply_digest_setting
 from handlers.format import duration_text
 from handlers.live_cards import Card
 from handlers.meetings.commands import MEETING_SETTINGS, apply_meeting_setting
+from handlers.points.settings import POINTS_SETTING, apply_points_setting
 from handlers.reports.settings import EMERGENCY_SETTING, apply_emergency_setting
 from handlers.topics.render import topic_card, topic_list
 
@@ -161,6 +162,9 @@ async def cmd_settings(update: Update, context: BotContext) -> None:
     assert user is not None
     args = command_args(update)
     lang = community.language
+    if args and args[0].lower() == POINTS_SETTING:  # /settings points <act> <n>
+        await apply_points_setting(update, context, community, args[1:])
+        return
     if args and args[0].lower() == EMERGENCY_SETTING:  # the numbers may contain spaces
         await apply_emergency_setting(update, context, community)
         return
