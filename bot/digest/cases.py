@@ -12,7 +12,9 @@ from bot.config import Language
 from bot.digest.model import (
     FREQUENT_WINDOW,
     LATE_LIMIT,
+    TOP_IN_DIGEST,
     ClosedVote,
+    Contributor,
     Digest,
     DigestProposal,
     DigestSchedule,
@@ -35,6 +37,7 @@ from bot.meetings.cases import next_meeting
 from bot.notices.cases import read_count
 from bot.notices.model import NoticeStatus
 from bot.outbox import Intent, Tell, group_lane, tell
+from bot.points.cases import ranking
 from bot.reports.model import Category
 from bot.residents.cases import refuse_unverified, verified_households
 from bot.topics.cases import propose_topic
@@ -122,6 +125,14 @@ async def due_digests(uow: DigestUnitOfWork, now: datetime) -> list[DigestTimer]
     return timers
 
 
+async def _top_contributors(
+    uow: DigestUnitOfWork, community_id: int, since: datetime, until: datetime
+) -> tuple[Contributor, ...]:
+    """The households that earned most points in the week (by unit only, if named)."""
+    standings = await ranking(uow, community_id, since=since, until=until, limit=TOP_IN_DIGEST)
+    return tuple(Contributor(s.unit_code, s.building, s.points, s.named) for s in standings)
+
+
 async def build_digest(
     uow: DigestUnitOfWork,
     *,
@@ -181,7 +192,7 @@ async def build_digest(
         ),
         next_meeting=upcoming,
         notices=tuple(notices),
-        top=(),  # top contributors: wired by the lead to bot.points.ranking after the merge
+        top=await _top_contributors(uow, community_id, since, until),
         frequent=frequent_problems(tickets, now),
     )
 

@@ -31,6 +31,8 @@ LATE_LIMIT: Final = timedelta(days=1)
 FREQUENT_COUNT: Final = 3
 # ... within this many days before now.
 FREQUENT_WINDOW: Final = timedelta(days=30)
+# the households named (or not) among the week's top contributors, most points first
+TOP_IN_DIGEST: Final = 5
 OFF_WORDS: Final = ("off", "关闭", "关")
 
 

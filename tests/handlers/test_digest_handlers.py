@@ -27,6 +27,10 @@ from tests.handlers.test_votes_handlers import COMMITTEE, PEOPLE, last_sent, res
 DUE = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 STRANGER = user(77, "Stranger")
 
+# The week's points, worked out from seed_week with the default amounts: B (1-102) supports
+# topic 1 (+1), proposed topic 2, which reached discussion (+3), votes (+1), reads the notice
+# (+1) = 6; A (1-101) proposed topic 1, which reached discussion (+3), votes, reads = 5; C, D
+# and E each support once and vote = 2; F only votes = 1, sixth: not among the top 5.
 EXPECTED = {
     "en": (
         "📰 Sunny Garden · the week in brief (16 Nov to 23 Nov)\n"
@@ -46,6 +50,13 @@ EXPECTED = {
         "\n"
         "📢 This week's notices, read by:\n"
         "#1 Water off on Friday 9-12: 2 of 7 households\n"
+        "\n"
+        "🏅 Households that took part most:\n"
+        "1-102: 6 points\n"
+        "1-101: 5 points\n"
+        "1-201: 2 points\n"
+        "2-101: 2 points\n"
+        "2-102: 2 points\n"
         "\n"
         "🔁 Reported again and again in the last 30 days:\n"
         "Building 2, lift: 3 times\n"
@@ -69,6 +80,13 @@ EXPECTED = {
         "\n"
         "📢 本周通知已读情况：\n"
         "#1 Water off on Friday 9-12：2/7 户已读\n"
+        "\n"
+        "🏅 本周积极参与的住户：\n"
+        "1-102：6 分\n"
+        "1-101：5 分\n"
+        "1-201：2 分\n"
+        "2-101：2 分\n"
+        "2-102：2 分\n"
         "\n"
         "🔁 近 30 天反复报修的问题：\n"
         "2号楼 电梯：3 次\n"
@@ -508,3 +526,21 @@ def test_top_contributors_show_the_unit_only_when_named() -> None:
     )
     assert "1-102" not in digest_text(week, zh, "zh")
     assert digest_keyboard(week, "zh") is None  # no frequent problem, no button
+
+
+async def test_a_household_that_opted_out_is_not_named_in_the_digest(
+    harness: HandlerHarness,
+) -> None:
+    """The points earned through the seeded week's acts, and B's `/top optout`: 1-102 keeps its
+    place (6 points, first) but is not named."""
+    h = harness
+    await seed_week(h)
+    h.request.private_open.add(PEOPLE["B"]["id"])
+    await h.say(private(PEOPLE["B"]), PEOPLE["B"], "/top optout")
+    await at(h, DUE)
+    assert await fire_digest(h.app, await community_id(h)) is True
+    await h.settle()
+    [digest] = digests(h)
+    section = next(part for part in digest["text"].split("\n\n") if part.startswith("🏅"))
+    assert section.split("\n")[1:3] == ["a household (not named): 6 points", "1-101: 5 points"]
+    assert "1-102" not in section
