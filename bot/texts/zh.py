@@ -1098,7 +1098,7 @@ TEXTS: dict[str, str] = {
     "cmd.top": "各户积分排行：本月和累计",
     "points.act.ballot": "参加投票",
     "points.act.support": "附议议题",
-    "points.act.topic_reached": "您提的议题进入商议",
+    "points.act.topic_reached": "您提的议题进入审议",
     "points.act.report_acknowledged": "报修被受理",
     "points.act.notice_read": "确认已读通知",
     "points.act.meeting_attended": "参加议事会",
