@@ -832,10 +832,6 @@ TEXTS: dict[str, str] = {
     "owner.verified_by_phone": (
         "✅ Your phone number matches the register: you are now a verified owner of {units}."
     ),
-    "owner.self_review_notice": (
-        "{name} asks to join {unit} (building {building}) in {community} as owner. As a reviewer "
-        "they may not approve their own request: please review it in the group."
-    ),
     "owner.method.review": "by review",
     "owner.method.phone": "by phone",
     "owner.waiting_in_group": (
