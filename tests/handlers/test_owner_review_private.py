@@ -14,10 +14,11 @@ import pytest
 
 from bot.communities.cases import set_community_language
 from bot.residents.model import OwnershipStatus
+from handlers import callbacks
 from tests.handlers import test_owners_handlers as owners
 from tests.handlers.harness import HandlerHarness, group, private, user
+from tests.handlers.scenes import buttons, edit_of, group_never_names, make, review_cards_to
 from tests.handlers.test_owners_handlers import ALICE, CREATOR, GROUP, MALLORY, REP
-from tests.handlers.test_rep_panel import buttons, group_never_names, make
 
 ANN = user(12, "Rep Ann")  # a second rep of building 2
 FRED = user(13, "Rep Fred")  # the rep of building 1
@@ -73,15 +74,7 @@ async def ask_as_owner(
 
 def owner_cards_to(h: HandlerHarness, chat_id: int) -> list[dict[str, Any]]:
     """The owner review cards (Approve/Reject `v1:or:…`) sent to one chat."""
-    return [
-        p
-        for p in h.request.sent("sendMessage", chat_id)
-        if any(
-            str(b.get("callback_data", "")).startswith("v1:or:")
-            for row in p.get("reply_markup", {}).get("inline_keyboard", [])
-            for b in row
-        )
-    ]
+    return review_cards_to(h, chat_id, callbacks.OWNER_REVIEW)
 
 
 async def status_of(h: HandlerHarness, user_id: int) -> OwnershipStatus:
@@ -110,11 +103,7 @@ async def test_an_owner_check_reaches_each_rep_privately_and_never_the_group(
     h.redeliver_each = True  # the Approve press delivered twice changes nothing more
     await h.press(private(REP), REP, None, buttons(bob_card)[0][1])
     for chat, card in ((REP["id"], bob_card), (ANN["id"], ann_card)):
-        (edited,) = [
-            p
-            for p in h.request.sent("editMessageText", chat)
-            if p["message_id"] == card["message_id"]
-        ]
+        edited = edit_of(h, chat, card)
         assert edited["text"].startswith(CARD[language].split("\n")[0] + "\n" + APPROVED[language])
         assert "reply_markup" not in edited
     assert h.request.texts(ALICE["id"]).count(TOLD[language]) == 1
