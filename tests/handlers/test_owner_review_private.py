@@ -163,7 +163,7 @@ async def test_when_no_reviewer_can_be_reached_the_group_hears_only_that_one_wai
     listing = h.request.sent("sendMessage", REP["id"])[-1]
     header, line = listing["text"].split("\n")
     if language == "en":
-        assert header == "Sunny Garden: 1 owner check(s) waiting:"
+        assert header == "Sunny Garden: 1 owner check waiting:"
         assert line.startswith("• 2-101: Alice asks to be verified as owner, ")
         assert [t for t, _ in buttons(listing)] == ["✅ 2-101", "❌ 2-101"]
     else:
@@ -215,9 +215,9 @@ async def test_pending_lists_owner_checks_of_a_reps_buildings_after_the_joins(
     await h.say(private(REP), REP, "/pending")
     listing = h.request.sent("sendMessage", REP["id"])[-1]
     lines = listing["text"].split("\n")
-    assert lines[0] == "Sunny Garden: 1 join request(s) waiting:"
+    assert lines[0] == "Sunny Garden: 1 join request waiting:"
     assert lines[1].startswith("• 2-102: Cleo (tenant), ")
-    assert lines[2] == "Sunny Garden: 1 owner check(s) waiting:"
+    assert lines[2] == "Sunny Garden: 1 owner check waiting:"
     assert lines[3].startswith("• 2-101: Alice asks to be verified as owner, ")
     assert len(lines) == 4  # Bert's 1-101 is not in Bob's buildings
     assert [t for t, _ in buttons(listing)] == ["✅ 2-102", "❌ 2-102", "✅ 2-101", "❌ 2-101"]

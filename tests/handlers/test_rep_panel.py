@@ -303,9 +303,7 @@ async def test_pending_lists_a_reps_buildings_and_everything_for_an_admin(
     await h.say(private(rep), rep, "/pending")
     listing = h.request.sent("sendMessage", REP["id"])[-1]
     if language == "en":
-        assert listing["text"].startswith(
-            "Sunny Garden: 1 join request(s) waiting:\n• 2-101: Alice"
-        )
+        assert listing["text"].startswith("Sunny Garden: 1 join request waiting:\n• 2-101: Alice")
         assert [t for t, _ in buttons(listing)] == ["✅ 2-101", "❌ 2-101"]
     else:
         assert listing["text"].startswith("Sunny Garden：有 1 条认证申请等待审核：\n• 2-101：Alice")
