@@ -1,5 +1,6 @@
-"""Texts in Chinese and English, locale-aware formatting of numbers and dates (Babel), and
-reading the whole numbers users type or buttons carry (ASCII digits only)."""
+"""Texts in Chinese and English, locale-aware formatting of numbers and dates (Babel), English
+words that agree with a count (`counted`: `{n:household|households}`), and reading the whole
+numbers users type or buttons carry (ASCII digits only)."""
 
 from __future__ import annotations
 
@@ -34,10 +35,44 @@ class Localized:
     key: str
 
 
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """A parameter that counts something, so that the words next to it agree with it: `{n}`
+    shows `shown`, and `{n:household|households}` the form of the language's plural rule
+    (Babel's CLDR rules: English "one" for 1, "other" else). Chinese texts use no forms."""
+
+    count: int
+    shown: str
+    lang: Language
+
+    def __format__(self, spec: str) -> str:
+        if not spec:
+            return self.shown
+        if "|" not in spec:  # a number format (`{n:,}`): the count itself, so formatted
+            return format(self.count, spec)
+        one, _, other = spec.partition("|")
+        return one if _LOCALES[self.lang].plural_form(self.count) == "one" else other
+
+
+def counted(count: int, lang: Language, shown: str | None = None) -> Counted:
+    """`count` as a text parameter: shown with the locale's grouping unless `shown` is given
+    (a list of buildings, say)."""
+    return Counted(count, number(count, lang) if shown is None else shown, lang)
+
+
 def t(lang: Language, key: str, **params: Any) -> str:
-    """The text `key` in `lang`, with its placeholders filled (plain text, no markup)."""
-    filled = {k: t(lang, v.key) if isinstance(v, Localized) else v for k, v in params.items()}
+    """The text `key` in `lang`, with its placeholders filled (plain text, no markup). A plain
+    int may stand where a text wants plural forms (`{n:one|other}`): it counts as it is."""
+    filled = {k: _filled(lang, v) for k, v in params.items()}
     return CATALOGS[lang][key].format(**filled)
+
+
+def _filled(lang: Language, value: Any) -> Any:
+    if isinstance(value, Localized):
+        return t(lang, value.key)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Counted(value, str(value), lang)
+    return value
 
 
 def parse_language(value: str | None) -> Language | None:

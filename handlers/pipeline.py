@@ -11,6 +11,9 @@ twice, and one user's updates never wait for another's.
   user's in the order Telegram sent them. While a handler runs, `storage.inbox.APPLYING` names
   its update, so the handler's commit marks it done in the same transaction as its effect.
 - The per-user throttle is asked first: a flood gets one "slow down" and is then ignored.
+- A press answered after Telegram's answer window (about 15 s: typically one replayed after a
+  restart) cannot show its pop-up any more; `InboxBot.answer_callback_query` logs that and
+  returns False instead of raising, so the handler goes on and no apology is tried.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import BaseUpdateProcessor, ExtBot
 
 from bot.config import Language
@@ -183,6 +186,11 @@ class Pipeline:
                 log.exception("inbox: writing the marks failed; trying again")
 
 
+def too_late(error: BadRequest) -> bool:
+    """Telegram's answer to a press answered after its window (or unknown to it)."""
+    return "query is too old" in error.message.lower()
+
+
 def _with_pending(known: Known, handled: bool, answer: str | None) -> Known:
     """Handled in this run, its mark not written yet: done, as far as redelivery goes."""
     if not handled:
@@ -225,9 +233,17 @@ class InboxBot(ExtBot[Any]):
         *args: Any,
         **kwargs: Any,
     ) -> bool:
-        answered = await super().answer_callback_query(
-            callback_query_id, text, show_alert, *args, **kwargs
-        )
+        try:
+            answered = await super().answer_callback_query(
+                callback_query_id, text, show_alert, *args, **kwargs
+            )
+        except BadRequest as exc:
+            if not too_late(exc):
+                raise
+            # Past Telegram's answer window (a press replayed after a restart, or a busy bot):
+            # the pop-up can no longer be shown; what the press did stands, the handler goes on.
+            log.info("press %s answered too late: %s", callback_query_id, exc)
+            return False
         if self._pipeline is not None:
             self._pipeline.answered(text, show_alert)
         return answered

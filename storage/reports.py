@@ -315,18 +315,6 @@ class SqliteReportRepo:
         row = await found.fetchone()
         return (row["ticket_id"], row["user_id"], row["kind"]) if row is not None else None
 
-    async def latest_prompt(self, chat_id: int, user_id: int) -> tuple[int, int, str] | None:
-        """The newest prompt waiting for this user in this chat: (message id, ticket, kind)."""
-        found = await fetch(
-            self._conn,
-            "SELECT message_id, ticket_id, kind FROM ticket_prompts"
-            " WHERE chat_id = :chat AND user_id = :uid ORDER BY created_at DESC, message_id DESC"
-            " LIMIT 1",
-            {"chat": chat_id, "uid": user_id},
-        )
-        row = await found.fetchone()
-        return (row["message_id"], row["ticket_id"], row["kind"]) if row is not None else None
-
     async def drop_prompt(self, chat_id: int, message_id: int) -> None:
         await self._conn.execute(
             "DELETE FROM ticket_prompts WHERE chat_id = :chat AND message_id = :msg",

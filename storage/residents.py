@@ -47,29 +47,6 @@ def _membership(row: aiosqlite.Row) -> Membership:
     )
 
 
-async def _set_card(
-    conn: aiosqlite.Connection, table: str, row_id: int, chat_id: int, message_id: int
-) -> None:
-    """A review card's message, on a join request (`memberships`) or an owner claim."""
-    await conn.execute(
-        f"UPDATE {table} SET card_chat_id = :chat, card_message_id = :msg"  # noqa: S608
-        " WHERE id = :id",
-        {"chat": chat_id, "msg": message_id, "id": row_id},
-    )
-
-
-async def _card(conn: aiosqlite.Connection, table: str, row_id: int) -> tuple[int, int] | None:
-    found = await fetch(
-        conn,
-        f"SELECT card_chat_id, card_message_id FROM {table} WHERE id = :id",  # noqa: S608
-        {"id": row_id},
-    )
-    row = await found.fetchone()
-    if row is None or row["card_chat_id"] is None:
-        return None
-    return int(row["card_chat_id"]), int(row["card_message_id"])
-
-
 class SqliteResidentRepo:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
@@ -127,12 +104,6 @@ class SqliteResidentRepo:
             " WHERE id = :id",
             {"status": status.value, "by": decided_by, "now": to_text(now), "id": membership_id},
         )
-
-    async def set_card(self, membership_id: int, chat_id: int, message_id: int) -> None:
-        await _set_card(self._conn, "memberships", membership_id, chat_id, message_id)
-
-    async def card(self, membership_id: int) -> tuple[int, int] | None:
-        return await _card(self._conn, "memberships", membership_id)
 
     async def add_card(self, membership_id: int, chat_id: int, message_id: int) -> None:
         """One reviewer's (or the staff chat's) copy of the review card (`join_cards`)."""
@@ -338,12 +309,6 @@ class SqliteOwnershipRepo:
                 "id": ownership_id,
             },
         )
-
-    async def set_card(self, ownership_id: int, chat_id: int, message_id: int) -> None:
-        await _set_card(self._conn, "ownerships", ownership_id, chat_id, message_id)
-
-    async def card(self, ownership_id: int) -> tuple[int, int] | None:
-        return await _card(self._conn, "ownerships", ownership_id)
 
     async def add_card(self, ownership_id: int, chat_id: int, message_id: int) -> None:
         """One reviewer's (or the staff chat's) copy of the review card (`ownership_cards`)."""

@@ -359,21 +359,6 @@ class SqliteVoteRepo:
             )
         return result
 
-    async def put_ballot(
-        self,
-        vote_id: int,
-        key: str,
-        choice: Choice,
-        *,
-        cast_by: int,
-        now: datetime,
-        source: BallotSource = BallotSource.ONLINE,
-        receipt: str = "",
-    ) -> None:
-        await self.put_ballots(
-            vote_id, [(key, StoredBallot(choice, cast_by, source, receipt))], now=now
-        )
-
     async def put_ballots(
         self, vote_id: int, ballots: Sequence[tuple[str, StoredBallot]], *, now: datetime
     ) -> None:

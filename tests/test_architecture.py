@@ -30,6 +30,7 @@ HANDLER_INFRA = {
     "rate_limit",
     "start",
     "throttle",
+    "timers",  # durable timers: what every feature's jobs.py arms through
 }
 STORAGE_INFRA = {"backup", "database", "inbox", "migrate", "outbox", "rows"}
 

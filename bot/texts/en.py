@@ -250,7 +250,7 @@ TEXTS: dict[str, str] = {
     "role.rep": "building rep",
     "role.resident": "resident",
     "role.developer-agent": "developer's agent (votes the unsold units)",
-    "role.rep_of": "{role} of building(s) {buildings}",
+    "role.rep_of": "{role} of {buildings:building|buildings} {buildings}",
     "role.not_admin": "Only an administrator can give roles.",
     "role.rep_needs_buildings": "Which buildings? e.g. /role rep 1,2",
     "role.unknown_buildings": "These buildings are not in the register: {buildings}",
@@ -777,7 +777,7 @@ TEXTS: dict[str, str] = {
     "cmd.progress": "Who has voted in your buildings, and remind the rest (privately)",
     "pending.not_allowed": "Only administrators and building reps review join requests.",
     "pending.none": "{community}: no join request is waiting.",
-    "pending.header": "{community}: {count} join request(s) waiting:",
+    "pending.header": "{community}: {count} join {count:request|requests} waiting:",
     "pending.line": "• {unit}: {name} ({relation}), {at}",
     "pending.approve": "✅ {unit}",
     "pending.reject": "❌ {unit}",
@@ -794,7 +794,7 @@ TEXTS: dict[str, str] = {
     "progress.legend": "✅ voted · ⬜ not voted · 📵 not reachable",
     "progress.remind": "🔔 Remind the reachable ones ({count})",
     "progress.nobody_to_remind": "Nobody left to remind: every household has voted or cannot be reached.",
-    "progress.reminded": "Reminders are going out to {count} household(s). The units I could not reach follow in this chat.",
+    "progress.reminded": "Reminders are going out to {count} {count:household|households}. The units I could not reach follow in this chat.",
     "owner.developer_unit": (
         "In the register, {unit} is one of the developer's unsold units: the developer's agent "
         "named by an administrator votes for them, nobody becomes their owner by joining. If you "
@@ -848,10 +848,6 @@ TEXTS: dict[str, str] = {
     "owner.verified_by_phone": (
         "✅ Your phone number matches the register: you are now a verified owner of {units}."
     ),
-    "owner.self_review_notice": (
-        "{name} asks to join {unit} (building {building}) in {community} as owner. As a reviewer "
-        "they may not approve their own request: please review it in the group."
-    ),
     "owner.method.review": "by review",
     "owner.method.phone": "by phone",
     "owner.waiting_in_group": (
@@ -862,7 +858,7 @@ TEXTS: dict[str, str] = {
         "{name} asks to be verified as owner of {unit} (building {building}) in {community}. As "
         "a reviewer they may not approve their own request: please review it with /pending."
     ),
-    "owner.pending_header": "{community}: {count} owner check(s) waiting:",
+    "owner.pending_header": "{community}: {count} owner {count:check|checks} waiting:",
     "owner.pending_line": "• {unit}: {name} asks to be verified as owner, {at}",
     "join.still_pending_here": (
         "Your join request is still waiting for a building rep or an administrator. Once it is "
@@ -968,7 +964,7 @@ TEXTS: dict[str, str] = {
     "votes.sep": ", ",
     "votes.have_count": "{value} of {of}",
     "votes.have_area": "{value} of {of}",
-    "votes.missing_count": " — {n} more household(s) needed",
+    "votes.missing_count": " — {n} more {n:household|households} needed",
     "votes.missing_area": " — {area} more needed",
     "votes.need.participation_owners.two_thirds": "Participation needs at least 2/3 of owners",
     "votes.need.participation_area.two_thirds": "Participation needs at least 2/3 of the area",

@@ -749,7 +749,6 @@ TEXTS: dict[str, str] = {
     "owner.outcome_verified": "✅ 您现在是{community} {unit} 的认证业主。",
     "owner.outcome_rejected": "您认证{community} {unit} 业主身份的申请未通过。如有误会，请联系楼栋长。",
     "owner.verified_by_phone": "✅ 您的手机号与登记表一致：您现在是 {units} 的认证业主。",
-    "owner.self_review_notice": "{name} 申请认证为{community} {unit}（{building} 号楼）的业主。审核人不能审核自己的申请，请在群里审核。",
     "owner.method.review": "审核认证",
     "owner.method.phone": "手机号认证",
     "owner.waiting_in_group": "有一条业主认证申请等待审核。请楼栋长和管理员私聊我，发送 /pending 查看。",

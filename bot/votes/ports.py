@@ -10,7 +10,7 @@ from bot.communities.ports import CommunitiesUnitOfWork
 from bot.roles.ports import RolesUnitOfWork
 from bot.topics.ports import TopicsUnitOfWork
 from bot.votes.chain import ChainRecord
-from bot.votes.model import BallotRow, BallotSource, Objection, StoredBallot, Vote
+from bot.votes.model import BallotRow, Objection, StoredBallot, Vote
 from bot.votes.tally import Choice, Electorate, Outcome, Rule, Voter
 
 
@@ -76,17 +76,6 @@ class VoteRepo(Protocol):
     async def ballots_cast_by(self, vote_id: int, user_id: int) -> dict[str, StoredBallot]: ...
     async def ballots_of(self, vote_id: int, keys: Collection[str]) -> dict[str, StoredBallot]: ...
     async def ballot_rows(self, vote_id: int) -> list[BallotRow]: ...
-    async def put_ballot(
-        self,
-        vote_id: int,
-        key: str,
-        choice: Choice,
-        *,
-        cast_by: int,
-        now: datetime,
-        source: BallotSource = ...,
-        receipt: str = ...,
-    ) -> None: ...
     async def put_ballots(
         self, vote_id: int, ballots: Sequence[tuple[str, StoredBallot]], *, now: datetime
     ) -> None: ...

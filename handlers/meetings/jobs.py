@@ -9,11 +9,12 @@ next meeting, as start-up does for what passed meanwhile."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from telegram.ext import CallbackContext
 
 from bot.meetings.cases import fire_reminder, hold_due
+from handlers import timers
 from handlers.context import BotApplication, BotContext, Services
 
 log = logging.getLogger(__name__)
@@ -29,10 +30,7 @@ def start_job_name(meeting_id: int, starts_at: datetime) -> str:
 
 def arm_meetings(context: BotContext | BotApplication) -> None:
     """Arm every pending reminder and scheduled start that has no job yet."""
-    job_queue = context.job_queue
-    if job_queue is None:
-        return
-    job_queue.run_once(_arm_pending, when=0, name="meeting:arm")
+    timers.soon(context, "meeting:arm", _arm_pending)
 
 
 async def _arm_pending(context: CallbackContext) -> None:
@@ -42,33 +40,27 @@ async def _arm_pending(context: CallbackContext) -> None:
 async def arm_now(context: CallbackContext | BotApplication) -> int:
     """Returns how many reminders are pending."""
     services: Services = context.bot_data["services"]
-    job_queue = context.job_queue
-    if job_queue is None:
+    if context.job_queue is None:
         return 0
     async with services.uow() as uow:
         reminders = await uow.meetings.pending_reminders()
         meetings = await uow.meetings.scheduled()
-    now = services.now()
     for reminder in reminders:
         name = remind_job_name(reminder.id)
-        if not job_queue.get_jobs_by_name(name):
-            delay = max(reminder.due_at - now, timedelta(0))
-            job_queue.run_once(on_reminder_due, when=delay, name=name, data=reminder.id)
+        timers.arm_missing(context, name, reminder.due_at, on_reminder_due, reminder.id)
     for meeting in meetings:
         name = start_job_name(meeting.id, meeting.starts_at)
-        if not job_queue.get_jobs_by_name(name):
-            delay = max(meeting.starts_at - now, timedelta(0))
-            job_queue.run_once(on_start_due, when=delay, name=name, data=meeting.id)
+        timers.arm_missing(context, name, meeting.starts_at, on_start_due, meeting.id)
     return len(reminders)
 
 
 async def on_reminder_due(context: CallbackContext) -> None:
-    job = context.job
-    if job is None or not isinstance(job.data, int):
+    reminder_id = timers.job_data(context, int)
+    if reminder_id is None:
         return
     services: Services = context.bot_data["services"]
     async with services.uow() as uow:
-        sent = await fire_reminder(uow, job.data, now=services.now())
+        sent = await fire_reminder(uow, reminder_id, now=services.now())
     if sent is not None:  # its entry was written with the firing
         log.info("meeting %s: reminder %s sent", sent.meeting_id, sent.id)
         services.wake_outbox()

@@ -6,12 +6,12 @@ written into the outbox, so it fires once only and the escalation is never lost.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from telegram.ext import CallbackContext
 
 from bot.reports.cases import fire_timer
 from bot.reports.model import Timer
+from handlers import timers
 from handlers.context import BotApplication, BotContext
 
 log = logging.getLogger(__name__)
@@ -23,37 +23,27 @@ def job_name(timer_id: int) -> str:
 
 def arm_report_timers(context: BotContext | BotApplication) -> None:
     """Arm every pending timer that has no job yet (called after each ticket change)."""
-    job_queue = context.job_queue
-    if job_queue is None:
-        return
-    job_queue.run_once(_arm_pending, when=0, name="report-sla:arm")
+    timers.soon(context, "report-sla:arm", _arm_pending)
 
 
 async def _arm_pending(context: CallbackContext) -> None:
     services = context.bot_data["services"]
-    job_queue = context.job_queue
-    if job_queue is None:
+    if context.job_queue is None:
         return
     async with services.uow() as uow:
-        timers = await uow.reports.pending_timers()
-    now = services.now()
-    for timer in timers:
-        if job_queue.get_jobs_by_name(job_name(timer.id)):
-            continue
-        delay = max(timer.due_at - now, timedelta(0))
-        job_queue.run_once(on_timer_due, when=delay, name=job_name(timer.id), data=timer)
+        pending = await uow.reports.pending_timers()
+    for timer in pending:
+        timers.arm_missing(context, job_name(timer.id), timer.due_at, on_timer_due, timer)
 
 
 async def on_timer_due(context: CallbackContext) -> None:
-    job = context.job
-    if job is None or not isinstance(job.data, Timer):
+    timer = timers.job_data(context, Timer)
+    if timer is None:
         return
     services = context.bot_data["services"]
     async with services.uow() as uow:
-        late = await fire_timer(uow, job.data, services.now())
+        late = await fire_timer(uow, timer, services.now())
     if late is not None:  # its escalation was written into the outbox with the firing
         ticket, community = late
-        log.info(
-            "ticket %s of community %s is overdue (%s)", ticket.id, community.id, job.data.kind
-        )
+        log.info("ticket %s of community %s is overdue (%s)", ticket.id, community.id, timer.kind)
         services.wake_outbox()

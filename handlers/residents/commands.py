@@ -559,7 +559,7 @@ async def cmd_role(update: Update, context: BotContext) -> None:
             lang,
             "role.done",
             name=name,
-            role=role_word(grant.role, lang, ", ".join(grant.buildings)),
+            role=role_word(grant.role, lang, grant.buildings),
         ),
     )
 

@@ -6,24 +6,28 @@ request waits and that reps should open /pending."""
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Awaitable
 
-from telegram import InlineKeyboardMarkup, Message
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram import InlineKeyboardMarkup
 
 from bot.communities.model import Community
 from bot.config import Language
-from bot.i18n import t
 from bot.outbox import OutboxEntry
 from bot.residents.cases import attach_ownership_card, ownership_review_missed
 from bot.residents.model import Ownership, OwnershipStatus
-from handlers.common import edit_text, send_text
+from bot.residents.ports import ResidentsUnitOfWork
 from handlers.context import BotContext
-from handlers.outbox import Undeliverable
 from handlers.residents.render import owner_card
-from handlers.residents.review_copies import note_reached, reader_language, redraw_copies
+from handlers.residents.review_copies import Kind, Request, deliver_copy, redraw_copies
 
-log = logging.getLogger(__name__)
+
+def _copies(uow: ResidentsUnitOfWork, ownership_id: int) -> Awaitable[list[tuple[int, int]]]:
+    return uow.ownerships.cards(ownership_id)
+
+
+OWNER_CARD = Kind(
+    "owner card", "owner.waiting_in_group", attach_ownership_card, ownership_review_missed, _copies
+)
 
 
 async def deliver_owner_card(context: BotContext, entry: OutboxEntry) -> None:
@@ -42,55 +46,16 @@ async def deliver_owner_card(context: BotContext, entry: OutboxEntry) -> None:
     to = entry.intent.params.get("to")
     if not isinstance(to, int):
         await redraw_owner_cards(context, claim, community)
-        if claim.status is OwnershipStatus.PENDING and not cards:  # an entry of old
-            await _tell_group_waiting(context, community)
-        return
-    if to < 0:
-        if claim.status is OwnershipStatus.PENDING and not cards:
-            await _tell_group_waiting(context, community)
-        return
-    chat_id = community.staff_chat_id if to == 0 else to
-    if chat_id is None:  # the staff chat was unset meanwhile
-        await _tell_group_waiting(context, community)
-        return
-    text, keyboard = owner_card(
-        claim, community, await reader_language(context, chat_id, community)
+        to = -1  # and, for an entry of old, the group told if it still waits unseen
+    found = claim  # bound for the drawing below
+
+    def draw(lang: Language) -> tuple[str, InlineKeyboardMarkup | None]:
+        return owner_card(found, community, lang)
+
+    pending = claim.status is OwnershipStatus.PENDING
+    await deliver_copy(
+        context, entry, OWNER_CARD, Request(claim.id, community, pending, cards, draw), to
     )
-    if chat_id in cards:
-        await edit_text(context, chat_id, cards[chat_id], text, reply_markup=keyboard)
-        return
-    if claim.status is not OwnershipStatus.PENDING:
-        return
-    try:
-        card: Message = await send_text(context, chat_id, text, reply_markup=keyboard)
-    except (Forbidden, BadRequest) as exc:
-        await _missed(context, entry, claim, community, chat_id, exc)
-        raise Undeliverable(f"owner card not delivered to {chat_id}: {exc}") from exc
-    async with context.services.uow() as uow:
-        await attach_ownership_card(uow, claim.id, card.chat_id, card.message_id)
-    await note_reached(context, chat_id, reachable=True)
-
-
-async def _missed(
-    context: BotContext,
-    entry: OutboxEntry,
-    claim: Ownership,
-    community: Community,
-    chat_id: int,
-    exc: TelegramError,
-) -> None:
-    log.info("owner card %s not delivered to %s: %s", claim.id, chat_id, exc)
-    await note_reached(context, chat_id, reachable=False)
-    async with context.services.uow() as uow:
-        missed = await ownership_review_missed(uow, claim.id, chat_id)
-        cards = await uow.ownerships.cards(claim.id)
-    total = entry.intent.params.get("of")
-    if not cards and isinstance(total, int) and missed >= total:
-        await _tell_group_waiting(context, community)
-
-
-async def _tell_group_waiting(context: BotContext, community: Community) -> None:
-    await send_text(context, community.chat_id, t(community.language, "owner.waiting_in_group"))
 
 
 async def redraw_owner_cards(context: BotContext, claim: Ownership, community: Community) -> None:

@@ -13,7 +13,7 @@ from telegram.ext import CommandHandler
 from bot.communities.model import Community
 from bot.config import Language
 from bot.errors import NotAllowed
-from bot.i18n import t, when
+from bot.i18n import counted, t, when
 from bot.residents.cases import owner_pending_for, pending_for
 from bot.residents.model import Membership, Ownership
 from handlers import callbacks
@@ -51,7 +51,9 @@ def pending_list(
     lines: list[str] = []
     rows = []
     if waiting:
-        lines.append(t(lang, "pending.header", community=community.name, count=len(waiting)))
+        lines.append(
+            t(lang, "pending.header", community=community.name, count=counted(len(waiting), lang))
+        )
     for m in waiting[:MAX_LISTED]:
         lines.append(
             t(
@@ -66,7 +68,14 @@ def pending_list(
         rows.append(_buttons(callbacks.JOIN_REVIEW, m.id, m.unit_code, lang))
     room = max(0, MAX_LISTED - len(rows))
     if owners:
-        lines.append(t(lang, "owner.pending_header", community=community.name, count=len(owners)))
+        lines.append(
+            t(
+                lang,
+                "owner.pending_header",
+                community=community.name,
+                count=counted(len(owners), lang),
+            )
+        )
     for o in owners[:room]:
         at = when(o.requested_at, lang, community.timezone)
         lines.append(t(lang, "owner.pending_line", unit=o.unit_code, name=o.user_name, at=at))

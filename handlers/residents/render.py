@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.communities.model import Community
 from bot.config import Language
-from bot.i18n import t, when
+from bot.i18n import counted, t, when
 from bot.residents.model import (
     BuildingMembers,
     Membership,
@@ -158,9 +158,7 @@ def profile(profiles: Sequence[CommunityProfile], lang: Language) -> str:
     for entry in profiles:
         lines = [t(lang, "me.community", name=entry.community.name)]
         role = entry.grant.role if entry.grant else Role.RESIDENT
-        buildings = (
-            ", ".join(entry.grant.buildings) if entry.grant and entry.grant.buildings else ""
-        )
+        buildings = entry.grant.buildings if entry.grant else ()
         lines.append(t(lang, "me.role", role=role_word(role, lang, buildings)))
         lines.extend(
             t(
@@ -183,9 +181,12 @@ def profile(profiles: Sequence[CommunityProfile], lang: Language) -> str:
     return "\n\n".join(blocks)
 
 
-def role_word(role: Role, lang: Language, buildings: str = "") -> str:
+def role_word(role: Role, lang: Language, buildings: Sequence[str] = ()) -> str:
     word = t(lang, f"role.{role.value}")
-    return t(lang, "role.rep_of", role=word, buildings=buildings) if buildings else word
+    if not buildings:
+        return word
+    listed = counted(len(buildings), lang, ", ".join(buildings))
+    return t(lang, "role.rep_of", role=word, buildings=listed)
 
 
 def members(community: Community, buildings: Sequence[BuildingMembers], lang: Language) -> str:

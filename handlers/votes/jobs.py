@@ -1,7 +1,7 @@
 """Closing votes on time. PTB's JobQueue keeps jobs in memory only, so every open vote's
 deadline lives in SQLite and is armed again at start-up (`rearm_votes`); a deadline that passed
-while the bot was down closes the vote at once. Jobs are named `vote-close:<id>`, and arming
-removes any job of that name first, so doing it twice is harmless. An hourly job redraws the open
+while the bot was down closes the vote at once. Jobs are named `vote-close:<id>` and armed with
+`handlers.timers.arm`, so doing it twice is harmless. An hourly job redraws the open
 cards, so that their "time left" line stays true between ballots."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from bot.errors import UserError
 from bot.roles.model import Actor
 from bot.votes.cases import CloseResult, close_vote, freeze_late, open_announced
 from bot.votes.model import Vote
+from handlers import timers
 from handlers.context import BotApplication, BotContext
 
 log = logging.getLogger(__name__)
@@ -25,14 +26,8 @@ def job_name(vote_id: int) -> str:
 
 
 def schedule_close(context: BotContext | BotApplication, vote: Vote) -> None:
-    job_queue = context.job_queue
-    if job_queue is None or vote.closes_at is None:
-        return
-    for job in job_queue.get_jobs_by_name(job_name(vote.id)):
-        job.schedule_removal()
-    now = context.bot_data["services"].now()
-    delay = max(vote.closes_at - now, timedelta(0))
-    job_queue.run_once(on_close_due, when=delay, name=job_name(vote.id), data=vote.id)
+    if vote.closes_at is not None:
+        timers.arm(context, job_name(vote.id), vote.closes_at, on_close_due, vote.id)
 
 
 CARD_REFRESH_JOB = "vote-cards-refresh"
@@ -41,17 +36,7 @@ CARD_REFRESH_EVERY = timedelta(hours=1)
 
 def schedule_card_refresh(app: BotApplication) -> None:
     """Every hour, touch each open vote's card (started once at start-up; again is harmless)."""
-    job_queue = app.job_queue
-    if job_queue is None:
-        return
-    for job in job_queue.get_jobs_by_name(CARD_REFRESH_JOB):
-        job.schedule_removal()
-    job_queue.run_repeating(
-        refresh_open_cards,
-        interval=CARD_REFRESH_EVERY,
-        first=CARD_REFRESH_EVERY,
-        name=CARD_REFRESH_JOB,
-    )
+    timers.repeat(app, CARD_REFRESH_JOB, CARD_REFRESH_EVERY, refresh_open_cards)
 
 
 async def refresh_open_cards(context: CallbackContext) -> int:
@@ -72,24 +57,18 @@ def open_job_name(vote_id: int) -> str:
 
 def schedule_open(context: BotContext | BotApplication, vote: Vote) -> None:
     """An announced vote opens by itself on its date (at once if that passed while down)."""
-    job_queue = context.job_queue
-    if job_queue is None or vote.opens_at is None:
-        return
-    for job in job_queue.get_jobs_by_name(open_job_name(vote.id)):
-        job.schedule_removal()
-    now = context.bot_data["services"].now()
-    delay = max(vote.opens_at - now, timedelta(0))
-    job_queue.run_once(on_open_due, when=delay, name=open_job_name(vote.id), data=vote.id)
+    if vote.opens_at is not None:
+        timers.arm(context, open_job_name(vote.id), vote.opens_at, on_open_due, vote.id)
 
 
 async def on_open_due(context: CallbackContext) -> None:
-    job = context.job
-    if job is None or not isinstance(job.data, int):
+    vote_id = timers.job_data(context, int)
+    if vote_id is None:
         return
     try:
-        await publish_open(context, job.data)  # type: ignore[arg-type]
+        await publish_open(context, vote_id)  # type: ignore[arg-type]
     except UserError:
-        log.info("vote %s was already open", job.data)
+        log.info("vote %s was already open", vote_id)
 
 
 async def publish_open(context: BotContext, vote_id: int) -> Vote:
@@ -119,13 +98,13 @@ async def rearm_votes(app: BotApplication) -> int:
 
 
 async def on_close_due(context: CallbackContext) -> None:
-    job = context.job
-    if job is None or not isinstance(job.data, int):
+    vote_id = timers.job_data(context, int)
+    if vote_id is None:
         return
     try:
-        await publish_close(context, job.data, actor=None)  # type: ignore[arg-type]
+        await publish_close(context, vote_id, actor=None)  # type: ignore[arg-type]
     except UserError:
-        log.info("vote %s was already closed", job.data)
+        log.info("vote %s was already closed", vote_id)
 
 
 async def publish_close(context: BotContext, vote_id: int, *, actor: Actor | None) -> CloseResult:
@@ -134,10 +113,7 @@ async def publish_close(context: BotContext, vote_id: int, *, actor: Actor | Non
     services = context.bot_data["services"]
     async with services.uow() as uow:
         result = await close_vote(uow, vote_id=vote_id, now=services.now(), actor=actor)
-    job_queue = context.job_queue
-    if job_queue is not None:
-        for job in job_queue.get_jobs_by_name(job_name(vote_id)):
-            job.schedule_removal()
+    timers.disarm(context, job_name(vote_id))
     services.wake_outbox()
     if result.topic is not None:
         services.topic_cards.touch(result.topic.id)

@@ -13,7 +13,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.communities.model import Community
 from bot.config import Language
 from bot.errors import NotAllowed, NotFound, UserError
-from bot.i18n import t, when
+from bot.i18n import counted, t, when
 from bot.ports import UnitOfWork
 from bot.roles.model import Actor
 from bot.votes.cases import electorate_of, may_remind, reminder_targets, voter_users
@@ -163,7 +163,8 @@ async def on_remind_reachable(update: Update, context: BotContext) -> None:
         sent = await reminder_targets(uow, vote, actor, now=now, only_users=progress.remindable)
     lang = await user_language(context, query.from_user)
     households = len({target.voter_key for target in sent.targets})
-    await query.answer(t(lang, "progress.reminded", count=households), show_alert=True)
+    reminded = t(lang, "progress.reminded", count=counted(households, lang))
+    await query.answer(reminded, show_alert=True)
     context.services.wake_outbox()  # the reminders, then the counts and the doors to knock
 
 

@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.communities.model import Community
 from bot.config import Language
-from bot.i18n import area, number, t, when
+from bot.i18n import area, counted, number, t, when
 from bot.votes.cases import Figures, Verification
 from bot.votes.chain import fingerprint
 from bot.votes.model import Vote, VoteStatus
@@ -240,7 +240,7 @@ def check_text(check: Check, lang: Language) -> str:
         missing = (
             t(lang, "votes.missing_area", area=_area(lacking, lang))
             if by_area
-            else t(lang, "votes.missing_count", n=number(int(lacking), lang))
+            else t(lang, "votes.missing_count", n=counted(int(lacking), lang))
         )
     return t(
         lang,

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -67,6 +68,22 @@ class BotProcess:
             self._process.kill()
             self._process.wait(5)
             self._process = None
+
+    def freeze(self, seconds: float) -> None:
+        """Stop the process (SIGSTOP) and let it go on (SIGCONT) `seconds` later, as a machine
+        too busy to run it would."""
+        process = self._process
+        if process is None or process.poll() is not None:
+            return
+
+        def thaw_now() -> None:
+            if process.poll() is None:
+                process.send_signal(signal.SIGCONT)
+
+        process.send_signal(signal.SIGSTOP)
+        thaw = threading.Timer(seconds, thaw_now)
+        thaw.daemon = True
+        thaw.start()
 
     @property
     def pid(self) -> int | None:

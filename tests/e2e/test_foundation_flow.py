@@ -67,7 +67,7 @@ def test_group_to_verified_households_and_restart(fake: FakeTelegram, bot: BotPr
     # Carol makes Rob the rep of building 2 by replying to his message
     hello = fake.send_message(group, rob, "Hello neighbours")
     fake.send_message(group, carol, "/role rep 2", reply_to=hello)
-    fake.wait_for_message(group, contains="Rob is now building rep of building(s) 2")
+    fake.wait_for_message(group, contains="Rob is now building rep of building 2")
 
     # several joins: each card with Approve / Reject goes to its reviewers privately (the rep
     # of building 2; for building 1, without a rep, the group's creator), never to the group

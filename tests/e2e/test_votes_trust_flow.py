@@ -239,7 +239,7 @@ def test_civil_code_worked_example_trusted_end_to_end(estate: Estate) -> None:
     assert found[PA].startswith("640 m² of 860 m² ("), result.content
     assert found[PA].endswith("✅"), result.content
     assert found[AO3].startswith("4 of 6 ("), result.content
-    assert found[AO3].endswith("❌ — 1 more household(s) needed"), result.content
+    assert found[AO3].endswith("❌ — 1 more household needed"), result.content
     assert found[AA3].startswith("440 m² of 640 m² ("), result.content
     assert found[AA3].endswith("❌ — 40 m² more needed"), result.content
 
@@ -253,7 +253,7 @@ def test_civil_code_worked_example_trusted_end_to_end(estate: Estate) -> None:
     assert "NO QUORUM" in result.content, result.content
     found = checks(result)
     assert found[PO].startswith("4 of 8 ("), result.content
-    assert found[PO].endswith("❌ — 2 more household(s) needed"), result.content
+    assert found[PO].endswith("❌ — 2 more households needed"), result.content
     assert found[PA].startswith("460 m² of 860 m² ("), result.content
     # at least 2/3 of 860 m² is 573⅓, i.e. 573.34 m² to the hundredth: 113.34 m² short
     assert found[PA].endswith("❌ — 113.34 m² more needed"), result.content

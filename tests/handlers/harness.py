@@ -33,6 +33,7 @@ from storage.database import Database
 from tests.conftest import NOW
 
 TOKEN = "4242:HANDLER-TESTS"
+QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 BOT = {"id": 4242, "is_bot": True, "first_name": "Community", "username": "community_test_bot"}
 
 
@@ -57,6 +58,8 @@ class RecordingRequest(BaseRequest):
     pin_fails: bool = False
     # deleteMessage answers 400 (the bot may not delete messages in the group)
     delete_fails: bool = False
+    # answerCallbackQuery answers 400: the press is too old (answered after Telegram's ~15 s)
+    answers_expired: bool = False
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
 
     async def initialize(self) -> None:
@@ -114,6 +117,8 @@ class RecordingRequest(BaseRequest):
             return 400, "Bad Request: not enough rights to manage pinned messages in the chat"
         if method == "deleteMessage" and self.delete_fails:
             return 400, "Bad Request: message can't be deleted"
+        if method == "answerCallbackQuery" and self.answers_expired:
+            return 400, QUERY_TOO_OLD
         if method in {"sendMessage", "sendDocument", "sendPhoto"}:
             if chat_id > 0 and chat_id not in self.private_open:
                 return 403, "Forbidden: bot can't initiate conversation with a user"

@@ -14,10 +14,11 @@ import pytest
 
 from bot.communities.cases import set_community_language
 from bot.residents.model import OwnershipStatus
+from handlers import callbacks
 from tests.handlers import test_owners_handlers as owners
 from tests.handlers.harness import HandlerHarness, group, private, user
+from tests.handlers.scenes import buttons, edit_of, group_never_names, make, review_cards_to
 from tests.handlers.test_owners_handlers import ALICE, CREATOR, GROUP, MALLORY, REP
-from tests.handlers.test_rep_panel import buttons, group_never_names, make
 
 ANN = user(12, "Rep Ann")  # a second rep of building 2
 FRED = user(13, "Rep Fred")  # the rep of building 1
@@ -73,15 +74,7 @@ async def ask_as_owner(
 
 def owner_cards_to(h: HandlerHarness, chat_id: int) -> list[dict[str, Any]]:
     """The owner review cards (Approve/Reject `v1:or:…`) sent to one chat."""
-    return [
-        p
-        for p in h.request.sent("sendMessage", chat_id)
-        if any(
-            str(b.get("callback_data", "")).startswith("v1:or:")
-            for row in p.get("reply_markup", {}).get("inline_keyboard", [])
-            for b in row
-        )
-    ]
+    return review_cards_to(h, chat_id, callbacks.OWNER_REVIEW)
 
 
 async def status_of(h: HandlerHarness, user_id: int) -> OwnershipStatus:
@@ -110,11 +103,7 @@ async def test_an_owner_check_reaches_each_rep_privately_and_never_the_group(
     h.redeliver_each = True  # the Approve press delivered twice changes nothing more
     await h.press(private(REP), REP, None, buttons(bob_card)[0][1])
     for chat, card in ((REP["id"], bob_card), (ANN["id"], ann_card)):
-        (edited,) = [
-            p
-            for p in h.request.sent("editMessageText", chat)
-            if p["message_id"] == card["message_id"]
-        ]
+        edited = edit_of(h, chat, card)
         assert edited["text"].startswith(CARD[language].split("\n")[0] + "\n" + APPROVED[language])
         assert "reply_markup" not in edited
     assert h.request.texts(ALICE["id"]).count(TOLD[language]) == 1
@@ -174,7 +163,7 @@ async def test_when_no_reviewer_can_be_reached_the_group_hears_only_that_one_wai
     listing = h.request.sent("sendMessage", REP["id"])[-1]
     header, line = listing["text"].split("\n")
     if language == "en":
-        assert header == "Sunny Garden: 1 owner check(s) waiting:"
+        assert header == "Sunny Garden: 1 owner check waiting:"
         assert line.startswith("• 2-101: Alice asks to be verified as owner, ")
         assert [t for t, _ in buttons(listing)] == ["✅ 2-101", "❌ 2-101"]
     else:
@@ -226,9 +215,9 @@ async def test_pending_lists_owner_checks_of_a_reps_buildings_after_the_joins(
     await h.say(private(REP), REP, "/pending")
     listing = h.request.sent("sendMessage", REP["id"])[-1]
     lines = listing["text"].split("\n")
-    assert lines[0] == "Sunny Garden: 1 join request(s) waiting:"
+    assert lines[0] == "Sunny Garden: 1 join request waiting:"
     assert lines[1].startswith("• 2-102: Cleo (tenant), ")
-    assert lines[2] == "Sunny Garden: 1 owner check(s) waiting:"
+    assert lines[2] == "Sunny Garden: 1 owner check waiting:"
     assert lines[3].startswith("• 2-101: Alice asks to be verified as owner, ")
     assert len(lines) == 4  # Bert's 1-101 is not in Bob's buildings
     assert [t for t, _ in buttons(listing)] == ["✅ 2-102", "❌ 2-102", "✅ 2-101", "❌ 2-101"]

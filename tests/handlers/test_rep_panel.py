@@ -17,6 +17,13 @@ from handlers import callbacks
 from storage.database import Database
 from tests.conftest import NOW
 from tests.handlers.harness import HandlerHarness, group, private, user
+from tests.handlers.scenes import (
+    buttons,
+    edit_of,
+    group_never_names,
+    make,
+    review_cards_to,
+)
 from tests.handlers.test_residents_handlers import ALICE, CREATOR, GROUP, MALLORY, REP, set_up
 
 ANN = user(8, "Rep Ann")  # a second rep of building 2
@@ -50,37 +57,9 @@ async def community_in(h: HandlerHarness, language: str) -> int:
         return community.id
 
 
-async def make(h: HandlerHarness, role: str, person: dict[str, Any]) -> None:
-    await h.say(GROUP, CREATOR, f"/role {role}", reply_to_message=h.message(GROUP, person, "hi"))
-
-
 def cards_to(h: HandlerHarness, chat_id: int) -> list[dict[str, Any]]:
     """The join review cards (Approve/Reject `v1:jr:…`) sent to one chat."""
-    return [
-        p
-        for p in h.request.sent("sendMessage", chat_id)
-        if any(
-            str(b.get("callback_data", "")).startswith(f"v1:{callbacks.JOIN_REVIEW}:")
-            for row in p.get("reply_markup", {}).get("inline_keyboard", [])
-            for b in row
-        )
-    ]
-
-
-def buttons(sent: dict[str, Any]) -> list[tuple[str, str]]:
-    return [
-        (b["text"], b["callback_data"])
-        for row in sent["reply_markup"]["inline_keyboard"]
-        for b in row
-    ]
-
-
-def group_never_names(h: HandlerHarness, *names_and_units: str) -> None:
-    """No message to the group (sent or edited) carries an applicant's name or unit."""
-    for method in ("sendMessage", "editMessageText"):
-        for p in h.request.sent(method, GROUP["id"]):
-            for word in names_and_units:
-                assert word not in p["text"], f"the group was shown {word!r}: {p['text']!r}"
+    return review_cards_to(h, chat_id, callbacks.JOIN_REVIEW)
 
 
 async def status_of(h: HandlerHarness, user_id: int) -> MembershipStatus:
@@ -121,11 +100,7 @@ async def test_a_join_request_reaches_each_rep_of_the_building_privately_and_nev
     await h.press(private(REP), REP, None, buttons(bob_card)[0][1])
     # both copies redrawn as decided, each without buttons
     for chat, card in ((REP["id"], bob_card), (ANN["id"], ann_card)):
-        (edited,) = [
-            p
-            for p in h.request.sent("editMessageText", chat)
-            if p["message_id"] == card["message_id"]
-        ]
+        edited = edit_of(h, chat, card)
         assert approved in edited["text"] and "reply_markup" not in edited
     assert await status_of(h, ALICE["id"]) is MembershipStatus.VERIFIED
     group_never_names(h, "Alice", "2-101")
@@ -328,9 +303,7 @@ async def test_pending_lists_a_reps_buildings_and_everything_for_an_admin(
     await h.say(private(rep), rep, "/pending")
     listing = h.request.sent("sendMessage", REP["id"])[-1]
     if language == "en":
-        assert listing["text"].startswith(
-            "Sunny Garden: 1 join request(s) waiting:\n• 2-101: Alice"
-        )
+        assert listing["text"].startswith("Sunny Garden: 1 join request waiting:\n• 2-101: Alice")
         assert [t for t, _ in buttons(listing)] == ["✅ 2-101", "❌ 2-101"]
     else:
         assert listing["text"].startswith("Sunny Garden：有 1 条认证申请等待审核：\n• 2-101：Alice")

@@ -53,7 +53,7 @@ async def test_setup_units_join_and_review(harness: HandlerHarness) -> None:
         "Unit register saved: 10 units in 3 buildings, 8 owners by headcount"
     )
     assert "total area 860 m²" in texts[2]
-    assert texts[3] == "Rep Bob is now building rep of building(s) 2."
+    assert texts[3] == "Rep Bob is now building rep of building 2."
 
     h.request.private_open.update({REP["id"], MALLORY["id"]})
     await h.say(GROUP, ALICE, "/join 2-101 tenant")

@@ -7,8 +7,6 @@ is deleted once imported. Expected texts are the domain's, worked out by hand.""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from bot.codes.model import MAX_FAILURES, MAX_USES
@@ -16,52 +14,25 @@ from bot.residents.model import Relation
 from handlers.codes import commands as codes_commands
 from handlers.codes.fonts import FontMissing
 from tests.handlers.harness import HandlerHarness, group, private, user
+from tests.handlers.scenes import (
+    CREATOR,
+    GROUP,
+    active_codes,
+    community_with_codes,
+    community_with_register,
+    document,
+    issue_codes,
+)
 from tests.handlers.test_owners_handlers import REGISTER
 from tests.handlers.test_residents_handlers import keyboard_of
 from tests.slips_pdf import read_slips
 
-GROUP = group(-1001)
-CREATOR = user(1, "Carol")
 ALICE = user(42, "Alice")
 ALICE_ZH = user(43, "王芳", "zh")
 BOB = user(44, "Bob")
 MALLORY = user(66, "Mallory")
 LINK = "https://t.me/community_test_bot?start=c-"
 UNITS = ["1-101", "1-102", "1-201", "1-202", "2-101", "2-102", "2-201", "2-202", "3-101", "3-102"]
-
-
-def document(file_id: str) -> dict[str, Any]:
-    return {"file_id": file_id, "file_unique_id": file_id, "file_name": "units.csv"}
-
-
-async def set_up(h: HandlerHarness, lang: str = "en") -> int:
-    h.request.admins.add((GROUP["id"], CREATOR["id"]))
-    await h.say(GROUP, CREATOR, "/setup Sunny Garden")
-    if lang == "zh":
-        await h.say(GROUP, CREATOR, "/lang zh")
-    h.request.files["register"] = REGISTER
-    await h.feed(
-        {
-            "message": h.message(
-                GROUP, CREATOR, None, document=document("register"), caption="/units"
-            )
-        }
-    )
-    async with h.database.unit_of_work() as uow:
-        community = await uow.communities.by_chat(GROUP["id"])
-        assert community is not None
-    return community.id
-
-
-async def active_codes(h: HandlerHarness, community_id: int) -> dict[str, str]:
-    async with h.database.unit_of_work() as uow:
-        return await uow.codes.active(community_id)
-
-
-async def issue(h: HandlerHarness, community_id: int) -> dict[str, str]:
-    h.request.private_open.add(CREATOR["id"])
-    await h.say(GROUP, CREATOR, "/codes")
-    return await active_codes(h, community_id)
 
 
 async def memberships(h: HandlerHarness, user_id: int) -> list[tuple[str, Relation, str]]:
@@ -87,8 +58,7 @@ async def test_codes_sends_one_slip_per_unit_whose_qr_is_the_deep_link(
     harness: HandlerHarness, lang: str
 ) -> None:
     h = harness
-    community_id = await set_up(h, lang)
-    codes = await issue(h, community_id)
+    _, codes = await community_with_codes(h, lang)
     csv_sent, pdf_sent = h.request.sent("sendDocument", CREATOR["id"])
     assert csv_sent["caption"].startswith("10")
     caption = {
@@ -118,8 +88,8 @@ async def test_codes_sends_one_slip_per_unit_whose_qr_is_the_deep_link(
 
 async def test_one_regenerated_code_gets_its_own_slip(harness: HandlerHarness) -> None:
     h = harness
-    community_id = await set_up(h)
-    old = (await issue(h, community_id))["2-101"]
+    community_id, codes = await community_with_codes(h)
+    old = codes["2-101"]
     await h.say(GROUP, CREATOR, "/codes 2-101")
     new = (await active_codes(h, community_id))["2-101"]
     assert new != old
@@ -134,13 +104,13 @@ async def test_without_the_font_the_codes_still_go_out_and_the_admin_is_told(
     harness: HandlerHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     h = harness
-    community_id = await set_up(h)
+    community_id = await community_with_register(h)
 
     def no_font(*args: object, **kwargs: object) -> bytes:
         raise FontMissing("the font is missing: run `pip install -e .`")
 
     monkeypatch.setattr(codes_commands, "slips_pdf", no_font)
-    await issue(h, community_id)
+    await issue_codes(h, community_id)
     assert len(h.request.sent("sendDocument", CREATOR["id"])) == 1  # the CSV
     assert h.request.texts(CREATOR["id"])[-1] == (
         "The printable slips (PDF) could not be made just now; the list of codes still works. "
@@ -156,8 +126,7 @@ async def test_the_slips_link_verifies_in_one_tap_then_asks_owner_or_tenant(
 ) -> None:
     h = harness
     h.redeliver_each = True  # every update of the flow delivered twice changes nothing more
-    community_id = await set_up(h)
-    codes = await issue(h, community_id)
+    _, codes = await community_with_codes(h)
     h.request.private_open.update({ALICE["id"], BOB["id"]})
 
     await h.say(private(ALICE), ALICE, f"/start c-{codes['1-101']}")
@@ -191,8 +160,7 @@ async def test_the_slips_link_verifies_in_one_tap_then_asks_owner_or_tenant(
 
 async def test_the_key_flow_in_chinese(harness: HandlerHarness) -> None:
     h = harness
-    community_id = await set_up(h, "zh")
-    codes = await issue(h, community_id)
+    _, codes = await community_with_codes(h, "zh")
     h.request.private_open.add(ALICE_ZH["id"])
     await h.say(private(ALICE_ZH), ALICE_ZH, f"/start c-{codes['2-202']}")
     asked = h.request.sent("sendMessage", ALICE_ZH["id"])[-1]
@@ -209,8 +177,7 @@ async def test_the_key_flow_in_chinese(harness: HandlerHarness) -> None:
 
 async def test_scanning_again_asks_again_and_uses_nothing(harness: HandlerHarness) -> None:
     h = harness
-    community_id = await set_up(h)
-    codes = await issue(h, community_id)
+    _, codes = await community_with_codes(h)
     h.request.private_open.add(ALICE["id"])
     await h.say(private(ALICE), ALICE, f"/start c-{codes['1-101']}")
     await h.say(private(ALICE), ALICE, f"/start c-{codes['1-101']}")
@@ -224,8 +191,7 @@ async def test_scanning_again_asks_again_and_uses_nothing(harness: HandlerHarnes
 
 async def test_a_used_up_slip_offers_the_review_instead(harness: HandlerHarness) -> None:
     h = harness
-    community_id = await set_up(h)
-    codes = await issue(h, community_id)
+    _, codes = await community_with_codes(h)
     for n in range(MAX_USES):
         resident = user(100 + n, f"R{n}")
         h.request.private_open.add(resident["id"])
@@ -246,8 +212,8 @@ async def test_a_replaced_slip_says_so_and_counts_as_a_wrong_guess(
     harness: HandlerHarness,
 ) -> None:
     h = harness
-    community_id = await set_up(h)
-    old = (await issue(h, community_id))["1-102"]
+    _, codes = await community_with_codes(h)
+    old = codes["1-102"]
     await h.say(GROUP, CREATOR, "/codes 1-102")
     h.request.private_open.add(ALICE["id"])
     await h.say(private(ALICE), ALICE, f"/start c-{old}")
@@ -263,8 +229,7 @@ async def test_a_replaced_slip_says_so_and_counts_as_a_wrong_guess(
 
 async def test_wrong_codes_in_the_link_are_throttled(harness: HandlerHarness) -> None:
     h = harness
-    community_id = await set_up(h)
-    codes = await issue(h, community_id)
+    _, codes = await community_with_codes(h)
     h.request.private_open.add(MALLORY["id"])
     for left in range(MAX_FAILURES - 1, -1, -1):
         await h.say(private(MALLORY), MALLORY, "/start c-ZZZZZZZZ")
@@ -282,8 +247,7 @@ async def test_someone_elses_or_a_forged_relation_button_is_refused(
     harness: HandlerHarness,
 ) -> None:
     h = harness
-    community_id = await set_up(h)
-    codes = await issue(h, community_id)
+    _, codes = await community_with_codes(h)
     h.request.private_open.update({ALICE["id"], MALLORY["id"]})
     await h.say(private(ALICE), ALICE, f"/start c-{codes['1-101']}")
     tenant = keyboard_of(h.request.sent("sendMessage", ALICE["id"])[-1])[1][1]
@@ -309,8 +273,7 @@ async def test_a_code_typed_in_the_group_is_deleted_and_replaced(
         return [CREATOR["id"]]  # as getChatAdministrators would answer (not modelled here)
 
     monkeypatch.setattr(codes_commands, "admins_of", the_admins)
-    community_id = await set_up(h, lang)
-    codes = await issue(h, community_id)
+    community_id, codes = await community_with_codes(h, lang)
     who = ALICE if lang == "en" else ALICE_ZH
     h.request.private_open.add(who["id"])
     typed = h.message(GROUP, who, f"/join 2-201 {dashed(codes['2-201'])}")
@@ -351,8 +314,7 @@ async def test_a_sender_the_bot_cannot_write_to_gets_the_link_in_the_group(
     harness: HandlerHarness,
 ) -> None:
     h = harness
-    community_id = await set_up(h)
-    codes = await issue(h, community_id)
+    community_id, codes = await community_with_codes(h)
     h.request.delete_fails = True  # the bot may not delete: logged, the code replaced anyway
     await h.say(GROUP, BOB, f"/join 2-201 {codes['2-201']} tenant")
     assert (await active_codes(h, community_id))["2-201"] != codes["2-201"]
@@ -369,8 +331,7 @@ async def test_a_mistyped_code_in_the_group_is_deleted_and_nothing_replaced(
     harness: HandlerHarness,
 ) -> None:
     h = harness
-    community_id = await set_up(h)
-    codes = await issue(h, community_id)
+    community_id, codes = await community_with_codes(h)
     h.request.private_open.add(ALICE["id"])
     await h.say(GROUP, ALICE, "/join 1-101 ABCD-EFGX")
     assert h.request.sent("deleteMessage", GROUP["id"])
@@ -543,8 +504,7 @@ async def test_a_working_code_in_a_plain_group_message_is_deleted_and_replaced(
     harness: HandlerHarness,
 ) -> None:
     h = harness
-    community_id = await set_up(h)
-    codes = await issue(h, community_id)
+    community_id, codes = await community_with_codes(h)
     h.request.private_open.add(ALICE_ZH["id"])
     # full-width letters, as a Chinese keyboard may type them
     code = codes["1-202"]
@@ -562,8 +522,7 @@ async def test_code_like_words_that_are_no_working_code_change_nothing(
     harness: HandlerHarness,
 ) -> None:
     h = harness
-    community_id = await set_up(h)
-    codes = await issue(h, community_id)
+    community_id, codes = await community_with_codes(h)
     deleted = len(h.request.sent("deleteMessage"))
     calls = len(h.request.calls)
     await h.say(GROUP, ALICE, "STRENGTH and ABCD-EFGH are just words here")

@@ -40,7 +40,7 @@ EXPECTED = {
         "admin_doors": ["Building 1: 1-101, 1-102, 1-201", "Building 2: 2-201, 2-202"],
         "remind": "🔔 Remind the reachable ones (1)",
         "reminded": (
-            "Reminders are going out to 1 household(s). The units I could not reach follow in "
+            "Reminders are going out to 1 household. The units I could not reach follow in "
             "this chat."
         ),
         "group_count": (

@@ -59,7 +59,7 @@ FRESH = {
         "须四分之三以上参与业主赞成：已有 0 户 / 共 0 户（0%）❌",
     ],
     "en": [
-        "Participation needs at least 2/3 of owners: 0 of 8 (0%) ❌ — 6 more household(s) needed",
+        "Participation needs at least 2/3 of owners: 0 of 8 (0%) ❌ — 6 more households needed",
         "Participation needs at least 2/3 of the area: 0 m² of 860 m² (0%) ❌ — 573.34 m² more needed",
         "Approval needs at least 3/4 of the participating owners: 0 of 0 (0%) ❌",
     ],
@@ -77,7 +77,7 @@ VOTED = {
         "Participation needs at least 2/3 of owners: 6 of 8 (75%) ✅",
         "Participation needs at least 2/3 of the area: 640 m² of 860 m² (74.4%) ✅",
         "Approval needs at least 3/4 of the participating owners: 4 of 6 (66.7%) ❌"
-        " — 1 more household(s) needed",
+        " — 1 more household needed",
         "Approval needs at least 3/4 of the participating area: 440 m² of 640 m² (68.8%) ❌"
         " — 40 m² more needed",
     ],

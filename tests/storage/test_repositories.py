@@ -90,7 +90,6 @@ async def test_membership_round_trip(db: Database) -> None:
             verification=Verification.REVIEW,
             now=NOW,
         )
-        await uow.residents.set_card(added.id, -1001, 55)
         await uow.residents.decide(
             added.id, MembershipStatus.VERIFIED, decided_by=7, now=NOW + timedelta(minutes=1)
         )
@@ -107,7 +106,6 @@ async def test_membership_round_trip(db: Database) -> None:
         assert got.status is MembershipStatus.VERIFIED
         assert got.decided_by_name == "Rep Bob"
         assert got.decided_at == NOW + timedelta(minutes=1)
-        assert await uow.residents.card(added.id) == (-1001, 55)
         assert await uow.units.inhabited(cid) == {"1-101"}
         assert [m.id for m in await uow.residents.verified(cid)] == [added.id]
         assert [m.id for m in await uow.residents.live_of_user(42)] == [added.id]
