@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.handlers.harness import HandlerHarness, user
-from tests.handlers.test_slips_handlers import CREATOR, GROUP, active_codes, set_up
+from tests.handlers.scenes import CREATOR, GROUP, active_codes, community_with_register
 
 CAROL_ZH = user(CREATOR["id"], "Carol", "zh")
 HEADER = {"en": "unit,building,code", "zh": "房号,楼栋,验证码"}
@@ -17,7 +17,7 @@ async def test_the_codes_csv_is_headed_in_the_admins_language(
     harness: HandlerHarness, lang: str
 ) -> None:
     h = harness
-    community_id = await set_up(h)
+    community_id = await community_with_register(h)
     h.request.private_open.add(CREATOR["id"])
     admin = CAROL_ZH if lang == "zh" else CREATOR
     await h.say(GROUP, admin, "/codes")

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from tests.handlers.harness import HandlerHarness, user
+from tests.handlers.scenes import CREATOR, GROUP, document
 from tests.handlers.test_owners_handlers import REGISTER
 from tests.handlers.test_residents_handlers import keyboard_of
-from tests.handlers.test_slips_handlers import CREATOR, GROUP, document
 
 MALLORY = user(66, "Mallory")
 BAD_ROW = REGISTER.replace(b"2-102,2,100,E,", b"2-102,2,lots,E,")
