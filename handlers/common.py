@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -14,6 +14,7 @@ from telegram import (
     ChatMember,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     Message,
     Update,
     User,
@@ -160,6 +161,32 @@ def open_private_button(
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(t(lang, "common.open_private"), url=deep_link(context, payload))]]
     )
+
+
+async def send_files_privately(
+    update: Update,
+    context: BotContext,
+    community: Community,
+    files: Sequence[tuple[InputFile, str]],
+    *,
+    sent: str,
+) -> None:
+    """An export: each (file, caption) to the asker privately, then the chat asked in told so
+    (text key `sent`, in the community's language); to one who never started the bot, the
+    button that opens the private chat instead."""
+    user = update.effective_user
+    assert user is not None
+    try:
+        for document, caption in files:
+            await context.bot.send_document(user.id, document, caption=caption)
+    except (Forbidden, BadRequest):
+        await reply(
+            update,
+            t(community.language, "common.start_private_first"),
+            reply_markup=open_private_button(context, community.language),
+        )
+        return
+    await reply(update, t(community.language, sent))
 
 
 async def reply(update: Update, text: str, **kwargs: Any) -> Message | None:

@@ -43,6 +43,7 @@ from handlers.common import (
     require_card,
     require_community,
     require_private_screen,
+    send_files_privately,
     send_private,
     send_text,
     user_language,
@@ -502,20 +503,11 @@ async def cmd_export_reports(update: Update, context: BotContext) -> None:
     async with context.services.uow() as uow:
         tickets = await uow.reports.of_community(community.id)
     lang = await user_language(context, user)
-    try:
-        await context.bot.send_document(
-            user.id,
-            InputFile(tickets_csv(tickets, community), filename=f"reports-{community.id}.csv"),
-            caption=t(lang, "reports.export_caption", community=community.name, count=len(tickets)),
-        )
-    except (Forbidden, BadRequest):
-        await reply(
-            update,
-            t(community.language, "common.start_private_first"),
-            reply_markup=open_private_button(context, community.language),
-        )
-        return
-    await reply(update, t(community.language, "reports.export_sent"))
+    document = InputFile(tickets_csv(tickets, community), filename=f"reports-{community.id}.csv")
+    caption = t(lang, "reports.export_caption", community=community.name, count=len(tickets))
+    await send_files_privately(
+        update, context, community, [(document, caption)], sent="reports.export_sent"
+    )
 
 
 async def cmd_start_with_payload(update: Update, context: BotContext) -> None:

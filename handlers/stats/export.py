@@ -10,7 +10,6 @@ from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from telegram import InputFile, Update
-from telegram.error import BadRequest, Forbidden
 
 from bot.communities.model import Community
 from bot.config import Language
@@ -21,9 +20,8 @@ from bot.stats.model import CommunityStats, Figures
 from handlers.common import (
     actor_in,
     command_args,
-    open_private_button,
-    reply,
     require_community,
+    send_files_privately,
     user_language,
 )
 from handlers.context import BotContext
@@ -149,25 +147,17 @@ async def cmd_export_stats(update: Update, context: BotContext) -> None:
     lang = await user_language(context, user)
     scope = scope_text(stats, lang)
     suffix = f"-{stats.month.text}" if stats.month else ""
-    try:
-        await context.bot.send_document(
-            user.id,
+    files = [
+        (
             InputFile(buildings_csv(stats, lang), filename=f"stats-{community.id}{suffix}.csv"),
-            caption=t(lang, "stats.export_caption", community=community.name, scope=scope),
-        )
-        await context.bot.send_document(
-            user.id,
+            t(lang, "stats.export_caption", community=community.name, scope=scope),
+        ),
+        (
             InputFile(
                 votes_csv(stats, community, lang),
                 filename=f"stats-votes-{community.id}{suffix}.csv",
             ),
-            caption=t(lang, "stats.export_votes_caption", community=community.name, scope=scope),
-        )
-    except (Forbidden, BadRequest):
-        await reply(
-            update,
-            t(community.language, "common.start_private_first"),
-            reply_markup=open_private_button(context, community.language),
-        )
-        return
-    await reply(update, t(community.language, "stats.export_sent"))
+            t(lang, "stats.export_votes_caption", community=community.name, scope=scope),
+        ),
+    ]
+    await send_files_privately(update, context, community, files, sent="stats.export_sent")
