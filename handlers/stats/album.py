@@ -23,13 +23,12 @@ from bot.config import Language
 from bot.errors import UserError
 from bot.i18n import t
 from bot.reports.model import Category, TicketStatus
-from bot.stats.cases import community_stats
 from bot.stats.model import CommunityStats, StatsRequest, parse_stats_args
 from handlers import callbacks
 from handlers.common import is_private, reply, require_community, user_language
 from handlers.context import BotContext
 from handlers.stats.render import scope_text
-from handlers.stats.scope import offered_communities, tied_communities
+from handlers.stats.scope import offered_communities, stats_of, tied_communities
 
 if TYPE_CHECKING:
     from telegram import Message
@@ -122,14 +121,7 @@ def draw(spec: ChartSpec) -> tuple[bytes, bytes, bytes, bytes]:
 async def album_of(
     context: BotContext, community: Community, request: StatsRequest, lang: Language
 ) -> list[InputMediaPhoto]:
-    async with context.services.uow() as uow:
-        stats = await community_stats(
-            uow,
-            community,
-            building=request.building,
-            month=request.month,
-            now=context.services.now(),
-        )
+    stats = await stats_of(context, community, request)
     pictures = await asyncio.to_thread(draw, chart_spec(stats, lang))
     caption = t(lang, "charts.caption", community=community.name, scope=scope_text(stats, lang))
     return [

@@ -13,7 +13,6 @@ from bot.communities.model import Community
 from bot.config import Language
 from bot.errors import UserError
 from bot.i18n import t
-from bot.stats.cases import community_stats
 from bot.stats.model import StatsRequest, parse_stats_args
 from handlers import callbacks
 from handlers.common import (
@@ -32,7 +31,7 @@ from handlers.context import BotApplication, BotContext
 from handlers.residents.privately import chunks_of
 from handlers.stats.album import CHART_WORDS, cmd_stats_chart, on_stats_chart
 from handlers.stats.render import buildings_text, chart_keyboard, stats_text
-from handlers.stats.scope import offered_communities, tied_communities
+from handlers.stats.scope import offered_communities, stats_of, tied_communities
 
 
 async def cmd_stats(update: Update, context: BotContext) -> None:
@@ -97,14 +96,7 @@ async def answer_stats(
 ) -> None:
     """The totals where asked; for staff, the table per building privately (in the group,
     the totals say whether it went out)."""
-    async with context.services.uow() as uow:
-        stats = await community_stats(
-            uow,
-            community,
-            building=request.building,
-            month=request.month,
-            now=context.services.now(),
-        )
+    stats = await stats_of(context, community, request)
     text = stats_text(stats, community, lang)
     actor = await actor_in(context, community, user.id)
     extra: list[list[InlineKeyboardButton]] = []

@@ -1,11 +1,13 @@
-"""Which community a private /stats (or its charts) may be about: the asker's own."""
+"""Which community a private /stats (or its charts) may be about, the asker's own, and its
+figures."""
 
 from __future__ import annotations
 
 from bot.communities.model import Community
 from bot.errors import NotFound, UserError, Whole
 from bot.residents.profile import load_profile
-from bot.stats.model import StatsRequest, parse_month
+from bot.stats.cases import community_stats
+from bot.stats.model import CommunityStats, StatsRequest, parse_month
 from bot.units.model import natural_order
 from handlers.context import BotContext
 
@@ -40,3 +42,17 @@ async def offered_communities(
             "stats.no_such_building", building=request.building, buildings=Whole(", ".join(known))
         )
     return having
+
+
+async def stats_of(
+    context: BotContext, community: Community, request: StatsRequest
+) -> CommunityStats:
+    """The figures asked (a building, a month) as the database holds them now."""
+    async with context.services.uow() as uow:
+        return await community_stats(
+            uow,
+            community,
+            building=request.building,
+            month=request.month,
+            now=context.services.now(),
+        )
