@@ -67,7 +67,7 @@ def test_the_digest_is_re_armed_at_start_up_and_posted_once(
         wait = (due - datetime.now(UTC)).total_seconds() + 30
         digest = fake.wait_for_message(group, contains="📰 Gate Court", timeout=wait)
         assert "#1 Fix the gate" in digest.content
-        assert "🏅 Households that took part most:\n1-102: 1 points" in digest.content
+        assert "🏅 Households that took part most:\n1-102: 1 point" in digest.content
         time.sleep(3)  # a second firing would have posted by now
     finally:
         stop_bot(bot, fake)

@@ -57,3 +57,18 @@ def test_a_plain_int_counts_too() -> None:
 def test_a_number_format_still_formats_the_number() -> None:
     assert format(counted(1234, "en"), ",") == "1,234"
     assert "{n:05d}".format(n=counted(42, "en")) == "00042"
+
+
+def test_points_and_the_digest_say_one_point() -> None:
+    """Before, "1-102: 1 points" in the digest and "1 points granted" to an admin."""
+    assert t("en", "digest.top_named", unit="1-102", points=1) == "1-102: 1 point"
+    assert t("en", "digest.top_named", unit="1-102", points=6) == "1-102: 6 points"
+    assert t("en", "digest.frequent_line", building="2", category="lift", count=3) == (
+        "Building 2, lift: 3 times"
+    )
+    assert t("en", "digest.notice_line", number=1, excerpt="Water", read=1, total=1) == (
+        "#1 Water: 1 of 1 household"
+    )
+    granted = t("en", "points.granted", amount=1, unit="1-101", reason="help", balance=1, told=0)
+    assert granted.startswith("✅ 1 point granted to household 1-101 (help). Balance now: 1 point.")
+    assert t("zh", "digest.top_named", unit="1-102", points=1) == "1-102：1 分"
