@@ -289,7 +289,7 @@ TEXTS: dict[str, str] = {
         "[30m|12h|3d] [building <b>] [secret], e.g. /vote 4 double-majority 7d"
     ),
     "usage.vote_number": "Usage: /{command} <vote number>, e.g. /{command} 3",
-    "usage.settings": "Usage: /settings support_threshold <n> | response_time <30m|24h|3d> | plan_time <3d> | notice_days <days> | publication_days <days>. Now: support threshold {threshold} households; respond within {response}, resolve within {plan}; Civil Code votes announced {notice} days ahead, results published for objections {publication} days.",
+    "usage.settings": "Usage: /settings support_threshold <n> | response_time <30m|24h|3d> | plan_time <3d> | notice_days <days> | publication_days <days>. Now: support threshold {threshold} households; respond within {response}, resolve within {plan}; Civil Code votes announced {notice} days ahead, results published for objections {publication} days. Also: meeting_reminders <7d,1d,1h> · agenda_limit <n> · emergency <numbers> · points [<act> <n>] · digest <mon 09:00 | off>.",
     "topic_step.1": "Propose",
     "topic_step.2": "Support",
     "topic_step.3": "Review",

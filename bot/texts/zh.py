@@ -232,7 +232,7 @@ TEXTS: dict[str, str] = {
         "[30分钟|12小时|7天] [2号楼] [无记名]，例如 /vote 4 双过半 7天"
     ),
     "usage.vote_number": "用法：/{command}（从列表中选），或 /{command} <表决编号>，例如 /{command} 3",
-    "usage.settings": "用法：/settings support_threshold <n> | response_time <30m|24h|3d> | plan_time <3d> | notice_days <天数> | publication_days <天数>。当前：附议门槛 {threshold} 户；{response}内受理，受理后 {plan}内解决；业主表决提前 {notice} 天公告，结果公示 {publication} 天供异议。",
+    "usage.settings": "用法：/settings support_threshold <n> | response_time <30m|24h|3d> | plan_time <3d> | notice_days <天数> | publication_days <天数>。当前：附议门槛 {threshold} 户；{response}内受理，受理后 {plan}内解决；业主表决提前 {notice} 天公告，结果公示 {publication} 天供异议。另有：meeting_reminders <7d,1d,1h>（议事会提醒）· agenda_limit <n>（议程条数）· emergency <电话>（紧急电话）· points [<项目> <分数>]（积分）· digest <周一 9:00 | off>（每周简报）。",
     "topic_step.1": "提议",
     "topic_step.2": "商议",
     "topic_step.3": "审议",

@@ -544,3 +544,32 @@ async def test_a_household_that_opted_out_is_not_named_in_the_digest(
     section = next(part for part in digest["text"].split("\n\n") if part.startswith("🏅"))
     assert section.split("\n")[1:3] == ["a household (not named): 6 points", "1-101: 5 points"]
     assert "1-102" not in section
+
+
+@pytest.mark.parametrize(
+    ("lang", "ending"),
+    [
+        (
+            "en",
+            "Also: meeting_reminders <7d,1d,1h> · agenda_limit <n> · emergency <numbers>"
+            " · points [<act> <n>] · digest <mon 09:00 | off>.",
+        ),
+        (
+            "zh",
+            "另有：meeting_reminders <7d,1d,1h>（议事会提醒）· agenda_limit <n>（议程条数）"
+            "· emergency <电话>（紧急电话）· points [<项目> <分数>]（积分）"
+            "· digest <周一 9:00 | off>（每周简报）。",
+        ),
+    ],
+)
+async def test_settings_without_words_names_every_setting(
+    harness: HandlerHarness, lang: str, ending: str
+) -> None:
+    """Before, `/settings` alone listed neither the digest nor the points (nor the meetings'
+    and the emergency numbers' settings)."""
+    h = harness
+    await set_up(h)
+    if lang == "zh":
+        await h.say(GROUP, CREATOR, "/lang zh")
+    await h.say(GROUP, CREATOR, "/settings")
+    assert h.request.texts(GROUP["id"])[-1].endswith(ending)
