@@ -163,8 +163,10 @@ class SqliteUnitOfWork:
         marks = self._marks.take()
         try:
             await write_marks(self._conn, marks, APPLYING.get(), datetime.now(UTC))
-            await self._conn.execute("COMMIT")
+            # to its end even if cancelled (a stop): else the exit's ROLLBACK would follow a
+            # COMMIT that aiosqlite's thread finished anyway, fail, and hide the cancellation
+            await self._settled("COMMIT")
         except BaseException:
-            self._marks.restore(marks)
+            self._marks.restore(marks)  # written again by the next commit: harmless
             raise
-        await self._conn.execute("BEGIN")
+        await self._settled("BEGIN")

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from bot.residents.model import MembershipStatus, Relation, Verification
 from bot.roles.model import Role, RoleGrant
@@ -168,6 +172,45 @@ async def test_a_nested_unit_of_work_is_refused_instead_of_deadlocking(db: Datab
                 pass
     async with db.unit_of_work() as uow:  # the lock was released
         assert await uow.communities.by_chat(-1) is None
+
+
+async def test_a_unit_of_work_cancelled_while_it_commits_lets_the_cancel_through(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stop cancelled the inbox's mark flusher inside COMMIT, whose statement aiosqlite's
+    thread finished anyway: the exit then sent ROLLBACK to a connection no longer in a
+    transaction, "cannot rollback - no transaction is active" replaced the cancellation, the
+    flusher took it for a failed write and looped, and the stopping bot hung until killed (found
+    by tests/e2e/test_digest_flow.py in CI). Now COMMIT (and the BEGIN after it) run to their
+    end, the cancellation goes through, and the data is committed."""
+
+    conn = db._conn
+    real_execute = conn.execute
+
+    busy: list[asyncio.Future[Any]] = []
+
+    def execute(sql: str, *args: Any, **kwargs: Any) -> Any:
+        if sql == "COMMIT":  # aiosqlite's thread busy a moment first: COMMIT waits its turn
+            busy.append(asyncio.ensure_future(conn._execute(time.sleep, 0.1)))
+        return real_execute(sql, *args, **kwargs)
+
+    monkeypatch.setattr(conn, "execute", execute)
+
+    async def commit() -> None:
+        async with db.unit_of_work() as uow:
+            await uow.users.remember(7, "Bo", now=NOW)
+            await uow.commit()
+
+    task = asyncio.ensure_future(commit())
+    await asyncio.sleep(0.05)  # inside COMMIT, waiting for the thread
+    task.cancel()
+    (outcome,) = await asyncio.gather(task, return_exceptions=True)
+    assert isinstance(outcome, asyncio.CancelledError), outcome
+    monkeypatch.undo()
+    async with db.unit_of_work() as uow:
+        assert (await uow.users.get(7)) is not None  # the COMMIT ran to its end
+        await uow.users.remember(1, "Ann", now=NOW)
+        await uow.commit()
 
 
 async def test_a_unit_of_work_cancelled_while_it_begins_leaves_no_transaction_behind(
