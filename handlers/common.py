@@ -163,6 +163,21 @@ def open_private_button(
     )
 
 
+async def pin_message(
+    context: BotContext, chat_id: int, message_id: int, *, what: str, notify: bool = False
+) -> bool:
+    """Pin a message (pinning it again changes nothing); silently unless `notify`. False when
+    Telegram refuses (the bot may not pin there, the message is gone): logged, and what was
+    posted stands unpinned. A timeout, a flood limit or a 5xx is raised, so an outbox entry
+    is tried again and the pin is not lost."""
+    try:
+        await context.bot.pin_chat_message(chat_id, message_id, disable_notification=not notify)
+    except (BadRequest, Forbidden) as exc:
+        log.warning("could not pin %s in chat %s: %s", what, chat_id, exc.message)
+        return False
+    return True
+
+
 async def send_files_privately(
     update: Update,
     context: BotContext,

@@ -11,7 +11,7 @@ from telegram import (
     InlineKeyboardMarkup,
     Update,
 )
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest
 from telegram.ext import ChatMemberHandler, CommandHandler, MessageHandler, filters
 
 from bot.communities.cases import setup_community
@@ -29,6 +29,7 @@ from handlers.common import (
     follow_chat,
     is_chat_admin,
     is_private,
+    pin_message,
     reply,
     send_text,
     sent_by_anonymous_admin,
@@ -133,10 +134,8 @@ async def deliver_front_door(context: BotContext, entry: OutboxEntry) -> None:
         async with context.services.uow() as uow:
             await uow.communities.set_front_door(community.id, *door)
             await uow.commit()
-    try:
-        await context.bot.pin_chat_message(door[0], door[1], disable_notification=True)
-    except (BadRequest, Forbidden) as exc:
-        log.info("could not pin the start-here message of community %s: %s", community.id, exc)
+    what = f"the start-here message of community {community.id}"
+    if not await pin_message(context, door[0], door[1], what=what):
         await send_text(context, door[0], t(lang, "setup.pin_failed"))
 
 

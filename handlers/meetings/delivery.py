@@ -8,8 +8,6 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from telegram.error import BadRequest, Forbidden
-
 from bot.i18n import t
 from bot.meetings.cases import (
     attach_meeting_card,
@@ -21,6 +19,7 @@ from bot.ports import UnitOfWork
 from handlers.common import (
     edit_text,
     language_of,
+    pin_message,
     send_private,
     send_text,
 )
@@ -127,10 +126,7 @@ async def deliver_minutes(context: BotContext, entry: OutboxEntry) -> None:
         async with context.services.uow() as uow:
             await attach_minutes(uow, view.meeting.id, sent.chat_id, sent.message_id)
         posted = (sent.chat_id, sent.message_id)
-    try:
-        await context.bot.pin_chat_message(posted[0], posted[1], disable_notification=True)
-    except (BadRequest, Forbidden) as exc:  # the bot may not pin here: the minutes stand
-        log.warning("could not pin the minutes of meeting %s: %s", view.meeting.id, exc.message)
+    await pin_message(context, *posted, what=f"the minutes of meeting {view.meeting.id}")
 
 
 async def deliver_outcomes(context: BotContext, entry: OutboxEntry) -> None:

@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 from telegram import Message, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.communities.model import Community
@@ -38,6 +37,7 @@ from handlers.common import (
     actor_in,
     command_text,
     language_of,
+    pin_message,
     reply,
     require_card,
     require_community,
@@ -162,10 +162,8 @@ async def _pin(
     administrator) is logged and the author told, privately or else in the group: the notice
     stands. A timeout, a flood limit or Telegram's 5xx is raised, so the outbox tries the entry
     again and the pin is not lost."""
-    try:
-        await context.bot.pin_chat_message(chat_id, message_id)
-    except (BadRequest, Forbidden) as exc:
-        log.warning("could not pin notice %s in chat %s: %s", notice.id, chat_id, exc)
+    # a notice is pinned with a notification: residents should see it
+    if not await pin_message(context, chat_id, message_id, what=f"notice {notice.id}", notify=True):
         lang = await language_of(context, notice.author_id, community.language)
         text = t(lang, "notices.pin_failed", number=notice.number)
         if not await send_private(context, notice.author_id, text):

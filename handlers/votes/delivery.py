@@ -19,7 +19,7 @@ from bot.ports import UnitOfWork
 from bot.votes.cases import Figures, attach_vote_card, figures
 from bot.votes.chain import fingerprint
 from bot.votes.model import Vote, VoteStatus
-from handlers.common import edit_text, in_chat, send_text
+from handlers.common import edit_text, in_chat, pin_message, send_text
 from handlers.context import BotContext
 from handlers.votes.ledger import ledger_csv
 from handlers.votes.render import announcement_text, result_text, vote_card
@@ -115,10 +115,7 @@ async def deliver_result(context: BotContext, entry: OutboxEntry) -> None:
             await uow.commit()
     async with context.services.uow() as uow:
         chat_id = (await uow.communities.get(community.id) or community).chat_id
-    try:
-        await context.bot.pin_chat_message(chat_id, message_id, disable_notification=True)
-    except (BadRequest, Forbidden) as exc:  # not an admin: the result stands unpinned
-        log.warning("could not pin the result of vote %s: %s", vote.id, exc)
+    await pin_message(context, chat_id, message_id, what=f"the result of vote {vote.id}")
     if vote.card is not None:  # the card was pinned while the vote was open; the result now is
         await _pin(context, vote, vote.card, pin=False)
 
@@ -126,11 +123,11 @@ async def deliver_result(context: BotContext, entry: OutboxEntry) -> None:
 async def _pin(context: BotContext, vote: Vote, card: tuple[int, int], *, pin: bool) -> None:
     """Pin or unpin the group card; a bot that may not (no admin rights, the message gone) is
     logged, and the vote goes on."""
+    if pin:
+        await pin_message(context, card[0], card[1], what=f"the card of vote {vote.id}")
+        return
     try:
-        if pin:
-            await context.bot.pin_chat_message(card[0], card[1], disable_notification=True)
-        else:
-            await context.bot.unpin_chat_message(card[0], message_id=card[1])
+        await context.bot.unpin_chat_message(card[0], message_id=card[1])
     except (BadRequest, Forbidden) as exc:
         log.warning("could not %s the card of vote %s: %s", "pin" if pin else "unpin", vote.id, exc)
 
