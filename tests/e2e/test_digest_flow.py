@@ -12,10 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.roles.model import Role
 from tests.e2e.conftest import READY
-from tests.e2e.process import BotProcess
-from tests.e2e.seed import register_csv, seed_community
+from tests.e2e.scenes import gate_court
 from tests.e2e.test_votes_flow import stop_bot
 from tests.fake_telegram import FakeTelegram
 
@@ -32,18 +30,8 @@ def due_minute(now: datetime) -> datetime:
 def test_the_digest_is_re_armed_at_start_up_and_posted_once(
     tmp_path: Path, fake: FakeTelegram
 ) -> None:
-    chair = fake.add_user("Chair", language_code="en")
-    owners = [fake.add_user(f"Owner{i}", language_code="en") for i in range(3)]
-    group = fake.create_group("Gate Court", creator=chair, members=owners)
-    bot = BotProcess(tmp_path / "bot", token=fake.token, base_url=fake.base_url)
-    seed_community(
-        bot.database,
-        chat_id=group.id,
-        name="Gate Court",
-        register=register_csv(3),
-        owners=[(o.id, o.first_name, f"1-10{i + 1}") for i, o in enumerate(owners)],
-        roles=[(chair.id, Role.COMMITTEE)],
-    )
+    court = gate_court(tmp_path, fake)
+    bot, group, chair, owners = court.bot, court.group, court.chair, court.owners
     bot.start()
     bot.wait_for_log(READY)
     try:

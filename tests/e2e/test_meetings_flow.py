@@ -12,10 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.roles.model import Role
 from tests.e2e.conftest import READY
-from tests.e2e.process import BotProcess
-from tests.e2e.seed import register_csv, seed_community
+from tests.e2e.scenes import gate_court
 from tests.e2e.test_votes_flow import stop_bot, wait_for_card
 from tests.fake_telegram import FakeTelegram
 
@@ -26,18 +24,8 @@ ATTENDANCE = "Attending: 1 households · Can't attend: 1 households"
 def test_reminders_across_a_restart_arrive_once_with_the_attendance(
     tmp_path: Path, fake: FakeTelegram
 ) -> None:
-    chair = fake.add_user("Chair", language_code="en")
-    owners = [fake.add_user(f"Owner{i}", language_code="en") for i in range(3)]
-    group = fake.create_group("Gate Court", creator=chair, members=owners)
-    bot = BotProcess(tmp_path / "bot", token=fake.token, base_url=fake.base_url)
-    seed_community(
-        bot.database,
-        chat_id=group.id,
-        name="Gate Court",
-        register=register_csv(3),
-        owners=[(o.id, o.first_name, f"1-10{i + 1}") for i, o in enumerate(owners)],
-        roles=[(chair.id, Role.COMMITTEE)],
-    )
+    court = gate_court(tmp_path, fake)
+    bot, group, chair, owners = court.bot, court.group, court.chair, court.owners
     bot.start()
     bot.wait_for_log(READY)
     try:
